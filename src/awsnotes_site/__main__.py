@@ -1,0 +1,3 @@
+from awsnotes_site.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,569 @@
+"""The build pipeline: discover -> load -> render Markdown -> assemble -> write.
+
+Everything is read and rendered in memory first; only a build without errors is written,
+aside, and then swapped in, so a failed build never touches the published site.
+Each output page records the notes and templates it depends on (``PageSpec``); the
+:class:`Builder` keeps rendered notes and pages between builds and re-renders only what
+changed, which is what ``serve`` and the build cache rely on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from awsnotes_site import cache as render_cache
+from awsnotes_site.config import SiteConfig, load_config
+from awsnotes_site.content import Note, discover, is_published, load_note
+from awsnotes_site.diagnostics import BuildError, Diagnostic, Reporter, error
+from awsnotes_site.feeds import FeedItem, atom, robots, rss, sitemap
+from awsnotes_site.markdown import RENDERER_VERSION, RenderedNote, create_markdown, render_markdown
+from awsnotes_site.markdown.headings import toc_tree
+from awsnotes_site.markdown.highlight import stylesheet
+from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry
+from awsnotes_site.search import SearchDoc, build_index
+from awsnotes_site.taxonomies import Term, group_terms, related_notes, series_order
+from awsnotes_site.templating import TemplateHashes, create_environment, template_error
+from awsnotes_site.text import html_to_text, reading_minutes, summarize
+
+
+@dataclass
+class BuildOptions:
+    drafts: bool = False
+    future: bool = False
+    base_url: str | None = None
+    output: str | None = None
+    strict: bool = False
+    use_cache: bool = True
+    live_reload: bool = False
+    now: dt.datetime | None = None
+
+
+@dataclass
+class NoteView:
+    """What templates see as ``page`` on a note (and as items of lists)."""
+
+    note: Note
+    rendered: RenderedNote
+    text: str
+    reading_time: int
+    summary: str
+    tags: list[Term] = field(default_factory=list)
+    series: list[dict[str, Any]] = field(default_factory=list)
+    prev: NoteView | None = None
+    next: NoteView | None = None
+    related: list[NoteView] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.note, name)
+
+    @property
+    def content(self) -> Markup:
+        return Markup(self.rendered.html)
+
+    @property
+    def toc(self) -> list[dict[str, Any]]:
+        return toc_tree(self.rendered.toc)
+
+    @property
+    def kind(self) -> str:
+        return "note"
+
+
+@dataclass
+class PageSpec:
+    """One output page: where it goes, the template, and what it depends on."""
+
+    path: str  # output path relative to the site root, e.g. "posts/x/index.html"
+    template: str
+    deps: tuple[Note, ...]
+    key: tuple[Any, ...]
+    context: Callable[[], dict[str, Any]]
+    source: str = ""  # display path of the note behind the page, if any
+
+
+@dataclass
+class BuildStats:
+    notes: int = 0
+    pages: int = 0
+    rendered_notes: int = 0
+    rendered_pages: int = 0
+    files: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class BuildResult:
+    config: SiteConfig
+    files: dict[str, bytes]
+    static: dict[str, Path]
+    diagnostics: list[Diagnostic]
+    notes: list[NoteView]
+    page_sources: dict[str, str]
+    stats: BuildStats
+    deps: dict[str, frozenset[str]]
+
+    def all_paths(self) -> set[str]:
+        return set(self.files) | set(self.static)
+
+
+def output_path(url: str) -> str:
+    """``posts/x/`` -> ``posts/x/index.html``; ``""`` -> ``index.html``."""
+    return f"{url}index.html" if url.endswith("/") or not url else url
+
+
+class Builder:
+    """Builds a site; keeps caches between builds so rebuilds do only what changed."""
+
+    def __init__(self, root: Path, options: BuildOptions) -> None:
+        self.root = root
+        self.options = options
+        self._notes: dict[Path, tuple[tuple[int, int], Note]] = {}
+        self._rendered: dict[str, RenderedNote] = {}
+        self._pages: dict[str, tuple[str, bytes]] = {}
+        self._disk_cache_loaded = False
+
+    # -- the pipeline ---------------------------------------------------------------
+    def build(self) -> BuildResult:
+        started = time.perf_counter()
+        reporter = Reporter()
+        config, warns = load_config(self.root, self.options.base_url, self.options.output)
+        reporter.extend(warns)
+        now = self.options.now or _now(config)
+        notes = self._load_notes(config, reporter)
+        published = [n for n in notes if is_published(n, now, self.options.drafts,
+                                                      self.options.future)]
+        published.sort(key=lambda n: n.sort_key)
+        _check_unique_urls(published, reporter)
+        jinja = create_environment(config)
+        hashes = TemplateHashes(jinja, config.templates_dir)
+        views = self._render_notes(config, published, jinja, hashes, reporter)
+        specs = assemble(config, views, self.options)
+        files: dict[str, bytes] = {}
+        page_sources: dict[str, str] = {}
+        stats = BuildStats(notes=len(views))
+        deps: dict[str, frozenset[str]] = {}
+        self._render_pages(config, specs, jinja, hashes, files, page_sources, deps, stats,
+                           reporter)
+        _add_generated(config, views, files, reporter)
+        static = collect_static(config, reporter)
+        for path in static:
+            if path in files:
+                reporter.add(error(config.static_dir / path.removeprefix("static/"), None,
+                                   f"static file would overwrite generated /{path}"))
+        if reporter.errors or (self.options.strict and reporter.items):
+            raise BuildError(reporter.items)
+        self._save_cache(config)
+        stats.pages = len(specs)
+        stats.files = len(files) + len(static)
+        stats.seconds = time.perf_counter() - started
+        return BuildResult(config, files, static, reporter.items, views, page_sources, stats,
+                           deps)
+
+    def _load_notes(self, config: SiteConfig, reporter: Reporter) -> list[Note]:
+        paths, diags = discover(config.content_dir)
+        reporter.extend(diags)
+        notes: list[Note] = []
+        seen: dict[Path, tuple[tuple[int, int], Note]] = {}
+        for path in paths:
+            try:
+                st = path.stat()
+            except OSError:
+                reporter.add(error(path, None, "note disappeared while building"))
+                continue
+            stamp = (st.st_mtime_ns, st.st_size)
+            cached = self._notes.get(path)
+            if cached and cached[0] == stamp:
+                note = cached[1]
+            else:
+                try:
+                    note = load_note(path, config)
+                except BuildError as exc:
+                    reporter.extend(exc.diagnostics)
+                    continue
+            seen[path] = (stamp, note)
+            reporter.extend(note.diagnostics)
+            notes.append(note)
+        self._notes = seen
+        return notes
+
+    def _render_notes(self, config: SiteConfig, notes: list[Note], jinja: jinja2.Environment,
+                      hashes: TemplateHashes, reporter: Reporter) -> list[NoteView]:
+        resolver = RefResolver({n.rel: n.url for n in notes})
+        registry = ShortcodeRegistry(config.templates_dir, jinja, resolver, config.base_path,
+                                     config.absolute_base)
+        jinja.globals["site"] = site_view(config)
+        md = create_markdown(registry, config.base_path, config.toc_min_level,
+                             config.toc_max_level)
+        shortcode_hash = _shortcodes_digest(config.templates_dir)
+        context = f"{RENDERER_VERSION}:{config.fingerprint()}:{shortcode_hash}"
+        self._load_disk_cache(config, reporter)
+        views: list[NoteView] = []
+        for note in notes:
+            key = render_cache.key(note.digest, note.rel, context)
+            rendered = self._rendered.get(key)
+            if rendered is not None and any(
+                resolver.resolve(t, note.rel) != url for t, url in rendered.refs.items()
+            ):
+                rendered = None
+            if rendered is None:
+                page = {"title": note.title, "rel": note.rel, "url": note.url,
+                        "params": note.params}
+                rendered = render_markdown(md, note.body, note.display_path, note.body_line, page)
+                self._rendered[key] = rendered
+            reporter.extend(rendered.diagnostics)
+            text = html_to_text(rendered.html)
+            views.append(NoteView(note, rendered, text, reading_minutes(text),
+                                  note.description or summarize(text)))
+        return views
+
+    def _render_pages(self, config: SiteConfig, specs: list[PageSpec], jinja: jinja2.Environment,
+                      hashes: TemplateHashes, files: dict[str, bytes],
+                      page_sources: dict[str, str], deps: dict[str, frozenset[str]],
+                      stats: BuildStats, reporter: Reporter) -> None:
+        fp = config.fingerprint() + str(self.options.live_reload)
+        pages: dict[str, tuple[str, bytes]] = {}
+        for spec in specs:
+            if spec.path in files:
+                owner = page_sources.get(spec.path, spec.path)
+                reporter.add(error(spec.source or spec.path, None,
+                                   f"two pages on one URL /{spec.path} (also {owner})"))
+                continue
+            signature = _signature(spec, hashes.digest(spec.template), fp)
+            cached = self._pages.get(spec.path)
+            if cached and cached[0] == signature:
+                data = cached[1]
+            else:
+                try:
+                    template = jinja.get_template(spec.template)
+                    data = template.render(**spec.context()).encode("utf-8")
+                except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
+                    reporter.add(template_error(exc, config.templates_dir, config.root))
+                    continue
+                stats.rendered_pages += 1
+            pages[spec.path] = (signature, data)
+            files[spec.path] = data
+            page_sources[spec.path] = spec.source
+            deps[spec.path] = frozenset(
+                [*(n.display_path for n in spec.deps),
+                 *(f"templates/{t}" for t in hashes.closure(spec.template))])
+        self._pages = pages
+
+    # -- the persistent render cache ------------------------------------------------
+    def _load_disk_cache(self, config: SiteConfig, reporter: Reporter) -> None:
+        if self._disk_cache_loaded or not self.options.use_cache:
+            return
+        self._disk_cache_loaded = True
+        loaded, problem = render_cache.load(config.root / ".cache")
+        if problem:
+            reporter.add(Diagnostic(".cache", None, _warning(), problem))
+        self._rendered.update(loaded)
+
+    def _save_cache(self, config: SiteConfig) -> None:
+        if self.options.use_cache:
+            render_cache.save(config.root / ".cache", self._rendered)
+
+
+def _warning() -> Any:
+    from awsnotes_site.diagnostics import Severity
+
+    return Severity.WARNING
+
+
+def _now(config: SiteConfig) -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=config.tz)
+    return dt.datetime.now(tz=config.tz)
+
+
+def _signature(spec: PageSpec, template_digest: str, fp: str) -> str:
+    h = hashlib.sha256()
+    h.update(f"{spec.template}:{template_digest}:{fp}:{spec.key!r}".encode())
+    for note in spec.deps:
+        h.update(f"\0{note.rel}:{note.digest}".encode())
+    return h.hexdigest()
+
+
+def _shortcodes_digest(templates_dir: Path) -> str:
+    h = hashlib.sha256()
+    sc = templates_dir / "shortcodes"
+    if sc.is_dir():
+        for f in sorted(sc.glob("*.html")):
+            h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _check_unique_urls(notes: Sequence[Note], reporter: Reporter) -> None:
+    owners: dict[str, Note] = {}
+    for note in notes:
+        other = owners.get(note.url)
+        if other is not None:
+            reporter.add(error(note.display_path, 1,
+                               f"two notes on one URL /{note.url}: this one and {other.display_path}",
+                               hint="give one of them a different slug"))
+        else:
+            owners[note.url] = note
+
+
+def site_view(config: SiteConfig) -> dict[str, Any]:
+    return {
+        "title": config.title,
+        "description": config.description,
+        "author": config.author,
+        "language": config.language,
+        "base_url": config.base_url,
+        "base_path": config.base_path,
+        "params": config.params,
+    }
+
+
+# -- assemble: lists, tags, series, search, feeds -------------------------------------
+def assemble(config: SiteConfig, views: list[NoteView], options: BuildOptions) -> list[PageSpec]:
+    """Link notes together and plan every page. Cheap: nothing is rendered here."""
+    _link_neighbours(views)
+    by_rel = {v.note.rel: v for v in views}
+    related = related_notes([v.note for v in views])
+    tags = group_terms([v.note for v in views], "tags", "tags")
+    series = group_terms([v.note for v in views], "series", "series")
+    tag_by_name = {name: t for t in tags for name in [t.name]}
+    for v in views:
+        v.related = [by_rel[n.rel] for n in related[v.note.rel]]
+        v.tags = [tag_by_name[t] for t in v.note.tags if t in tag_by_name]
+    series_by_name: dict[str, Term] = {s.name: s for s in series}
+    for term in series:
+        ordered = [by_rel[n.rel] for n in series_order(term)]
+        for i, v in enumerate(ordered):
+            v.series.append({
+                "name": term.name, "url": term.url, "notes": ordered, "index": i,
+                "prev": ordered[i - 1] if i > 0 else None,
+                "next": ordered[i + 1] if i + 1 < len(ordered) else None,
+            })
+    base: dict[str, Any] = {"live_reload": options.live_reload}
+    specs: list[PageSpec] = []
+    for v in views:
+        deps = _note_deps(v)
+        specs.append(PageSpec(output_path(v.note.url), "note.html", deps, ("note",),
+                              _ctx(base, page=v), v.note.display_path))
+    specs += _paginate(config, views, "", "list.html", base, {"title": config.title,
+                                                             "kind": "home"})
+    sections: dict[str, list[NoteView]] = {}
+    for v in views:
+        if v.note.section:
+            sections.setdefault(v.note.section, []).append(v)
+    for name, members in sorted(sections.items()):
+        specs += _paginate(config, members, f"{name}/", "list.html", base,
+                           {"title": name, "kind": "section"})
+    for term in tags:
+        members = [by_rel[n.rel] for n in term.notes]
+        specs += _paginate(config, members, term.url, "tag.html", base,
+                           {"title": term.name, "kind": "tag", "term": term})
+    specs.append(PageSpec("tags/index.html", "tags.html", tuple(v.note for v in views),
+                          ("tags",), _ctx(base, terms=tags, title="태그", kind="tags")))
+    for term in series:
+        members = [by_rel[n.rel] for n in series_order(term)]
+        specs.append(PageSpec(output_path(term.url), "series.html",
+                              tuple(m.note for m in members), ("series", term.name),
+                              _ctx(base, term=term, notes=members, title=term.name,
+                                   kind="series")))
+    if series:
+        specs.append(PageSpec("series/index.html", "series_list.html",
+                              tuple(v.note for v in views), ("series-index",),
+                              _ctx(base, terms=series, title="시리즈", kind="series-index",
+                                   series_members={s.name: len(s.notes) for s in series})))
+    specs.append(PageSpec("search/index.html", "search.html", (), ("search",),
+                          _ctx(base, title="검색", kind="search")))
+    specs.append(PageSpec("404.html", "404.html", (), ("404",),
+                          _ctx(base, title="페이지를 찾을 수 없습니다", kind="404")))
+    _ = series_by_name
+    return specs
+
+
+def _ctx(base: dict[str, Any], **values: Any) -> Callable[[], dict[str, Any]]:
+    merged = {**base, **values}
+    return lambda: merged
+
+
+def _note_deps(v: NoteView) -> tuple[Note, ...]:
+    deps: dict[str, Note] = {v.note.rel: v.note}
+    for other in (v.prev, v.next, *v.related):
+        if other is not None:
+            deps[other.note.rel] = other.note
+    for box in v.series:
+        for member in box["notes"]:
+            deps[member.note.rel] = member.note
+    return tuple(deps.values())
+
+
+def _link_neighbours(views: list[NoteView]) -> None:
+    """Previous/next note within a section (views are newest first)."""
+    by_section: dict[str, list[NoteView]] = {}
+    for v in views:
+        by_section.setdefault(v.note.section, []).append(v)
+    for members in by_section.values():
+        for i, v in enumerate(members):
+            v.next = members[i - 1] if i > 0 else None  # newer
+            v.prev = members[i + 1] if i + 1 < len(members) else None  # older
+
+
+def _paginate(config: SiteConfig, views: list[NoteView], url: str, template: str,
+              base: dict[str, Any], extra: dict[str, Any]) -> list[PageSpec]:
+    size = config.paginate
+    chunks = [views[i : i + size] for i in range(0, len(views), size)] or [[]]
+    total = len(chunks)
+    specs = []
+    for number, chunk in enumerate(chunks, start=1):
+        page_url = url if number == 1 else f"{url}page/{number}/"
+        paginator = {
+            "notes": chunk, "number": number, "total_pages": total, "total_notes": len(views),
+            "prev_url": (url if number == 2 else f"{url}page/{number - 1}/") if number > 1 else None,
+            "next_url": f"{url}page/{number + 1}/" if number < total else None,
+            "url": page_url,
+        }
+        specs.append(PageSpec(output_path(page_url), template, tuple(v.note for v in chunk),
+                              (template, url, number, total, len(views)),
+                              _ctx(base, paginator=paginator, url=page_url, **extra)))
+    return specs
+
+
+def _add_generated(config: SiteConfig, views: list[NoteView], files: dict[str, bytes],
+                   reporter: Reporter) -> None:
+    absolute = config.absolute_base
+    from awsnotes_site.templating import iri_to_uri
+
+    def item(v: NoteView) -> FeedItem:
+        return FeedItem(v.note.title, iri_to_uri(absolute + v.note.url), v.note.date,
+                        v.note.lastmod, v.summary, v.rendered.html, v.note.tags)
+
+    home = iri_to_uri(absolute)
+    items = [item(v) for v in views]
+    generated = {
+        "atom.xml": atom(config, items, home + "atom.xml", home, config.title),
+        "index.xml": rss(config, items, home + "index.xml", home, config.title),
+    }
+    for term in group_terms([v.note for v in views], "tags", "tags"):
+        term_items = [item(v) for v in views if term.name in v.note.tags]
+        page = iri_to_uri(absolute + term.url)
+        title = f"{config.title} - {term.name}"
+        generated[f"{term.url}atom.xml"] = atom(config, term_items, page + "atom.xml", page, title)
+        generated[f"{term.url}index.xml"] = rss(config, term_items, page + "index.xml", page, title)
+    entries: list[tuple[str, dt.datetime | None]] = [(home, max(
+        (v.note.lastmod or v.note.date for v in views if v.note.date), default=None))]
+    entries += [(iri_to_uri(absolute + v.note.url), v.note.lastmod or v.note.date) for v in views]
+    generated["sitemap.xml"] = sitemap(entries)
+    generated["robots.txt"] = robots(home + "sitemap.xml")
+    generated["search-index.json"] = build_index([
+        SearchDoc(v.note.url, v.note.title, v.note.date.date().isoformat() if v.note.date else "",
+                  v.note.tags, v.text) for v in views])
+    generated["static/css/syntax.css"] = stylesheet()
+    generated[".nojekyll"] = ""
+    if config.cname:
+        generated["CNAME"] = config.cname.strip() + "\n"
+    for path, text in generated.items():
+        if path in files:
+            reporter.add(error(path, None, f"generated file /{path} collides with a page"))
+        files[path] = text.encode("utf-8")
+
+
+def collect_static(config: SiteConfig, reporter: Reporter) -> dict[str, Path]:
+    """Files under ``static/``, published under ``/static/``; links out of it are skipped."""
+    result: dict[str, Path] = {}
+    root = config.static_dir
+    if not root.is_dir():
+        return result
+    real_root = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if name.startswith(".") and name != ".well-known":
+                continue
+            path = Path(dirpath) / name
+            if not path.resolve().is_relative_to(real_root):
+                reporter.add(Diagnostic(str(path), None, _warning(),
+                                        "symlink points outside static/; skipped"))
+                continue
+            rel = path.relative_to(root).as_posix()
+            result[f"static/{rel}"] = path
+    return result
+
+
+# -- write: stage aside, then swap ---------------------------------------------------
+@dataclass
+class WriteStats:
+    written: int = 0
+    unchanged: int = 0
+
+
+def write_site(result: BuildResult, out_dir: Path) -> WriteStats:
+    """Write the site into a sibling folder, reusing unchanged files (hard links keep their
+    modification times), then swap it in place of ``out_dir``."""
+    out_dir = out_dir.resolve()
+    parent = out_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    stage = parent / f".{out_dir.name}.new-{os.getpid()}"
+    old = parent / f".{out_dir.name}.old-{os.getpid()}"
+    for leftover in (stage, old):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    stats = WriteStats()
+    try:
+        for rel, data in sorted(result.files.items()):
+            _stage_file(stage, out_dir, rel, data, None, stats)
+        for rel, source in sorted(result.static.items()):
+            _stage_file(stage, out_dir, rel, None, source, stats)
+        if out_dir.exists():
+            os.rename(out_dir, old)
+        os.rename(stage, out_dir)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        if old.exists() and not out_dir.exists():
+            os.rename(old, out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+    return stats
+
+
+def _stage_file(stage: Path, current: Path, rel: str, data: bytes | None, source: Path | None,
+                stats: WriteStats) -> None:
+    target = (stage / rel).resolve()
+    if not target.is_relative_to(stage.resolve()):
+        raise BuildError([error(rel, None, "output path leaves the output folder")])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    existing = current / rel
+    if data is None and source is not None:
+        data = source.read_bytes()
+    assert data is not None
+    try:
+        if existing.is_file() and existing.stat().st_size == len(data) \
+                and existing.read_bytes() == data:
+            try:
+                os.link(existing, target)
+            except OSError:
+                shutil.copy2(existing, target)
+            stats.unchanged += 1
+            return
+    except OSError:
+        pass
+    target.write_bytes(data)
+    stats.written += 1
+
+
+def build(root: Path, options: BuildOptions) -> tuple[BuildResult, WriteStats]:
+    """``awsnotes-site build``: build everything in memory, then write it out."""
+    result = Builder(root, options).build()
+    stats = write_site(result, result.config.output_path)
+    return result, stats
+
+
+def iter_html(result: BuildResult) -> Iterable[tuple[str, bytes]]:
+    return ((p, d) for p, d in sorted(result.files.items()) if p.endswith(".html"))

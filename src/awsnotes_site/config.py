@@ -1,0 +1,157 @@
+"""Site configuration: ``site.toml`` at the project root."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from awsnotes_site.diagnostics import BuildError, Diagnostic, error, warning
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_NAME = "site.toml"
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    title: str = "awsnotes"
+    description: str = ""
+    author: str = ""
+    language: str = "ko"
+    base_url: str = "/"
+    output_dir: str = "public"
+    paginate: int = 10
+    timezone: str = "Asia/Seoul"
+    toc_min_level: int = 1
+    toc_max_level: int = 3
+    cname: str = ""
+    lastmod: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under, always with leading and trailing slash."""
+        path = urlsplit(self.base_url).path or "/"
+        if not path.startswith("/"):
+            path = "/" + path
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def absolute_base(self) -> str:
+        """``scheme://host/base/`` when the base URL is absolute, else the base path."""
+        parts = urlsplit(self.base_url)
+        if parts.scheme and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}{self.base_path}"
+        return self.base_path
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.root / "static"
+
+    @property
+    def output_path(self) -> Path:
+        return (self.root / self.output_dir).resolve()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def fingerprint(self) -> str:
+        """A hash of every setting that can change rendered output."""
+        data = {k: v for k, v in self.__dict__.items() if k != "root"}
+        blob = json.dumps(data, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+_TYPES: dict[str, type | tuple[type, ...]] = {
+    "title": str,
+    "description": str,
+    "author": str,
+    "language": str,
+    "base_url": str,
+    "output_dir": str,
+    "paginate": int,
+    "timezone": str,
+    "toc_min_level": int,
+    "toc_max_level": int,
+    "cname": str,
+    "lastmod": str,
+    "params": dict,
+}
+
+
+def validate(raw: dict[str, Any], path: str) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """Check every key at once; return the accepted values and all diagnostics."""
+    diags: list[Diagnostic] = []
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        expected = _TYPES.get(key)
+        if expected is None:
+            diags.append(warning(path, None, f"unknown key '{key}' is ignored"))
+            continue
+        if isinstance(value, bool) and expected is int or not isinstance(value, expected):
+            name = expected.__name__ if isinstance(expected, type) else str(expected)
+            diags.append(error(path, None, f"'{key}' must be a {name}, not {value!r}"))
+            continue
+        values[key] = value
+    if "paginate" in values and values["paginate"] < 1:
+        diags.append(error(path, None, "'paginate' must be at least 1"))
+    for key in ("toc_min_level", "toc_max_level"):
+        if key in values and not 1 <= values[key] <= 6:
+            diags.append(error(path, None, f"'{key}' must be between 1 and 6"))
+    if "timezone" in values:
+        try:
+            ZoneInfo(values["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            diags.append(error(path, None, f"'timezone' {values['timezone']!r} is not a time zone"))
+    if "base_url" in values:
+        parts = urlsplit(values["base_url"])
+        if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
+            diags.append(error(path, None, f"'base_url' {values['base_url']!r} is not an URL"))
+    if values.get("lastmod") not in (None, "", "git"):
+        diags.append(error(path, None, "'lastmod' may only be \"git\""))
+    return values, diags
+
+
+def load_config(
+    root: Path, base_url: str | None = None, output: str | None = None
+) -> tuple[SiteConfig, list[Diagnostic]]:
+    """Read ``site.toml`` (optional), apply command-line overrides; return config and warnings."""
+    root = root.resolve()
+    path = root / CONFIG_NAME
+    raw: dict[str, Any] = {}
+    diags: list[Diagnostic] = []
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except tomllib.TOMLDecodeError as exc:
+            line = getattr(exc, "lineno", None)
+            raise BuildError([error(path, line, f"invalid TOML: {exc}")]) from None
+        except UnicodeDecodeError:
+            raise BuildError([error(path, None, "not UTF-8")]) from None
+    values, diags = validate(raw, str(path))
+    if base_url is not None:
+        values["base_url"] = base_url
+    if output is not None:
+        values["output_dir"] = output
+    if any(d.is_error for d in diags):
+        raise BuildError(diags)
+    return SiteConfig(root=root, **values), diags

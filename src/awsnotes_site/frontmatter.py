@@ -1,0 +1,120 @@
+"""Split a note into front matter and body, and parse TOML (``+++``) or YAML (``---``)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from awsnotes_site.diagnostics import BuildError, error
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+_TOML_LINE = re.compile(r"at line (\d+)(?:, column (\d+))?")
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    format: str  # "toml", "yaml" or ""
+    data: dict[str, Any]
+    text: str  # the raw front matter text (without fences)
+    start_line: int  # 1-based line of the first front matter line in the file
+    body: str
+    body_line: int  # 1-based line in the file where the body starts
+
+    def line_of(self, key: str) -> int:
+        """The file line where ``key`` is set, or the opening fence's line."""
+        pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[=:]", re.MULTILINE)
+        m = pattern.search(self.text)
+        if not m:
+            return max(1, self.start_line - 1)
+        return self.start_line + self.text.count("\n", 0, m.start())
+
+
+def decode_source(raw: bytes, path: str) -> str:
+    """UTF-8 (BOM allowed), CRLF and CR normalised; other encodings are a clear error."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        hint = "convert it with: iconv -f CP949 -t UTF-8 FILE > FILE.utf8"
+        for enc, name in (("cp949", "CP949/EUC-KR"), ("utf-16", "UTF-16")):
+            if enc == "utf-16" and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+                continue
+            try:
+                raw.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if enc == "utf-16":
+                hint = "save it as UTF-8"
+            raise BuildError(
+                [error(path, line, f"file is not UTF-8; it looks like {name}", hint=hint)]
+            ) from None
+        raise BuildError(
+            [error(path, line, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]
+        ) from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def split_front_matter(text: str, path: str) -> FrontMatter:
+    """Find the front matter fences and parse what is between them."""
+    first, sep, rest = text.partition("\n")
+    fence = first.rstrip()
+    if fence not in ("+++", "---"):
+        return FrontMatter("", {}, "", 1, text, 1)
+    fmt = "toml" if fence == "+++" else "yaml"
+    lines = rest.split("\n")
+    for i, line in enumerate(lines):
+        if line.rstrip() == fence:
+            fm_text = "\n".join(lines[:i])
+            body = "\n".join(lines[i + 1 :])
+            data = _parse(fmt, fm_text, path)
+            return FrontMatter(fmt, data, fm_text, 2, body, i + 3)
+    raise BuildError(
+        [
+            error(
+                path,
+                1,
+                f"front matter opened with '{fence}' is never closed",
+                hint=f"add a line with only '{fence}' after the last front matter line",
+            )
+        ]
+    )
+
+
+def _parse(fmt: str, fm_text: str, path: str) -> dict[str, Any]:
+    if fmt == "toml":
+        try:
+            return tomllib.loads(fm_text)
+        except tomllib.TOMLDecodeError as exc:
+            m = _TOML_LINE.search(str(exc))
+            line = int(m.group(1)) + 1 if m else 1
+            col = int(m.group(2)) if m and m.group(2) else None
+            msg = _TOML_LINE.sub("", str(exc)).replace("()", "").strip()
+            raise BuildError(
+                [error(path, line, f"invalid TOML front matter: {msg}", col=col)]
+            ) from None
+    try:
+        data = yaml.safe_load(fm_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise BuildError([error(path, line, f"invalid YAML front matter: {problem}")]) from None
+    except RecursionError:
+        raise BuildError([error(path, 1, "YAML front matter nests too deeply")]) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise BuildError(
+            [error(path, 2, f"front matter must be a table of keys, not a {type(data).__name__}")]
+        )
+    return {str(k): v for k, v in data.items()}

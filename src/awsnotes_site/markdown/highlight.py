@@ -1,0 +1,297 @@
+"""Code highlighting with Pygments, taking every option Hugo's ``highlight`` takes.
+
+Markup follows Hugo/Chroma (``div.highlight > pre.chroma > code``, ``span.line``,
+``span.ln`` for line numbers) with CSS classes only; line numbers sit in elements
+a reader's selection and the copy button skip.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from pygments import lex
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from awsnotes_site.markdown.context import RenderEnv
+
+BOOL = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+IGNORED_OPTIONS = frozenset({"style", "noclasses", "guesssyntax", "tabwidth", "nohl", "codefences"})
+KNOWN_OPTIONS = frozenset(
+    {"linenos", "hl_lines", "linenostart", "anchorlinenos", "lineanchors", "hl_inline",
+     "wrapperclass", *IGNORED_OPTIONS}
+)
+
+
+class OptionError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class CodeOptions:
+    linenos: str = ""  # "", "table", "inline"
+    hl_lines: frozenset[int] = frozenset()
+    linenostart: int = 1
+    anchorlinenos: bool = False
+    lineanchors: str = ""
+    hl_inline: bool = False
+    wrapperclass: str = "highlight"
+
+
+def split_options(text: str) -> list[tuple[str, str]]:
+    """``linenos=true, hl_lines=[2,3] "x"`` -> pairs; commas inside [] or quotes are kept."""
+    items: list[str] = []
+    depth, quote, buf = 0, "", []
+    for ch in text:
+        if quote:
+            if ch == quote:
+                quote = ""
+            else:
+                buf.append(ch)
+            continue
+        if ch in "\"'":
+            quote = ch
+        elif ch == "[":
+            depth += 1
+            buf.append(ch)
+        elif ch == "]":
+            depth -= 1
+            buf.append(ch)
+        elif ch == "," and depth == 0:
+            items.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+    if quote or depth:
+        raise OptionError(f"unbalanced quotes or brackets in options {text!r}")
+    items.append("".join(buf))
+    pairs = []
+    for item in items:
+        item = item.strip()
+        if not item:
+            continue
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise OptionError(f"option {item!r} has no value (write key=value)")
+        pairs.append((key.strip().lower(), value.strip()))
+    return pairs
+
+
+def parse_hl_lines(value: str) -> frozenset[int]:
+    """``"2-4 7"``, ``[2,3]``, ``["2-3", 5]`` -> line numbers (1 = first line of the block)."""
+    text = value.strip().strip("[]")
+    lines: set[int] = set()
+    for part in re.split(r"[\s,]+", text):
+        part = part.strip("\"' ")
+        if not part:
+            continue
+        m = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
+        if not m:
+            raise OptionError(f"hl_lines: {part!r} is not a line number or range like 2-4")
+        start = int(m.group(1))
+        end = int(m.group(2) or start)
+        if end < start or end - start > 100_000:
+            raise OptionError(f"hl_lines: bad range {part!r}")
+        lines.update(range(start, end + 1))
+    return frozenset(lines)
+
+
+def _bool(key: str, value: str) -> bool:
+    try:
+        return BOOL[value.strip("\"'").lower()]
+    except KeyError:
+        raise OptionError(f"{key} must be true or false, not {value!r}") from None
+
+
+def parse_options(pairs: list[tuple[str, str]]) -> CodeOptions:
+    values: dict[str, Any] = {}
+    for key, value in pairs:
+        key = key.lower()
+        if key not in KNOWN_OPTIONS:
+            raise OptionError(
+                f"unknown highlight option {key!r}; known: "
+                "linenos, hl_lines, linenostart, anchorlinenos, lineanchors, hl_inline"
+            )
+        if key in IGNORED_OPTIONS:
+            continue
+        if key == "linenos":
+            v = value.lower()
+            if v in ("table", "inline"):
+                values["linenos"] = v
+            else:
+                # Hugo's default (lineNumbersInTable = true) puts linenos=true in a table.
+                values["linenos"] = "table" if _bool(key, v) else ""
+        elif key == "hl_lines":
+            values["hl_lines"] = parse_hl_lines(value)
+        elif key == "linenostart":
+            if not re.fullmatch(r"-?\d+", value):
+                raise OptionError(f"linenostart must be a number, not {value!r}")
+            values["linenostart"] = int(value)
+        elif key in ("anchorlinenos", "hl_inline"):
+            values[key] = _bool(key, value)
+        elif key == "lineanchors":
+            if not re.fullmatch(r"[\w-]*", value):
+                raise OptionError(f"lineanchors must be a word, not {value!r}")
+            values[key] = value
+        elif key == "wrapperclass":
+            values[key] = value
+    return CodeOptions(**values)
+
+
+_ALIASES = {"shell": "bash", "sh": "bash", "zsh": "bash", "terraform": "terraform", "tf": "terraform",
+            "yml": "yaml", "conf": "ini", "dockerfile": "docker", "plaintext": "text", "txt": "text",
+            "": "text", "none": "text", "mermaid": "text"}
+
+
+@lru_cache(maxsize=256)
+def get_lexer(lang: str) -> Lexer | None:
+    """A cached lexer for ``lang``; None when Pygments does not know it."""
+    name = _ALIASES.get(lang.lower(), lang.lower())
+    try:
+        return get_lexer_by_name(name, stripnl=False, ensurenl=True)
+    except ClassNotFound:
+        return None
+
+
+@lru_cache(maxsize=1)
+def _formatter() -> HtmlFormatter[str]:
+    return HtmlFormatter(nowrap=True)
+
+
+_TEXT = TextLexer(stripnl=False, ensurenl=True)
+
+
+def highlight_lines(code: str, lexer: Lexer) -> list[str]:
+    """Highlighted HTML, one string per source line (spans never cross lines)."""
+    buf = io.StringIO()
+    _formatter().format_unencoded(lex(code, lexer), buf)
+    lines = buf.getvalue().split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def render_code(code: str, lang: str, opts: CodeOptions, env: RenderEnv | None,
+                line: int | None = None) -> str:
+    """Render one code block (or inline code when ``hl_inline``)."""
+    lexer = get_lexer(lang) if lang else _TEXT
+    if lexer is None:
+        if env is not None:
+            from awsnotes_site.diagnostics import Severity
+
+            env.report(Severity.WARNING, line,
+                       f"unknown code language {lang!r}; shown as plain text")
+        lexer = _TEXT
+    lang_attr = html.escape(lang, quote=True)
+    if opts.hl_inline:
+        body = "".join(highlight_lines(code.strip("\n"), lexer))
+        return f'<code class="code-inline language-{lang_attr}">{body}</code>'
+    if not code.endswith("\n"):
+        code += "\n"
+    lines = highlight_lines(code, lexer)
+    index = 0
+    if env is not None:
+        env.code_blocks += 1
+        index = env.code_blocks
+    prefix = opts.lineanchors or (f"code{index}" if opts.anchorlinenos else "")
+    number_cells: list[str] = []
+    code_lines: list[str] = []
+    for n, text in enumerate(lines, start=1):
+        shown = opts.linenostart + n - 1
+        line_id = f"{prefix}-{shown}" if prefix else ""
+        num = str(shown)
+        if opts.anchorlinenos and line_id:
+            num = f'<a href="#{line_id}" class="lnlinks">{shown}</a>'
+        hl = " hl" if n in opts.hl_lines else ""
+        id_attr = f' id="{line_id}"' if line_id else ""
+        if opts.linenos == "inline":
+            code_lines.append(
+                f'<span class="line{hl}"{id_attr}><span class="ln" aria-hidden="true">{num}</span>'
+                f'<span class="cl">{text}\n</span></span>'
+            )
+        else:
+            code_lines.append(f'<span class="line{hl}"{id_attr}><span class="cl">{text}\n</span></span>')
+            if opts.linenos == "table":
+                number_cells.append(f'<span class="lnt{hl}">{num}\n</span>')
+    code_html = (
+        f'<pre tabindex="0" class="chroma"><code class="language-{lang_attr}" '
+        f'data-lang="{lang_attr}">{"".join(code_lines)}</code></pre>'
+    )
+    wrapper = html.escape(opts.wrapperclass or "highlight", quote=True)
+    if opts.linenos == "table":
+        return (
+            f'<div class="{wrapper} has-linenos"><div class="chroma">'
+            '<table class="lntable" role="presentation"><tr>'
+            f'<td class="lntd lnt-cell" aria-hidden="true"><pre class="chroma"><code>{"".join(number_cells)}</code></pre></td>'
+            f'<td class="lntd">{code_html}</td></tr></table></div></div>\n'
+        )
+    return f'<div class="{wrapper}">{code_html}</div>\n'
+
+
+def stylesheet() -> str:
+    """One stylesheet: a light theme, a dark theme for ``prefers-color-scheme`` and the toggle."""
+    light = HtmlFormatter(style="default").get_style_defs(".chroma")
+    dark_style = "github-dark"
+    try:
+        dark = HtmlFormatter(style=dark_style).get_style_defs(":root[data-theme='dark'] .chroma")
+        dark_auto = HtmlFormatter(style=dark_style).get_style_defs(
+            ":root:not([data-theme='light']) .chroma"
+        )
+    except ClassNotFound:  # pragma: no cover - older Pygments
+        dark = dark_auto = ""
+    return (
+        "/* Generated from Pygments styles 'default' (light) and 'github-dark' (dark). */\n"
+        f"{_strip_backgrounds(light)}\n{_strip_backgrounds(dark)}\n"
+        f"@media (prefers-color-scheme: dark) {{\n{_strip_backgrounds(dark_auto)}\n}}\n"
+    )
+
+
+def _strip_backgrounds(css: str) -> str:
+    # Block backgrounds come from the site theme so that contrast is controlled there;
+    # `.hll` and line-number rules from Pygments are replaced by our own markup.
+    kept = []
+    for rule in css.splitlines():
+        if "pre {" in rule or "td.linenos" in rule or "span.linenos" in rule or ".hll" in rule:
+            continue
+        if re.match(r"^\S*\.chroma\s*\{\s*background", rule.replace(":root[data-theme='dark'] ", "")):
+            continue
+        kept.append(rule)
+    return "\n".join(kept)
+
+
+_FENCE_INFO = re.compile(r"^\s*([^\s{]*)\s*(?:\{(.*)\})?\s*$")
+
+
+def fence_plugin(md: Any) -> None:
+    """Render fenced code through Pygments; ```` ```bash {linenos=true, hl_lines=[2]} ````."""
+    from markdown_it.token import Token
+
+    from awsnotes_site.diagnostics import Severity
+    from awsnotes_site.markdown.context import get_env
+
+    def render_fence(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+        token = tokens[idx]
+        state = get_env(env)
+        line = state.file_line(token.map[0] if token.map else None)
+        m = _FENCE_INFO.match(token.info or "")
+        lang, attrs = (m.group(1), m.group(2) or "") if m else ((token.info or "").split()[0], "")
+        try:
+            opts = parse_options(split_options(attrs))
+        except OptionError as exc:
+            state.report(Severity.ERROR, line, f"code block: {exc}")
+            opts = CodeOptions()
+        return render_code(token.content, lang, opts, state, line)
+
+    md.add_render_rule("fence", render_fence)
+    md.add_render_rule(
+        "code_block",
+        lambda self, tokens, idx, options, env: render_code(
+            tokens[idx].content, "", CodeOptions(), get_env(env)),
+    )

@@ -1,0 +1,144 @@
+"""A lossless HTML tokenizer on top of :mod:`html.parser`, for rewriting raw HTML in notes.
+
+Every event keeps its exact source text, so parts we do not touch are written back
+byte for byte; the tags we change are serialised from their parsed attributes.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+VOID = frozenset(
+    "area base br col embed hr img input link meta source track wbr".split()
+)
+
+
+@dataclass
+class Event:
+    kind: str  # "start", "end", "data", "other"
+    raw: str
+    tag: str = ""
+    attrs: list[tuple[str, str | None]] = field(default_factory=list)
+    self_closing: bool = False
+    changed: bool = False
+
+    def get(self, name: str) -> str | None:
+        for key, value in self.attrs:
+            if key == name:
+                return value
+        return None
+
+    def set(self, name: str, value: str | None) -> None:
+        for i, (key, _) in enumerate(self.attrs):
+            if key == name:
+                self.attrs[i] = (name, value)
+                break
+        else:
+            self.attrs.append((name, value))
+        self.changed = True
+
+    def remove(self, name: str) -> None:
+        before = len(self.attrs)
+        self.attrs = [(k, v) for k, v in self.attrs if k != name]
+        self.changed = self.changed or len(self.attrs) != before
+
+    def text(self) -> str:
+        if self.changed and self.kind == "start":
+            return serialize_start(self.tag, self.attrs)
+        return self.raw
+
+
+def serialize_start(tag: str, attrs: list[tuple[str, str | None]]) -> str:
+    parts = [tag]
+    for key, value in attrs:
+        parts.append(key if value is None else f'{key}="{html.escape(value, quote=True)}"')
+    return "<" + " ".join(parts) + ">"
+
+
+class _Tokenizer(HTMLParser):
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.source = source
+        self.line_starts = [0]
+        for i, ch in enumerate(source):
+            if ch == "\n":
+                self.line_starts.append(i + 1)
+        self.events: list[tuple[int, Event]] = []
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    def _add(self, event: Event) -> None:
+        self.events.append((self._offset(), event))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._add(Event("start", "", tag, list(attrs)))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._add(Event("start", "", tag, list(attrs), self_closing=True))
+
+    def handle_endtag(self, tag: str) -> None:
+        self._add(Event("end", "", tag))
+
+    def handle_data(self, data: str) -> None:
+        self._add(Event("data", ""))
+
+    def handle_entityref(self, name: str) -> None:
+        self._add(Event("data", ""))
+
+    def handle_charref(self, name: str) -> None:
+        self._add(Event("data", ""))
+
+    def handle_comment(self, data: str) -> None:
+        self._add(Event("other", ""))
+
+    def handle_decl(self, decl: str) -> None:
+        self._add(Event("other", ""))
+
+    def handle_pi(self, data: str) -> None:
+        self._add(Event("other", ""))
+
+    def unknown_decl(self, data: str) -> None:
+        self._add(Event("other", ""))
+
+
+def tokenize(source: str) -> list[Event]:
+    """Split ``source`` into events whose ``raw`` texts concatenate back to ``source``."""
+    parser = _Tokenizer(source)
+    parser.feed(source)
+    parser.close()
+    events: list[Event] = []
+    marks = parser.events
+    # Any text before the first event (should not happen) is kept as data.
+    if marks and marks[0][0] > 0:
+        events.append(Event("data", source[: marks[0][0]]))
+    for i, (start, event) in enumerate(marks):
+        end = marks[i + 1][0] if i + 1 < len(marks) else len(source)
+        if end <= start and event.kind == "data":
+            continue
+        event.raw = source[start:end]
+        events.append(event)
+    if not marks and source:
+        events.append(Event("data", source))
+    return events
+
+
+def join(events: list[Event]) -> str:
+    return "".join(e.text() for e in events)
+
+
+def plain_text(source: str) -> str:
+    """The text content of an HTML fragment, entities decoded."""
+    out: list[str] = []
+
+    class _Text(HTMLParser):
+        def handle_data(self, data: str) -> None:
+            out.append(data)
+
+    parser = _Text(convert_charrefs=True)
+    parser.feed(source)
+    parser.close()
+    return "".join(out)

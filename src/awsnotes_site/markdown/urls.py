@@ -1,0 +1,92 @@
+"""Root-relative URLs in a note get the site's base path; every URL is recorded for ``check``.
+
+Works on tokens: ``link_open``/``image`` attributes, and raw HTML tokens through the
+lossless HTML tokenizer (``href``, ``src``, ``srcset``, ``poster``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from awsnotes_site.markdown.context import LinkRef, RenderEnv, get_env
+from awsnotes_site.markdown.html_tokens import join, tokenize
+
+URL_ATTRS = ("href", "src", "poster")
+
+
+def with_base(url: str, base_path: str) -> str:
+    """``/static/x.png`` -> ``/notes/static/x.png`` for base path ``/notes/``."""
+    if url.startswith("/") and not url.startswith("//") and base_path != "/":
+        return base_path + url[1:]
+    return url
+
+
+def rewrite_srcset(value: str, base_path: str) -> str:
+    out = []
+    for candidate in value.split(","):
+        parts = candidate.strip().split(None, 1)
+        if not parts:
+            continue
+        parts[0] = with_base(parts[0], base_path)
+        out.append(" ".join(parts))
+    return ", ".join(out)
+
+
+def rewrite_html(source: str, base_path: str, line: int | None, state: RenderEnv) -> str:
+    """Rewrite URL attributes inside a raw HTML fragment; record each URL."""
+    if "=" not in source:
+        return source
+    events = tokenize(source)
+    offset_line = line or 0
+    for event in events:
+        if event.kind == "start":
+            for name in (*URL_ATTRS, "srcset"):
+                value = event.get(name)
+                if not value:
+                    continue
+                kind = "image" if event.tag in ("img", "source", "video") else "link"
+                if name == "srcset":
+                    for cand in value.split(","):
+                        if cand.strip():
+                            state.links.append(LinkRef(cand.split()[0], offset_line, kind))
+                    new = rewrite_srcset(value, base_path)
+                else:
+                    state.links.append(LinkRef(value, offset_line, kind))
+                    new = with_base(value, base_path)
+                if new != value:
+                    event.set(name, new)
+        offset_line += event.raw.count("\n")
+    return join(events)
+
+
+def _walk(tokens: Sequence[Token], base_path: str, state: RenderEnv, line: int | None) -> None:
+    for token in tokens:
+        if token.map is not None:
+            line = state.file_line(token.map[0])
+        if token.type == "link_open":
+            href = str(token.attrGet("href") or "")
+            state.links.append(LinkRef(href, line or 0, "link"))
+            token.attrSet("href", with_base(href, base_path))
+        elif token.type == "image":
+            src = str(token.attrGet("src") or "")
+            state.links.append(LinkRef(src, line or 0, "image"))
+            token.attrSet("src", with_base(src, base_path))
+        elif token.type in ("html_block", "html_inline"):
+            token.content = rewrite_html(token.content, base_path, line, state)
+        if token.children:
+            _walk(token.children, base_path, state, line)
+        if token.type == "softbreak" and line is not None:
+            line += 1
+
+
+def urls_plugin(md: MarkdownIt, base_path: str = "/") -> None:
+    def rule(state: StateCore) -> None:
+        env: dict[str, Any] = state.env
+        _walk(state.tokens, base_path, get_env(env), None)
+
+    md.core.ruler.push("awsnotes_urls", rule)

@@ -1,0 +1,62 @@
+"""Tags, series and related notes: O(N) grouping over the published notes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from awsnotes_site.content import Note, slugify_name
+
+
+@dataclass
+class Term:
+    name: str
+    slug: str
+    url: str  # site-relative, e.g. "tags/book/"
+    notes: list[Note] = field(default_factory=list)
+
+
+def group_terms(notes: Sequence[Note], kind: str, prefix: str) -> list[Term]:
+    """Terms of ``kind`` ("tags" or "series") with their notes (input order kept), by name."""
+    by_slug: dict[str, Term] = {}
+    for note in notes:
+        for name in getattr(note, kind):
+            slug = slugify_name(name) or "_"
+            term = by_slug.get(slug)
+            if term is None:
+                term = by_slug[slug] = Term(name, slug, f"{prefix}/{slug}/")
+            term.notes.append(note)
+    return sorted(by_slug.values(), key=lambda t: t.name.lower())
+
+
+def series_order(term: Term) -> list[Note]:
+    """Series members by weight, then date (oldest first), then path."""
+    return sorted(
+        term.notes,
+        key=lambda n: (n.weight, n.date.timestamp() if n.date else 0.0, n.rel),
+    )
+
+
+def related_notes(notes: Sequence[Note], limit: int = 5) -> dict[str, list[Note]]:
+    """For each note, others sharing the most tags (ties: newer first)."""
+    by_tag: dict[str, list[Note]] = defaultdict(list)
+    for note in notes:
+        for tag in note.tags:
+            by_tag[tag].append(note)
+    order = {n.rel: i for i, n in enumerate(notes)}
+    result: dict[str, list[Note]] = {}
+    for note in notes:
+        scores: dict[str, int] = defaultdict(int)
+        members: dict[str, Note] = {}
+        for tag in note.tags:
+            peers = by_tag[tag]
+            if len(peers) > 200:  # a tag on everything says nothing about relatedness
+                continue
+            for other in peers:
+                if other.rel != note.rel:
+                    scores[other.rel] += 1
+                    members[other.rel] = other
+        ranked = sorted(scores, key=lambda r: (-scores[r], order[r]))[:limit]
+        result[note.rel] = [members[r] for r in ranked]
+    return result

@@ -1,0 +1,126 @@
+"""The Jinja2 environment: templates from ``templates/``, autoescaped, strict about undefined."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import traceback
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+import jinja2.meta
+from markupsafe import Markup
+
+from awsnotes_site.config import SiteConfig
+from awsnotes_site.diagnostics import Diagnostic, error
+from awsnotes_site.text import korean_date
+
+
+def iri_to_uri(url: str) -> str:
+    """Percent-encode non-ASCII characters (for feeds, sitemaps and HTTP headers)."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+
+
+def json_script(value: Any) -> Markup:
+    """JSON safe to put inside ``<script>``: ``<``, ``>``, ``&`` and U+2028/9 escaped."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    for ch, rep in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, rep)
+    return Markup(text)
+
+
+def create_environment(config: SiteConfig) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(config.templates_dir)),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    base = config.base_path
+    absolute = config.absolute_base
+
+    def url_for(path: str = "") -> str:
+        if path.startswith(("http://", "https://", "//", "#", "mailto:")):
+            return path
+        return base + path.lstrip("/")
+
+    def abs_url(path: str = "") -> str:
+        return iri_to_uri(absolute + path.lstrip("/"))
+
+    env.globals.update(url_for=url_for, abs_url=abs_url)
+    env.filters.update(
+        korean_date=korean_date,
+        iso_date=lambda d: d.isoformat() if d else "",
+        json_script=json_script,
+        iri=iri_to_uri,
+    )
+    return env
+
+
+class TemplateHashes:
+    """Hashes of a template together with everything it extends, includes or imports."""
+
+    def __init__(self, env: jinja2.Environment, templates_dir: Path) -> None:
+        self.env = env
+        self.dir = templates_dir
+        self._cache: dict[str, tuple[str, frozenset[str]]] = {}
+
+    def closure(self, name: str) -> frozenset[str]:
+        return self._get(name)[1]
+
+    def digest(self, name: str) -> str:
+        return self._get(name)[0]
+
+    def _get(self, name: str) -> tuple[str, frozenset[str]]:
+        if name in self._cache:
+            return self._cache[name]
+        seen: set[str] = set()
+        todo = [name]
+        h = hashlib.sha256()
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            try:
+                source = (self.dir / current).read_text(encoding="utf-8")
+            except OSError:
+                continue
+            h.update(current.encode() + b"\0" + source.encode() + b"\0")
+            try:
+                refs = jinja2.meta.find_referenced_templates(self.env.parse(source))
+            except jinja2.TemplateSyntaxError:
+                continue
+            todo.extend(sorted(r for r in refs if r))
+        result = (h.hexdigest()[:16], frozenset(seen))
+        self._cache[name] = result
+        return result
+
+
+def template_error(exc: BaseException, templates_dir: Path, root: Path) -> Diagnostic:
+    """A template problem as ``templates/x.html:LINE: error: …``."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        name = exc.filename or exc.name or "?"
+        return error(_rel(name, root), exc.lineno, f"template syntax error: {exc.message}")
+    frames = [
+        f for f in traceback.extract_tb(exc.__traceback__)
+        if f.filename and Path(f.filename).suffix in (".html", ".xml")
+    ]
+    if frames:
+        frame = frames[-1]
+        return error(_rel(frame.filename, root), frame.lineno, f"template error: {exc}")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return error(str(templates_dir), None, f"template not found: {exc.name}")
+    return error(str(templates_dir), None, f"template error: {exc}")
+
+
+def _rel(path: str, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path

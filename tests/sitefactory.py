@@ -1,0 +1,91 @@
+"""Make throw-away projects for tests: the repo's templates and static files plus given notes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_NOTE = ROOT / "content" / "posts" / "aws-network-2.md"
+
+DEFAULT_CONFIG = """\
+title = "테스트 노트"
+description = "테스트용 사이트"
+author = "tester"
+base_url = "http://127.0.0.1:1313/"
+paginate = 10
+"""
+
+# A small site with a series, shared tags, code and a figure, for tests that need more
+# than the one shipped note.
+DEMO_NOTES: dict[str, str] = {
+    "posts/vpc-basics.md": """+++
+title = "VPC 기초: 서브넷과 라우팅"
+date = 2023-03-01
+description = "VPC, 서브넷, 라우팅 테이블을 정리한다."
+tags = ["AWS", "VPC"]
+series = ["AWS 네트워크"]
+weight = 1
++++
+
+# 1장 VPC 기초
+
+VPC는 AWS 클라우드 안의 논리적으로 격리된 네트워크다. 인스턴스는 서브넷에 놓인다.
+
+## 서브넷
+
+퍼블릭 서브넷은 인터넷 게이트웨이로 가는 경로를 가진다.
+
+```bash {linenos=true, hl_lines=[2]}
+aws ec2 describe-vpcs
+aws ec2 describe-subnets --filters Name=vpc-id,Values=vpc-1234
+```
+""",
+    "posts/nat-gateway.md": """+++
+title = "NAT 게이트웨이와 인터넷 연결"
+date = 2023-03-12
+description = "프라이빗 서브넷의 인스턴스가 인터넷에 나가는 방법."
+tags = ["AWS", "NAT"]
+series = ["AWS 네트워크"]
+weight = 2
++++
+
+## NAT 게이트웨이
+
+프라이빗 서브넷의 인스턴스는 NAT 게이트웨이를 거쳐 인터넷에 연결된다.
+
+<img class="img-zoomable" src="/static/img/post/network/endpoint_flow.png">
+<figcaption>[그림] 엔드포인트 흐름</figcaption>
+""",
+    "posts/security-groups.md": """---
+title: "보안 그룹과 NACL"
+date: 2023-02-20
+tags: [AWS, 보안]
+---
+
+보안 그룹은 상태 저장(stateful) 방화벽이다. NACL은 상태 비저장이다.
+""",
+}
+
+
+def make_project(tmp: Path, notes: dict[str, str] | None = None, config: str | None = None,
+                 *, shipped: bool = True) -> Path:
+    """A project folder in ``tmp`` with the repo's templates/ and static/, ``site.toml``
+    and the given notes (paths relative to content/). The shipped note is included unless
+    ``shipped=False``."""
+    project = tmp / "project"
+    project.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "templates", project / "templates", dirs_exist_ok=True)
+    shutil.copytree(ROOT / "static", project / "static", dirs_exist_ok=True)
+    (project / "site.toml").write_text(config if config is not None else DEFAULT_CONFIG,
+                                       encoding="utf-8")
+    content = project / "content"
+    content.mkdir(exist_ok=True)
+    if shipped:
+        (content / "posts").mkdir(exist_ok=True)
+        shutil.copyfile(SHIPPED_NOTE, content / "posts" / SHIPPED_NOTE.name)
+    for rel, text in (notes or {}).items():
+        target = content / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return project
