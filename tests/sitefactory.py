@@ -68,8 +68,13 @@ tags: [AWS, 보안]
 }
 
 
-def make_project(tmp: Path, notes: dict[str, str] | None = None, config: str | None = None,
-                 *, shipped: bool = True) -> Path:
+def make_project(
+    tmp: Path,
+    notes: dict[str, str] | None = None,
+    config: str | None = None,
+    *,
+    shipped: bool = True,
+) -> Path:
     """A project folder in ``tmp`` with the repo's templates/ and static/, ``site.toml``
     and the given notes (paths relative to content/). The shipped note is included unless
     ``shipped=False``."""
@@ -77,8 +82,9 @@ def make_project(tmp: Path, notes: dict[str, str] | None = None, config: str | N
     project.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / "templates", project / "templates", dirs_exist_ok=True)
     shutil.copytree(ROOT / "static", project / "static", dirs_exist_ok=True)
-    (project / "site.toml").write_text(config if config is not None else DEFAULT_CONFIG,
-                                       encoding="utf-8")
+    (project / "site.toml").write_text(
+        config if config is not None else DEFAULT_CONFIG, encoding="utf-8"
+    )
     content = project / "content"
     content.mkdir(exist_ok=True)
     if shipped:

@@ -141,8 +141,9 @@ class Builder:
         reporter.extend(warns)
         now = self.options.now or _now(config)
         notes = self._load_notes(config, reporter)
-        published = [n for n in notes if is_published(n, now, self.options.drafts,
-                                                      self.options.future)]
+        published = [
+            n for n in notes if is_published(n, now, self.options.drafts, self.options.future)
+        ]
         published.sort(key=lambda n: n.sort_key)
         _check_unique_urls(published, reporter)
         jinja = create_environment(config)
@@ -153,22 +154,25 @@ class Builder:
         page_sources: dict[str, str] = {}
         stats = BuildStats(notes=len(views))
         deps: dict[str, frozenset[str]] = {}
-        self._render_pages(config, specs, jinja, hashes, files, page_sources, deps, stats,
-                           reporter)
+        self._render_pages(config, specs, jinja, hashes, files, page_sources, deps, stats, reporter)
         _add_generated(config, views, files, reporter)
         static = collect_static(config, reporter)
         for path in static:
             if path in files:
-                reporter.add(error(config.static_dir / path.removeprefix("static/"), None,
-                                   f"static file would overwrite generated /{path}"))
+                reporter.add(
+                    error(
+                        config.static_dir / path.removeprefix("static/"),
+                        None,
+                        f"static file would overwrite generated /{path}",
+                    )
+                )
         if reporter.errors or (self.options.strict and reporter.items):
             raise BuildError(reporter.items)
         self._save_cache(config)
         stats.pages = len(specs)
         stats.files = len(files) + len(static)
         stats.seconds = time.perf_counter() - started
-        return BuildResult(config, files, static, reporter.items, views, page_sources, stats,
-                           deps)
+        return BuildResult(config, files, static, reporter.items, views, page_sources, stats, deps)
 
     def _load_notes(self, config: SiteConfig, reporter: Reporter) -> list[Note]:
         paths, diags = discover(config.content_dir)
@@ -197,14 +201,20 @@ class Builder:
         self._notes = seen
         return notes
 
-    def _render_notes(self, config: SiteConfig, notes: list[Note], jinja: jinja2.Environment,
-                      hashes: TemplateHashes, reporter: Reporter) -> list[NoteView]:
+    def _render_notes(
+        self,
+        config: SiteConfig,
+        notes: list[Note],
+        jinja: jinja2.Environment,
+        hashes: TemplateHashes,
+        reporter: Reporter,
+    ) -> list[NoteView]:
         resolver = RefResolver({n.rel: n.url for n in notes})
-        registry = ShortcodeRegistry(config.templates_dir, jinja, resolver, config.base_path,
-                                     config.absolute_base)
+        registry = ShortcodeRegistry(
+            config.templates_dir, jinja, resolver, config.base_path, config.absolute_base
+        )
         jinja.globals["site"] = site_view(config)
-        md = create_markdown(registry, config.base_path, config.toc_min_level,
-                             config.toc_max_level)
+        md = create_markdown(registry, config.base_path, config.toc_min_level, config.toc_max_level)
         shortcode_hash = _shortcodes_digest(config.templates_dir)
         context = f"{RENDERER_VERSION}:{config.fingerprint()}:{shortcode_hash}"
         self._load_disk_cache(config, reporter)
@@ -217,27 +227,47 @@ class Builder:
             ):
                 rendered = None
             if rendered is None:
-                page = {"title": note.title, "rel": note.rel, "url": note.url,
-                        "params": note.params}
+                page = {
+                    "title": note.title,
+                    "rel": note.rel,
+                    "url": note.url,
+                    "params": note.params,
+                }
                 rendered = render_markdown(md, note.body, note.display_path, note.body_line, page)
                 self._rendered[key] = rendered
             reporter.extend(rendered.diagnostics)
             text = html_to_text(rendered.html)
-            views.append(NoteView(note, rendered, text, reading_minutes(text),
-                                  note.description or summarize(text)))
+            views.append(
+                NoteView(
+                    note, rendered, text, reading_minutes(text), note.description or summarize(text)
+                )
+            )
         return views
 
-    def _render_pages(self, config: SiteConfig, specs: list[PageSpec], jinja: jinja2.Environment,
-                      hashes: TemplateHashes, files: dict[str, bytes],
-                      page_sources: dict[str, str], deps: dict[str, frozenset[str]],
-                      stats: BuildStats, reporter: Reporter) -> None:
+    def _render_pages(
+        self,
+        config: SiteConfig,
+        specs: list[PageSpec],
+        jinja: jinja2.Environment,
+        hashes: TemplateHashes,
+        files: dict[str, bytes],
+        page_sources: dict[str, str],
+        deps: dict[str, frozenset[str]],
+        stats: BuildStats,
+        reporter: Reporter,
+    ) -> None:
         fp = config.fingerprint() + str(self.options.live_reload)
         pages: dict[str, tuple[str, bytes]] = {}
         for spec in specs:
             if spec.path in files:
                 owner = page_sources.get(spec.path, spec.path)
-                reporter.add(error(spec.source or spec.path, None,
-                                   f"two pages on one URL /{spec.path} (also {owner})"))
+                reporter.add(
+                    error(
+                        spec.source or spec.path,
+                        None,
+                        f"two pages on one URL /{spec.path} (also {owner})",
+                    )
+                )
                 continue
             signature = _signature(spec, hashes.digest(spec.template), fp)
             cached = self._pages.get(spec.path)
@@ -255,8 +285,11 @@ class Builder:
             files[spec.path] = data
             page_sources[spec.path] = spec.source
             deps[spec.path] = frozenset(
-                [*(n.display_path for n in spec.deps),
-                 *(f"templates/{t}" for t in hashes.closure(spec.template))])
+                [
+                    *(n.display_path for n in spec.deps),
+                    *(f"templates/{t}" for t in hashes.closure(spec.template)),
+                ]
+            )
         self._pages = pages
 
     # -- the persistent render cache ------------------------------------------------
@@ -309,9 +342,14 @@ def _check_unique_urls(notes: Sequence[Note], reporter: Reporter) -> None:
     for note in notes:
         other = owners.get(note.url)
         if other is not None:
-            reporter.add(error(note.display_path, 1,
-                               f"two notes on one URL /{note.url}: this one and {other.display_path}",
-                               hint="give one of them a different slug"))
+            reporter.add(
+                error(
+                    note.display_path,
+                    1,
+                    f"two notes on one URL /{note.url}: this one and {other.display_path}",
+                    hint="give one of them a different slug",
+                )
+            )
         else:
             owners[note.url] = note
 
@@ -344,47 +382,105 @@ def assemble(config: SiteConfig, views: list[NoteView], options: BuildOptions) -
     for term in series:
         ordered = [by_rel[n.rel] for n in series_order(term)]
         for i, v in enumerate(ordered):
-            v.series.append({
-                "name": term.name, "url": term.url, "notes": ordered, "index": i,
-                "prev": ordered[i - 1] if i > 0 else None,
-                "next": ordered[i + 1] if i + 1 < len(ordered) else None,
-            })
+            v.series.append(
+                {
+                    "name": term.name,
+                    "url": term.url,
+                    "notes": ordered,
+                    "index": i,
+                    "prev": ordered[i - 1] if i > 0 else None,
+                    "next": ordered[i + 1] if i + 1 < len(ordered) else None,
+                }
+            )
     base: dict[str, Any] = {"live_reload": options.live_reload}
     specs: list[PageSpec] = []
     for v in views:
         deps = _note_deps(v)
-        specs.append(PageSpec(output_path(v.note.url), "note.html", deps, ("note",),
-                              _ctx(base, page=v), v.note.display_path))
-    specs += _paginate(config, views, "", "list.html", base, {"title": config.title,
-                                                             "kind": "home"})
+        specs.append(
+            PageSpec(
+                output_path(v.note.url),
+                "note.html",
+                deps,
+                ("note",),
+                _ctx(base, page=v),
+                v.note.display_path,
+            )
+        )
+    specs += _paginate(
+        config, views, "", "list.html", base, {"title": config.title, "kind": "home"}
+    )
     sections: dict[str, list[NoteView]] = {}
     for v in views:
         if v.note.section:
             sections.setdefault(v.note.section, []).append(v)
     for name, members in sorted(sections.items()):
-        specs += _paginate(config, members, f"{name}/", "list.html", base,
-                           {"title": name, "kind": "section"})
+        specs += _paginate(
+            config, members, f"{name}/", "list.html", base, {"title": name, "kind": "section"}
+        )
     for term in tags:
         members = [by_rel[n.rel] for n in term.notes]
-        specs += _paginate(config, members, term.url, "tag.html", base,
-                           {"title": term.name, "kind": "tag", "term": term})
-    specs.append(PageSpec("tags/index.html", "tags.html", tuple(v.note for v in views),
-                          ("tags",), _ctx(base, terms=tags, title="태그", kind="tags")))
+        specs += _paginate(
+            config,
+            members,
+            term.url,
+            "tag.html",
+            base,
+            {"title": term.name, "kind": "tag", "term": term},
+        )
+    specs.append(
+        PageSpec(
+            "tags/index.html",
+            "tags.html",
+            tuple(v.note for v in views),
+            ("tags",),
+            _ctx(base, terms=tags, title="태그", kind="tags"),
+        )
+    )
     for term in series:
         members = [by_rel[n.rel] for n in series_order(term)]
-        specs.append(PageSpec(output_path(term.url), "series.html",
-                              tuple(m.note for m in members), ("series", term.name),
-                              _ctx(base, term=term, notes=members, title=term.name,
-                                   kind="series")))
+        specs.append(
+            PageSpec(
+                output_path(term.url),
+                "series.html",
+                tuple(m.note for m in members),
+                ("series", term.name),
+                _ctx(base, term=term, notes=members, title=term.name, kind="series"),
+            )
+        )
     if series:
-        specs.append(PageSpec("series/index.html", "series_list.html",
-                              tuple(v.note for v in views), ("series-index",),
-                              _ctx(base, terms=series, title="시리즈", kind="series-index",
-                                   series_members={s.name: len(s.notes) for s in series})))
-    specs.append(PageSpec("search/index.html", "search.html", (), ("search",),
-                          _ctx(base, title="검색", kind="search")))
-    specs.append(PageSpec("404.html", "404.html", (), ("404",),
-                          _ctx(base, title="페이지를 찾을 수 없습니다", kind="404")))
+        specs.append(
+            PageSpec(
+                "series/index.html",
+                "series_list.html",
+                tuple(v.note for v in views),
+                ("series-index",),
+                _ctx(
+                    base,
+                    terms=series,
+                    title="시리즈",
+                    kind="series-index",
+                    series_members={s.name: len(s.notes) for s in series},
+                ),
+            )
+        )
+    specs.append(
+        PageSpec(
+            "search/index.html",
+            "search.html",
+            (),
+            ("search",),
+            _ctx(base, title="검색", kind="search"),
+        )
+    )
+    specs.append(
+        PageSpec(
+            "404.html",
+            "404.html",
+            (),
+            ("404",),
+            _ctx(base, title="페이지를 찾을 수 없습니다", kind="404"),
+        )
+    )
     _ = series_by_name
     return specs
 
@@ -416,8 +512,14 @@ def _link_neighbours(views: list[NoteView]) -> None:
             v.prev = members[i + 1] if i + 1 < len(members) else None  # older
 
 
-def _paginate(config: SiteConfig, views: list[NoteView], url: str, template: str,
-              base: dict[str, Any], extra: dict[str, Any]) -> list[PageSpec]:
+def _paginate(
+    config: SiteConfig,
+    views: list[NoteView],
+    url: str,
+    template: str,
+    base: dict[str, Any],
+    extra: dict[str, Any],
+) -> list[PageSpec]:
     size = config.paginate
     chunks = [views[i : i + size] for i in range(0, len(views), size)] or [[]]
     total = len(chunks)
@@ -425,25 +527,44 @@ def _paginate(config: SiteConfig, views: list[NoteView], url: str, template: str
     for number, chunk in enumerate(chunks, start=1):
         page_url = url if number == 1 else f"{url}page/{number}/"
         paginator = {
-            "notes": chunk, "number": number, "total_pages": total, "total_notes": len(views),
-            "prev_url": (url if number == 2 else f"{url}page/{number - 1}/") if number > 1 else None,
+            "notes": chunk,
+            "number": number,
+            "total_pages": total,
+            "total_notes": len(views),
+            "prev_url": (url if number == 2 else f"{url}page/{number - 1}/")
+            if number > 1
+            else None,
             "next_url": f"{url}page/{number + 1}/" if number < total else None,
             "url": page_url,
         }
-        specs.append(PageSpec(output_path(page_url), template, tuple(v.note for v in chunk),
-                              (template, url, number, total, len(views)),
-                              _ctx(base, paginator=paginator, url=page_url, **extra)))
+        specs.append(
+            PageSpec(
+                output_path(page_url),
+                template,
+                tuple(v.note for v in chunk),
+                (template, url, number, total, len(views)),
+                _ctx(base, paginator=paginator, url=page_url, **extra),
+            )
+        )
     return specs
 
 
-def _add_generated(config: SiteConfig, views: list[NoteView], files: dict[str, bytes],
-                   reporter: Reporter) -> None:
+def _add_generated(
+    config: SiteConfig, views: list[NoteView], files: dict[str, bytes], reporter: Reporter
+) -> None:
     absolute = config.absolute_base
     from awsnotes_site.templating import iri_to_uri
 
     def item(v: NoteView) -> FeedItem:
-        return FeedItem(v.note.title, iri_to_uri(absolute + v.note.url), v.note.date,
-                        v.note.lastmod, v.summary, v.rendered.html, v.note.tags)
+        return FeedItem(
+            v.note.title,
+            iri_to_uri(absolute + v.note.url),
+            v.note.date,
+            v.note.lastmod,
+            v.summary,
+            v.rendered.html,
+            v.note.tags,
+        )
 
     home = iri_to_uri(absolute)
     items = [item(v) for v in views]
@@ -457,14 +578,24 @@ def _add_generated(config: SiteConfig, views: list[NoteView], files: dict[str, b
         title = f"{config.title} - {term.name}"
         generated[f"{term.url}atom.xml"] = atom(config, term_items, page + "atom.xml", page, title)
         generated[f"{term.url}index.xml"] = rss(config, term_items, page + "index.xml", page, title)
-    entries: list[tuple[str, dt.datetime | None]] = [(home, max(
-        (v.note.lastmod or v.note.date for v in views if v.note.date), default=None))]
+    entries: list[tuple[str, dt.datetime | None]] = [
+        (home, max((v.note.lastmod or v.note.date for v in views if v.note.date), default=None))
+    ]
     entries += [(iri_to_uri(absolute + v.note.url), v.note.lastmod or v.note.date) for v in views]
     generated["sitemap.xml"] = sitemap(entries)
     generated["robots.txt"] = robots(home + "sitemap.xml")
-    generated["search-index.json"] = build_index([
-        SearchDoc(v.note.url, v.note.title, v.note.date.date().isoformat() if v.note.date else "",
-                  v.note.tags, v.text) for v in views])
+    generated["search-index.json"] = build_index(
+        [
+            SearchDoc(
+                v.note.url,
+                v.note.title,
+                v.note.date.date().isoformat() if v.note.date else "",
+                v.note.tags,
+                v.text,
+            )
+            for v in views
+        ]
+    )
     generated["static/css/syntax.css"] = stylesheet()
     generated[".nojekyll"] = ""
     if config.cname:
@@ -489,8 +620,11 @@ def collect_static(config: SiteConfig, reporter: Reporter) -> dict[str, Path]:
                 continue
             path = Path(dirpath) / name
             if not path.resolve().is_relative_to(real_root):
-                reporter.add(Diagnostic(str(path), None, _warning(),
-                                        "symlink points outside static/; skipped"))
+                reporter.add(
+                    Diagnostic(
+                        str(path), None, _warning(), "symlink points outside static/; skipped"
+                    )
+                )
                 continue
             rel = path.relative_to(root).as_posix()
             result[f"static/{rel}"] = path
@@ -533,8 +667,9 @@ def write_site(result: BuildResult, out_dir: Path) -> WriteStats:
     return stats
 
 
-def _stage_file(stage: Path, current: Path, rel: str, data: bytes | None, source: Path | None,
-                stats: WriteStats) -> None:
+def _stage_file(
+    stage: Path, current: Path, rel: str, data: bytes | None, source: Path | None, stats: WriteStats
+) -> None:
     target = (stage / rel).resolve()
     if not target.is_relative_to(stage.resolve()):
         raise BuildError([error(rel, None, "output path leaves the output folder")])
@@ -544,8 +679,11 @@ def _stage_file(stage: Path, current: Path, rel: str, data: bytes | None, source
         data = source.read_bytes()
     assert data is not None
     try:
-        if existing.is_file() and existing.stat().st_size == len(data) \
-                and existing.read_bytes() == data:
+        if (
+            existing.is_file()
+            and existing.stat().st_size == len(data)
+            and existing.read_bytes() == data
+        ):
             try:
                 os.link(existing, target)
             except OSError:

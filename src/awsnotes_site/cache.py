@@ -4,6 +4,7 @@ cache is ignored with a warning and can never run code."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -29,8 +30,9 @@ def _encode(r: RenderedNote) -> dict[str, Any]:
         "html": r.html,
         "toc": [[t.level, t.id, t.title] for t in r.toc],
         "links": [[lk.url, lk.line, lk.kind] for lk in r.links],
-        "diagnostics": [[d.path, d.line, d.severity.value, d.message, d.col, d.hint]
-                        for d in r.diagnostics],
+        "diagnostics": [
+            [d.path, d.line, d.severity.value, d.message, d.col, d.hint] for d in r.diagnostics
+        ],
         "refs": r.refs,
         "shortcodes": sorted(r.shortcodes),
     }
@@ -41,8 +43,10 @@ def _decode(d: dict[str, Any]) -> RenderedNote:
         html=str(d["html"]),
         toc=[TocEntry(int(a), str(b), str(c)) for a, b, c in d["toc"]],
         links=[LinkRef(str(a), int(b), str(c)) for a, b, c in d["links"]],
-        diagnostics=[Diagnostic(str(p), ln, Severity(s), str(m), col, hint)
-                     for p, ln, s, m, col, hint in d["diagnostics"]],
+        diagnostics=[
+            Diagnostic(str(p), ln, Severity(s), str(m), col, hint)
+            for p, ln, s, m, col, hint in d["diagnostics"]
+        ],
         refs={str(k): (None if v is None else str(v)) for k, v in d["refs"].items()},
         shortcodes=set(d["shortcodes"]),
     )
@@ -65,8 +69,11 @@ def save(folder: Path, entries: dict[str, RenderedNote]) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         items = list(entries.items())[-MAX_ENTRIES:]
-        blob = json.dumps({"format": FORMAT, "entries": {k: _encode(v) for k, v in items}},
-                          ensure_ascii=False, sort_keys=True)
+        blob = json.dumps(
+            {"format": FORMAT, "entries": {k: _encode(v) for k, v in items}},
+            ensure_ascii=False,
+            sort_keys=True,
+        )
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".render-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(blob)
@@ -76,7 +83,5 @@ def save(folder: Path, entries: dict[str, RenderedNote]) -> None:
 
 
 def clear(folder: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         (folder / FILE).unlink()
-    except OSError:
-        pass

@@ -22,34 +22,47 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="awsnotes-site", description="Static site generator for Korean study notes.")
+        prog="awsnotes-site", description="Static site generator for Korean study notes."
+    )
     parser.add_argument("--version", action="version", version=f"awsnotes-site {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    b = sub.add_parser("build", help="build the site into public/",
-                       description="Build the site into the output folder (default public/).")
+    b = sub.add_parser(
+        "build",
+        help="build the site into public/",
+        description="Build the site into the output folder (default public/).",
+    )
     _common(b)
     b.add_argument("--output", "-o", help="output folder (default: output_dir in site.toml)")
     b.add_argument("--clean", action="store_true", help="drop the render cache first")
     b.add_argument("--no-cache", action="store_true", help="do not read or write .cache/")
     b.add_argument("--strict", action="store_true", help="fail on any warning")
 
-    s = sub.add_parser("serve", help="preview with live reload",
-                       description="Build into memory, serve, rebuild on save, reload browsers.")
+    s = sub.add_parser(
+        "serve",
+        help="preview with live reload",
+        description="Build into memory, serve, rebuild on save, reload browsers.",
+    )
     _common(s)
     s.add_argument("--port", "-p", type=int, default=None, help="port (default 1313)")
     s.add_argument("--bind", default="127.0.0.1", help="address (default 127.0.0.1)")
     s.add_argument("--poll", action="store_true", help="poll files instead of OS events")
     s.add_argument("--open", action="store_true", help="open the site in a browser")
 
-    c = sub.add_parser("check", help="check links, images and anchors",
-                       description="Build (or read --output) and verify every internal link.")
+    c = sub.add_parser(
+        "check",
+        help="check links, images and anchors",
+        description="Build (or read --output) and verify every internal link.",
+    )
     _common(c)
     c.add_argument("--output", "-o", help="check this existing build instead of building")
     c.add_argument("--external", action="store_true", help="also fetch external links")
 
-    n = sub.add_parser("new", help="create a note with front matter",
-                       description="Create content/PATH with TOML front matter (draft).")
+    n = sub.add_parser(
+        "new",
+        help="create a note with front matter",
+        description="Create content/PATH with TOML front matter (draft).",
+    )
     n.add_argument("path", help="e.g. posts/my-note.md (relative to content/)")
     n.add_argument("--source", "-s", default=".", help="project folder (default: .)")
     return parser
@@ -62,8 +75,7 @@ def report(diags: Sequence[Diagnostic], verbose: bool) -> None:
     for d in [*errors, *shown]:
         print(d.format(), file=sys.stderr)
     if len(shown) < len(warnings):
-        print(f"... and {len(warnings) - len(shown)} more warnings (-v shows all)",
-              file=sys.stderr)
+        print(f"... and {len(warnings) - len(shown)} more warnings (-v shows all)", file=sys.stderr)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -73,9 +85,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     root = Path(args.source)
     if args.clean:
         clear(root / ".cache")
-    options = BuildOptions(drafts=args.drafts, future=args.future, base_url=args.base_url,
-                           output=args.output, strict=args.strict,
-                           use_cache=not args.no_cache)
+    options = BuildOptions(
+        drafts=args.drafts,
+        future=args.future,
+        base_url=args.base_url,
+        output=args.output,
+        strict=args.strict,
+        use_cache=not args.no_cache,
+    )
     try:
         result, written = build(root, options)
     except BuildError as exc:
@@ -87,22 +104,24 @@ def cmd_build(args: argparse.Namespace) -> int:
     report(result.diagnostics, args.verbose)
     s = result.stats
     out = result.config.output_path
-    print(f"built {s.notes} notes, {s.pages} pages, {s.files} files "
-          f"({written.written} written, {written.unchanged} unchanged) "
-          f"in {s.seconds:.2f}s -> {out}")
+    print(
+        f"built {s.notes} notes, {s.pages} pages, {s.files} files "
+        f"({written.written} written, {written.unchanged} unchanged) "
+        f"in {s.seconds:.2f}s -> {out}"
+    )
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from awsnotes_site.server import serve
 
-    return serve(Path(args.source), args)
+    return int(serve(Path(args.source), args))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from awsnotes_site.check import check_command
 
-    return check_command(Path(args.source), args)
+    return int(check_command(Path(args.source), args))
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -130,7 +149,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(
         f'+++\ntitle = "{escaped}"\ndate = {now.isoformat()}\ndescription = ""\n'
-        f"tags = []\ndraft = true\n+++\n\n", encoding="utf-8")
+        f"tags = []\ndraft = true\n+++\n\n",
+        encoding="utf-8",
+    )
     print(f"created {target}")
     return 0
 

@@ -16,7 +16,15 @@ from awsnotes_site.diagnostics import BuildError, Diagnostic, error, warning
 from awsnotes_site.frontmatter import FrontMatter, decode_source, split_front_matter
 
 KNOWN_FIELDS = (
-    "title", "date", "lastmod", "description", "tags", "series", "draft", "slug", "weight",
+    "title",
+    "date",
+    "lastmod",
+    "description",
+    "tags",
+    "series",
+    "draft",
+    "slug",
+    "weight",
 )
 
 
@@ -51,7 +59,7 @@ class Note:
 
 
 def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
-    """Every ``.md`` file below ``content_dir``, sorted; symlink loops are skipped with a warning."""
+    """Every ``.md`` file below ``content_dir``, sorted; symlink loops skipped with a warning."""
     found: list[Path] = []
     diags: list[Diagnostic] = []
     if not content_dir.is_dir():
@@ -102,17 +110,20 @@ def load_note(path: Path, config: SiteConfig) -> Note:
         raise BuildError([error(display, None, f"cannot read note: {exc.strerror}")]) from None
     text = decode_source(raw, display)
     fm = split_front_matter(text, display)
-    rel = unicodedata.normalize(
-        "NFC", path.relative_to(config.content_dir).as_posix()
-    )
+    rel = unicodedata.normalize("NFC", path.relative_to(config.content_dir).as_posix())
     diags: list[Diagnostic] = []
     data = dict(fm.data)
     title = _get_str(data, "title", fm, display, diags)
     if not title:
         title = unicodedata.normalize("NFC", path.stem)
-        diags.append(warning(display, fm.line_of("title") if fm.format else 1,
-                             "note has no title; using the file name",
-                             hint='add title = "…" to the front matter'))
+        diags.append(
+            warning(
+                display,
+                fm.line_of("title") if fm.format else 1,
+                "note has no title; using the file name",
+                hint='add title = "…" to the front matter',
+            )
+        )
     date = _get_date(data, "date", fm, display, config, diags)
     lastmod = _get_date(data, "lastmod", fm, display, config, diags)
     description = _get_str(data, "description", fm, display, diags)
@@ -122,8 +133,9 @@ def load_note(path: Path, config: SiteConfig) -> Note:
     weight = _get_int(data, "weight", fm, display, diags)
     slug = _get_str(data, "slug", fm, display, diags)
     if slug and ("/" in slug or "\\" in slug or slug in (".", "..") or ".." in slug.split("/")):
-        diags.append(error(display, fm.line_of("slug"),
-                           f"slug {slug!r} may not contain '/', '\\' or '..'"))
+        diags.append(
+            error(display, fm.line_of("slug"), f"slug {slug!r} may not contain '/', '\\' or '..'")
+        )
         slug = ""
     slug = slugify_name(slug or path.stem)
     if not slug or slug in (".", ".."):
@@ -136,10 +148,25 @@ def load_note(path: Path, config: SiteConfig) -> Note:
         raise BuildError(diags)
     params = {k: v for k, v in data.items() if k not in KNOWN_FIELDS}
     return Note(
-        source=path, rel=rel, display_path=display, section=section, slug=slug, url=url,
-        title=title, date=date, lastmod=lastmod, description=description, tags=tags,
-        series=series, draft=draft, weight=weight, params=params, body=fm.body,
-        body_line=fm.body_line, digest=hashlib.sha256(raw).hexdigest(), diagnostics=diags,
+        source=path,
+        rel=rel,
+        display_path=display,
+        section=section,
+        slug=slug,
+        url=url,
+        title=title,
+        date=date,
+        lastmod=lastmod,
+        description=description,
+        tags=tags,
+        series=series,
+        draft=draft,
+        weight=weight,
+        params=params,
+        body=fm.body,
+        body_line=fm.body_line,
+        digest=hashlib.sha256(raw).hexdigest(),
+        diagnostics=diags,
     )
 
 
@@ -150,8 +177,9 @@ def _display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _get_str(data: dict[str, Any], key: str, fm: FrontMatter, path: str,
-             diags: list[Diagnostic]) -> str:
+def _get_str(
+    data: dict[str, Any], key: str, fm: FrontMatter, path: str, diags: list[Diagnostic]
+) -> str:
     value = data.get(key)
     if value is None:
         return ""
@@ -163,11 +191,14 @@ def _get_str(data: dict[str, Any], key: str, fm: FrontMatter, path: str,
     return value.strip()
 
 
-def _get_bool(data: dict[str, Any], key: str, fm: FrontMatter, path: str,
-              diags: list[Diagnostic]) -> bool:
+def _get_bool(
+    data: dict[str, Any], key: str, fm: FrontMatter, path: str, diags: list[Diagnostic]
+) -> bool:
     value = data.get(key, False)
     if isinstance(value, str) and value.lower() in ("true", "false"):
-        diags.append(warning(path, fm.line_of(key), f"'{key}' should be true or false without quotes"))
+        diags.append(
+            warning(path, fm.line_of(key), f"'{key}' should be true or false without quotes")
+        )
         return value.lower() == "true"
     if not isinstance(value, bool):
         diags.append(error(path, fm.line_of(key), f"'{key}' must be true or false, not {value!r}"))
@@ -175,8 +206,9 @@ def _get_bool(data: dict[str, Any], key: str, fm: FrontMatter, path: str,
     return value
 
 
-def _get_int(data: dict[str, Any], key: str, fm: FrontMatter, path: str,
-             diags: list[Diagnostic]) -> int:
+def _get_int(
+    data: dict[str, Any], key: str, fm: FrontMatter, path: str, diags: list[Diagnostic]
+) -> int:
     value = data.get(key, 0)
     if isinstance(value, bool) or not isinstance(value, int):
         diags.append(error(path, fm.line_of(key), f"'{key}' must be a whole number, not {value!r}"))
@@ -184,15 +216,21 @@ def _get_int(data: dict[str, Any], key: str, fm: FrontMatter, path: str,
     return value
 
 
-def _get_list(data: dict[str, Any], key: str, fm: FrontMatter, path: str,
-              diags: list[Diagnostic]) -> list[str]:
+def _get_list(
+    data: dict[str, Any], key: str, fm: FrontMatter, path: str, diags: list[Diagnostic]
+) -> list[str]:
     value = data.get(key)
     if value is None:
         return []
     if isinstance(value, str):
-        diags.append(warning(path, fm.line_of(key),
-                             f"'{key}' should be a list; taking {value!r} as one item",
-                             hint=f'{key} = ["{value}"]'))
+        diags.append(
+            warning(
+                path,
+                fm.line_of(key),
+                f"'{key}' should be a list; taking {value!r} as one item",
+                hint=f'{key} = ["{value}"]',
+            )
+        )
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
         diags.append(error(path, fm.line_of(key), f"'{key}' must be a list of strings"))
@@ -234,8 +272,14 @@ def parse_date(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
     return result
 
 
-def _get_date(data: dict[str, Any], key: str, fm: FrontMatter, path: str,
-              config: SiteConfig, diags: list[Diagnostic]) -> dt.datetime | None:
+def _get_date(
+    data: dict[str, Any],
+    key: str,
+    fm: FrontMatter,
+    path: str,
+    config: SiteConfig,
+    diags: list[Diagnostic],
+) -> dt.datetime | None:
     value = data.get(key)
     if value is None or value == "":
         return None
@@ -243,8 +287,14 @@ def _get_date(data: dict[str, Any], key: str, fm: FrontMatter, path: str,
         return None
     parsed = parse_date(value, config.tz)
     if parsed is None:
-        diags.append(error(path, fm.line_of(key), f"'{key}' is not a date: {value!r}",
-                           hint='write it as "2023-03-26" or 2023-03-26T10:00:00+09:00'))
+        diags.append(
+            error(
+                path,
+                fm.line_of(key),
+                f"'{key}' is not a date: {value!r}",
+                hint='write it as "2023-03-26" or 2023-03-26T10:00:00+09:00',
+            )
+        )
     return parsed
 
 

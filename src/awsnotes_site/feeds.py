@@ -13,9 +13,16 @@ FEED_LIMIT = 20
 
 
 class FeedItem:
-    def __init__(self, title: str, url: str, date: dt.datetime | None,
-                 updated: dt.datetime | None, summary: str, content_html: str,
-                 tags: Sequence[str]) -> None:
+    def __init__(
+        self,
+        title: str,
+        url: str,
+        date: dt.datetime | None,
+        updated: dt.datetime | None,
+        summary: str,
+        content_html: str,
+        tags: Sequence[str],
+    ) -> None:
         self.title = title
         self.url = url
         self.date = date
@@ -29,8 +36,9 @@ def _epoch() -> dt.datetime:
     return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
-def atom(config: SiteConfig, items: Sequence[FeedItem], feed_url: str, page_url: str,
-         title: str) -> str:
+def atom(
+    config: SiteConfig, items: Sequence[FeedItem], feed_url: str, page_url: str, title: str
+) -> str:
     items = list(items)[:FEED_LIMIT]
     updated = max((i.updated or _epoch() for i in items), default=_epoch())
     out = [
@@ -61,8 +69,9 @@ def atom(config: SiteConfig, items: Sequence[FeedItem], feed_url: str, page_url:
     return "\n".join(out) + "\n"
 
 
-def rss(config: SiteConfig, items: Sequence[FeedItem], feed_url: str, page_url: str,
-        title: str) -> str:
+def rss(
+    config: SiteConfig, items: Sequence[FeedItem], feed_url: str, page_url: str, title: str
+) -> str:
     items = list(items)[:FEED_LIMIT]
     updated = max((i.updated or _epoch() for i in items), default=_epoch())
     out = [
@@ -92,8 +101,10 @@ def rss(config: SiteConfig, items: Sequence[FeedItem], feed_url: str, page_url: 
 
 
 def sitemap(entries: Sequence[tuple[str, dt.datetime | None]]) -> str:
-    out = ['<?xml version="1.0" encoding="utf-8"?>',
-           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
     for url, lastmod in entries:
         out.append("<url>")
         out.append(f"<loc>{escape(url)}</loc>")

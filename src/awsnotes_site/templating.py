@@ -26,8 +26,13 @@ def iri_to_uri(url: str) -> str:
 def json_script(value: Any) -> Markup:
     """JSON safe to put inside ``<script>``: ``<``, ``>``, ``&`` and U+2028/9 escaped."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    for ch, rep in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for ch, rep in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(ch, rep)
     return Markup(text)
 
@@ -108,7 +113,8 @@ def template_error(exc: BaseException, templates_dir: Path, root: Path) -> Diagn
         name = exc.filename or exc.name or "?"
         return error(_rel(name, root), exc.lineno, f"template syntax error: {exc.message}")
     frames = [
-        f for f in traceback.extract_tb(exc.__traceback__)
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
         if f.filename and Path(f.filename).suffix in (".html", ".xml")
     ]
     if frames:

@@ -39,10 +39,10 @@ class RenderedNote:
     shortcodes: set[str] = field(default_factory=set)
 
 
-def create_markdown(registry: Registry, base_path: str = "/", toc_min: int = 1,
-                    toc_max: int = 3) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False,
-                                   "maxNesting": MAX_NESTING})
+def create_markdown(
+    registry: Registry, base_path: str = "/", toc_min: int = 1, toc_max: int = 3
+) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False, "maxNesting": MAX_NESTING})
     md.use(gfm_plugin)
     md.options["alerts"] = False  # `> [!NOTE]` stays a quote, as in Hugo
     # Core rules run in this order after inline parsing: ids, URLs, figures, shortcodes.
@@ -54,8 +54,9 @@ def create_markdown(registry: Registry, base_path: str = "/", toc_min: int = 1,
     return md
 
 
-def render_markdown(md: MarkdownIt, body: str, path: str, body_line: int,
-                    page: dict[str, Any] | None = None) -> RenderedNote:
+def render_markdown(
+    md: MarkdownIt, body: str, path: str, body_line: int, page: dict[str, Any] | None = None
+) -> RenderedNote:
     """Render a note body; problems are collected, never raised."""
     state = RenderEnv(path=path, line_offset=body_line - 1, page=page or {})
     env: dict[str, Any] = {"awsnotes": state}
@@ -64,5 +65,6 @@ def render_markdown(md: MarkdownIt, body: str, path: str, body_line: int,
     except RecursionError:
         state.report(Severity.ERROR, None, "note nests too deeply to render")
         html = ""
-    return RenderedNote(html, state.toc, state.links, state.diagnostics, state.refs,
-                        state.shortcodes)
+    return RenderedNote(
+        html, state.toc, state.links, state.diagnostics, state.refs, state.shortcodes
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,8 +37,9 @@ class RenderEnv:
     shortcodes: set[str] = field(default_factory=set)
     code_blocks: int = 0
 
-    def report(self, severity: Severity, line: int | None, message: str,
-               hint: str | None = None) -> None:
+    def report(
+        self, severity: Severity, line: int | None, message: str, hint: str | None = None
+    ) -> None:
         self.diagnostics.append(Diagnostic(self.path, line, severity, message, hint=hint))
 
     def file_line(self, map_line: int | None) -> int | None:
@@ -47,7 +49,7 @@ class RenderEnv:
         return self.line_offset + map_line + 1
 
 
-def get_env(env: dict[str, Any]) -> RenderEnv:
+def get_env(env: MutableMapping[str, Any]) -> RenderEnv:
     state = env.get("awsnotes")
     if not isinstance(state, RenderEnv):
         state = RenderEnv(path="<string>", line_offset=0)

@@ -60,9 +60,12 @@ def figure_html(fig: Figure) -> str:
 
 
 def _img_figure(img: Event, caption_events: list[Event], caption_open: Event) -> Figure:
-    attrs = [(k, v) for k, v in img.attrs
-             if k not in ("src", "alt", "class", "title", "width", "height", "loading",
-                          "decoding", "align")]
+    attrs = [
+        (k, v)
+        for k, v in img.attrs
+        if k
+        not in ("src", "alt", "class", "title", "width", "height", "loading", "decoding", "align")
+    ]
     figure_classes: list[str] = []
     for source in (img, caption_open):
         align = source.get("align")
@@ -108,7 +111,9 @@ def rewrite_figures(source: str, env: RenderEnv, line: int | None) -> str:
                 nest = 1
                 while k < len(events):
                     if events[k].tag == "figcaption":
-                        nest += 1 if events[k].kind == "start" else -1 if events[k].kind == "end" else 0
+                        nest += (
+                            1 if events[k].kind == "start" else -1 if events[k].kind == "end" else 0
+                        )
                         if nest == 0:
                             break
                     k += 1
@@ -130,8 +135,12 @@ def _polish_lone_img(ev: Event, env: RenderEnv, line: int | None) -> None:
         else:
             ev.remove("class")
     if ev.get("alt") is None:
-        env.report(Severity.WARNING, line, f"image {ev.get('src')!r} has no alt text",
-                   hint='add alt="what the image shows"')
+        env.report(
+            Severity.WARNING,
+            line,
+            f"image {ev.get('src')!r} has no alt text",
+            hint='add alt="what the image shows"',
+        )
         ev.set("alt", "")
     align = ev.get("align")
     if align is not None:
@@ -146,7 +155,9 @@ def _titled_image_paragraph(tokens: Sequence[Token], i: int) -> Token | None:
     if tokens[i].type != "paragraph_open" or i + 2 >= len(tokens):
         return None
     inline = tokens[i + 1]
-    children = [c for c in (inline.children or []) if not (c.type == "text" and not c.content.strip())]
+    children = [
+        c for c in (inline.children or []) if not (c.type == "text" and not c.content.strip())
+    ]
     if tokens[i + 2].type != "paragraph_close" or len(children) != 1:
         return None
     image = children[0]
@@ -163,8 +174,9 @@ def figures_plugin(md: MarkdownIt) -> None:
         while i < len(tokens):
             token = tokens[i]
             if token.type == "html_block":
-                token.content = rewrite_figures(token.content, env, env.file_line(
-                    token.map[0] if token.map else None))
+                token.content = rewrite_figures(
+                    token.content, env, env.file_line(token.map[0] if token.map else None)
+                )
             image = _titled_image_paragraph(tokens, i)
             if image is not None:
                 fig = Figure(
@@ -177,8 +189,9 @@ def figures_plugin(md: MarkdownIt) -> None:
             elif token.type == "inline":
                 for child in token.children or []:
                     if child.type == "html_inline":
-                        child.content = rewrite_figures(child.content, env, env.file_line(
-                            token.map[0] if token.map else None))
+                        child.content = rewrite_figures(
+                            child.content, env, env.file_line(token.map[0] if token.map else None)
+                        )
             i += 1
 
     md.core.ruler.push("awsnotes_figures", rule)

@@ -100,10 +100,7 @@ def headings_plugin(md: MarkdownIt, min_level: int = 1, max_level: int = 3) -> N
         if not hid:
             return close + "\n"
         href = html.escape(f"#{hid}", quote=True)
-        return (
-            f'<a class="heading-anchor" href="{href}" aria-label="이 제목의 링크">#</a>'
-            f"{close}\n"
-        )
+        return f'<a class="heading-anchor" href="{href}" aria-label="이 제목의 링크">#</a>{close}\n'
 
     md.core.ruler.push("awsnotes_headings", assign_ids)
     md.add_render_rule("heading_close", render_close)

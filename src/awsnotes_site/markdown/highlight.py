@@ -25,8 +25,16 @@ from awsnotes_site.markdown.context import RenderEnv
 BOOL = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 IGNORED_OPTIONS = frozenset({"style", "noclasses", "guesssyntax", "tabwidth", "nohl", "codefences"})
 KNOWN_OPTIONS = frozenset(
-    {"linenos", "hl_lines", "linenostart", "anchorlinenos", "lineanchors", "hl_inline",
-     "wrapperclass", *IGNORED_OPTIONS}
+    {
+        "linenos",
+        "hl_lines",
+        "linenostart",
+        "anchorlinenos",
+        "lineanchors",
+        "hl_inline",
+        "wrapperclass",
+        *IGNORED_OPTIONS,
+    }
 )
 
 
@@ -145,9 +153,21 @@ def parse_options(pairs: list[tuple[str, str]]) -> CodeOptions:
     return CodeOptions(**values)
 
 
-_ALIASES = {"shell": "bash", "sh": "bash", "zsh": "bash", "terraform": "terraform", "tf": "terraform",
-            "yml": "yaml", "conf": "ini", "dockerfile": "docker", "plaintext": "text", "txt": "text",
-            "": "text", "none": "text", "mermaid": "text"}
+_ALIASES = {
+    "shell": "bash",
+    "sh": "bash",
+    "zsh": "bash",
+    "terraform": "terraform",
+    "tf": "terraform",
+    "yml": "yaml",
+    "conf": "ini",
+    "dockerfile": "docker",
+    "plaintext": "text",
+    "txt": "text",
+    "": "text",
+    "none": "text",
+    "mermaid": "text",
+}
 
 
 @lru_cache(maxsize=256)
@@ -178,16 +198,18 @@ def highlight_lines(code: str, lexer: Lexer) -> list[str]:
     return lines
 
 
-def render_code(code: str, lang: str, opts: CodeOptions, env: RenderEnv | None,
-                line: int | None = None) -> str:
+def render_code(
+    code: str, lang: str, opts: CodeOptions, env: RenderEnv | None, line: int | None = None
+) -> str:
     """Render one code block (or inline code when ``hl_inline``)."""
     lexer = get_lexer(lang) if lang else _TEXT
     if lexer is None:
         if env is not None:
             from awsnotes_site.diagnostics import Severity
 
-            env.report(Severity.WARNING, line,
-                       f"unknown code language {lang!r}; shown as plain text")
+            env.report(
+                Severity.WARNING, line, f"unknown code language {lang!r}; shown as plain text"
+            )
         lexer = _TEXT
     lang_attr = html.escape(lang, quote=True)
     if opts.hl_inline:
@@ -211,13 +233,16 @@ def render_code(code: str, lang: str, opts: CodeOptions, env: RenderEnv | None,
             num = f'<a href="#{line_id}" class="lnlinks">{shown}</a>'
         hl = " hl" if n in opts.hl_lines else ""
         id_attr = f' id="{line_id}"' if line_id else ""
+        hidden = "" if opts.anchorlinenos else ' aria-hidden="true"'
         if opts.linenos == "inline":
             code_lines.append(
-                f'<span class="line{hl}"{id_attr}><span class="ln" aria-hidden="true">{num}</span>'
+                f'<span class="line{hl}"{id_attr}><span class="ln"{hidden}>{num}</span>'
                 f'<span class="cl">{text}\n</span></span>'
             )
         else:
-            code_lines.append(f'<span class="line{hl}"{id_attr}><span class="cl">{text}\n</span></span>')
+            code_lines.append(
+                f'<span class="line{hl}"{id_attr}><span class="cl">{text}\n</span></span>'
+            )
             if opts.linenos == "table":
                 number_cells.append(f'<span class="lnt{hl}">{num}\n</span>')
     code_html = (
@@ -229,7 +254,8 @@ def render_code(code: str, lang: str, opts: CodeOptions, env: RenderEnv | None,
         return (
             f'<div class="{wrapper} has-linenos"><div class="chroma">'
             '<table class="lntable" role="presentation"><tr>'
-            f'<td class="lntd lnt-cell" aria-hidden="true"><pre class="chroma"><code>{"".join(number_cells)}</code></pre></td>'
+            '<td class="lntd lnt-cell" aria-hidden="true"><pre class="chroma"><code>'
+            f'{"".join(number_cells)}</code></pre></td>'
             f'<td class="lntd">{code_html}</td></tr></table></div></div>\n'
         )
     return f'<div class="{wrapper}">{code_html}</div>\n'
@@ -237,13 +263,11 @@ def render_code(code: str, lang: str, opts: CodeOptions, env: RenderEnv | None,
 
 def stylesheet() -> str:
     """One stylesheet: a light theme, a dark theme for ``prefers-color-scheme`` and the toggle."""
-    light = HtmlFormatter(style="default").get_style_defs(".chroma")
+    light = _style_defs("default", ".chroma")
     dark_style = "github-dark"
     try:
-        dark = HtmlFormatter(style=dark_style).get_style_defs(":root[data-theme='dark'] .chroma")
-        dark_auto = HtmlFormatter(style=dark_style).get_style_defs(
-            ":root:not([data-theme='light']) .chroma"
-        )
+        dark = _style_defs(dark_style, ":root[data-theme='dark'] .chroma")
+        dark_auto = _style_defs(dark_style, ":root:not([data-theme='light']) .chroma")
     except ClassNotFound:  # pragma: no cover - older Pygments
         dark = dark_auto = ""
     return (
@@ -253,6 +277,11 @@ def stylesheet() -> str:
     )
 
 
+def _style_defs(style: str, selector: str) -> str:
+    formatter: Any = HtmlFormatter(style=style)
+    return str(formatter.get_style_defs(selector))
+
+
 def _strip_backgrounds(css: str) -> str:
     # Block backgrounds come from the site theme so that contrast is controlled there;
     # `.hll` and line-number rules from Pygments are replaced by our own markup.
@@ -260,7 +289,9 @@ def _strip_backgrounds(css: str) -> str:
     for rule in css.splitlines():
         if "pre {" in rule or "td.linenos" in rule or "span.linenos" in rule or ".hll" in rule:
             continue
-        if re.match(r"^\S*\.chroma\s*\{\s*background", rule.replace(":root[data-theme='dark'] ", "")):
+        if re.match(
+            r"^\S*\.chroma\s*\{\s*background", rule.replace(":root[data-theme='dark'] ", "")
+        ):
             continue
         kept.append(rule)
     return "\n".join(kept)
@@ -293,5 +324,6 @@ def fence_plugin(md: Any) -> None:
     md.add_render_rule(
         "code_block",
         lambda self, tokens, idx, options, env: render_code(
-            tokens[idx].content, "", CodeOptions(), get_env(env)),
+            tokens[idx].content, "", CodeOptions(), get_env(env)
+        ),
     )

@@ -86,8 +86,14 @@ def _normalize(path: str) -> str | None:
 
 
 class ShortcodeRegistry:
-    def __init__(self, templates_dir: Path, jinja_env: jinja2.Environment | None,
-                 resolver: RefResolver, base_path: str, absolute_base: str) -> None:
+    def __init__(
+        self,
+        templates_dir: Path,
+        jinja_env: jinja2.Environment | None,
+        resolver: RefResolver,
+        base_path: str,
+        absolute_base: str,
+    ) -> None:
         self.templates_dir = templates_dir
         self.jinja = jinja_env
         self.resolver = resolver
@@ -131,22 +137,39 @@ class ShortcodeRegistry:
                 known = ", ".join(sorted({*self._builtins, *self.custom}))
                 raise ShortcodeError(
                     f"unknown shortcode '{tag.name}' (known: {known}; add your own as "
-                    f"templates/shortcodes/{tag.name}.html)")
+                    f"templates/shortcodes/{tag.name}.html)"
+                )
         except (ShortcodeError, OptionError) as exc:
             state.report(Severity.ERROR, line, f"shortcode '{tag.name}': {exc}")
             return ""
         if tag.name in ("ref", "relref"):
             state.links.append(LinkRef(" ".join(tag.positional), line or 0, "ref"))
+        if token.block and not out.endswith("\n"):
+            out += "\n"
         return out
+
+    def link_target(self, tag: Tag, env: Any, line: int) -> str:
+        """The URL for ``[text]({{< ref "x" >}})``; unresolved refs are reported."""
+        state = get_env(env)
+        file_line = state.file_line(line)
+        try:
+            url = self._ref_url(tag, state)
+        except ShortcodeError as exc:
+            state.report(Severity.ERROR, file_line, f"shortcode '{tag.name}': {exc}")
+            return "#"
+        if tag.name == "relref" and url.startswith(self.base_path):
+            # root-relative: the URL rule adds the base path and records the link
+            url = "/" + url[len(self.base_path) :]
+        return url
 
     # --- helpers -------------------------------------------------------------
     def _inner_html(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
         if call.children is not None:
-            return md.renderer.render(call.children, options, env)
+            return str(md.renderer.render(call.children, options, env))
         if call.inner is None:
             return ""
         tokens = md.parse(call.inner, env)
-        return md.renderer.render(tokens, options, env)
+        return str(md.renderer.render(tokens, options, env))
 
     # --- built-ins ------------------------------------------------------------
     def _highlight(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
@@ -166,8 +189,21 @@ class ShortcodeRegistry:
         a = call.tag.named
         if call.tag.positional:
             raise ShortcodeError('takes named arguments, e.g. {{< figure src="/x.png" >}}')
-        allowed = {"src", "alt", "caption", "title", "link", "width", "height", "class",
-                   "target", "rel", "attr", "attrlink", "loading"}
+        allowed = {
+            "src",
+            "alt",
+            "caption",
+            "title",
+            "link",
+            "width",
+            "height",
+            "class",
+            "target",
+            "rel",
+            "attr",
+            "attrlink",
+            "loading",
+        }
         unknown = set(a) - allowed
         if unknown:
             raise ShortcodeError(f"unknown argument(s) {', '.join(sorted(unknown))}")
@@ -200,8 +236,8 @@ class ShortcodeRegistry:
         a = call.tag.named
         summary = a.get("summary") or (call.tag.positional[0] if call.tag.positional else "자세히")
         is_open = a.get("open", "false").lower() in ("true", "open", "1")
-        cls = a.get("class", "")
-        attrs = ' class="details ' + html.escape(cls, quote=True) + '"'
+        classes = " ".join(["details", *a.get("class", "").split()])
+        attrs = f' class="{html.escape(classes, quote=True)}"'
         inner = self._inner_html(md, call, options, env)
         return (
             f"<details{attrs}{' open' if is_open else ''}>\n"
@@ -209,19 +245,20 @@ class ShortcodeRegistry:
         )
 
     def _ref(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
-        tag = call.tag
+        return html.escape(self._ref_url(call.tag, get_env(env)), quote=True)
+
+    def _ref_url(self, tag: Tag, state: RenderEnv) -> str:
         target = tag.positional[0] if tag.positional else tag.named.get("path", "")
         if not target:
-            raise ShortcodeError("needs the path of a note, e.g. {{< ref \"posts/x.md\" >}}")
-        state = get_env(env)
+            raise ShortcodeError('needs the path of a note, e.g. {{< ref "posts/x.md" >}}')
         url = self.resolver.resolve(target, state.page.get("rel", ""))
         state.refs[target] = url
         if url is None:
             raise ShortcodeError(f"no note found for {target!r}")
         if url.startswith("#"):
-            return html.escape(url)
+            return url
         base = self.absolute_base if tag.name == "ref" else self.base_path
-        return html.escape(base + url, quote=True)
+        return base + url
 
     def _custom(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
         if self.jinja is None:
@@ -238,13 +275,18 @@ class ShortcodeRegistry:
         try:
             template = self.jinja.get_template(f"shortcodes/{call.tag.name}.html")
             return template.render(
-                name=call.tag.name, args=positional, params=named, get=get,
+                name=call.tag.name,
+                args=positional,
+                params=named,
+                get=get,
                 inner=call.inner or "",
                 inner_html=Markup(self._inner_html(md, call, options, env)),
-                page=state.page, site=self.jinja.globals.get("site"),
+                page=state.page,
+                site=self.jinja.globals.get("site"),
             )
         except jinja2.TemplateError as exc:
             where = f"templates/shortcodes/{call.tag.name}.html"
             lineno = getattr(exc, "lineno", None)
             raise ShortcodeError(
-                f"template {where}{':' + str(lineno) if lineno else ''}: {exc}") from None
+                f"template {where}{':' + str(lineno) if lineno else ''}: {exc}"
+            ) from None

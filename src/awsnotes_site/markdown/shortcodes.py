@@ -30,9 +30,10 @@ _KEY = re.compile(r"([A-Za-z_][\w-]*)=")
 
 
 class ShortcodeSyntaxError(ValueError):
-    def __init__(self, message: str, offset: int) -> None:
+    def __init__(self, message: str, offset: int, end: int | None = None) -> None:
         super().__init__(message)
         self.offset = offset
+        self.end = end  # where the malformed tag ends, when known
 
 
 @dataclass
@@ -63,8 +64,14 @@ def parse_tag(src: str, pos: int) -> Tag:
         if end < 0:
             raise ShortcodeSyntaxError("shortcode comment '{{" + delim + "/*' is never closed", pos)
         inner = src[i + 2 : end]
-        return Tag(delim, "", pos, end + 2 + len(closer), comment=True,
-                   literal="{{" + delim + inner + closer)
+        return Tag(
+            delim,
+            "",
+            pos,
+            end + 2 + len(closer),
+            comment=True,
+            literal="{{" + delim + inner + closer,
+        )
     n = len(src)
 
     def skip_ws(j: int) -> int:
@@ -85,8 +92,7 @@ def parse_tag(src: str, pos: int) -> Tag:
     while True:
         i = skip_ws(i)
         if i >= n:
-            raise ShortcodeSyntaxError(
-                f"shortcode '{tag.name}' is not closed with '{closer}'", pos)
+            raise ShortcodeSyntaxError(f"shortcode '{tag.name}' is not closed with '{closer}'", pos)
         if src.startswith(closer, i):
             tag.end = i + len(closer)
             break
@@ -95,8 +101,7 @@ def parse_tag(src: str, pos: int) -> Tag:
             tag.end = i + 1 + len(closer)
             break
         if src.startswith("}}", i) or src.startswith("{{", i) or src[i] == "\n" and False:
-            raise ShortcodeSyntaxError(
-                f"shortcode '{tag.name}' is not closed with '{closer}'", pos)
+            raise ShortcodeSyntaxError(f"shortcode '{tag.name}' is not closed with '{closer}'", pos)
         key = None
         km = _KEY.match(src, i)
         if km:
@@ -111,7 +116,8 @@ def parse_tag(src: str, pos: int) -> Tag:
             tag.named[key] = value
     if tag.positional and tag.named:
         raise ShortcodeSyntaxError(
-            f"shortcode '{tag.name}' mixes positional and named arguments", pos)
+            f"shortcode '{tag.name}' mixes positional and named arguments", pos, tag.end
+        )
     return tag
 
 
@@ -134,8 +140,12 @@ def _lex_value(src: str, i: int, name: str, closer: str) -> tuple[str, int]:
             raise ShortcodeSyntaxError(f"unterminated raw string in shortcode '{name}'", i)
         return src[i + 1 : j], j + 1
     j = i
-    while j < n and src[j] not in " \t\n" and not src.startswith(closer, j) \
-            and not src.startswith("/" + closer, j):
+    while (
+        j < n
+        and src[j] not in " \t\n"
+        and not src.startswith(closer, j)
+        and not src.startswith("/" + closer, j)
+    ):
         j += 1
     return src[i:j], j
 
@@ -167,6 +177,7 @@ class Registry(Protocol):
     def exists(self, name: str) -> bool: ...
     def requires_inner(self, name: str) -> bool: ...
     def render(self, md: MarkdownIt, token: Token, options: OptionsDict, env: Any) -> str: ...
+    def link_target(self, tag: Tag, env: Any, line: int) -> str: ...
 
 
 def _error_token(state: StateBlock | StateInline, message: str, pos: int) -> Token:
@@ -202,7 +213,8 @@ def shortcodes_plugin(md: MarkdownIt, registry: Registry) -> None:
         if silent:
             return True
         if tag.closing:
-            token = _error_token(state, f"closing '{{{{{tag.delim} /{tag.name} {_closer(tag.delim)}' has no opening shortcode", pos)
+            closing_tag = "{{" + tag.delim + " /" + tag.name + " " + _closer(tag.delim)
+            token = _error_token(state, f"closing '{closing_tag}' has no opening shortcode", pos)
             token.map = [start_line, tag_line + 1]
             token.block = True
             state.line = tag_line + 1
@@ -210,15 +222,20 @@ def shortcodes_plugin(md: MarkdownIt, registry: Registry) -> None:
         closing = None if tag.self_closing else find_closing(src, tag, tag.end)
         if closing is not None:
             close_line = _line_end(state, tag_line, closing[1])
-            if close_line >= end_line or state.bMarks[close_line] + state.tShift[close_line] != closing[0] \
-                    or src[closing[1] : state.eMarks[close_line]].strip():
+            if (
+                close_line >= end_line
+                or state.bMarks[close_line] + state.tShift[close_line] != closing[0]
+                or src[closing[1] : state.eMarks[close_line]].strip()
+            ):
                 closing = None  # closed inline somewhere: treat as a paragraph
                 return False
         meta: dict[str, Any] = {"tag": tag}
         if closing is None:
             if not tag.self_closing and registry.requires_inner(tag.name):
-                token = _error_token(state, f"shortcode '{tag.name}' is never closed; "
-                                     f"add {{{{{tag.delim} /{tag.name} {_closer(tag.delim)}}}", pos)
+                closing_tag = "{{" + tag.delim + " /" + tag.name + " " + _closer(tag.delim)
+                token = _error_token(
+                    state, f"shortcode '{tag.name}' is never closed; add {closing_tag}", pos
+                )
             else:
                 token = state.push("shortcode", "", 0)
                 token.meta = meta
@@ -232,7 +249,7 @@ def shortcodes_plugin(md: MarkdownIt, registry: Registry) -> None:
             opener.meta = meta
             opener.map = [start_line, close_line + 1]
             opener.block = True
-            state.parentType = "shortcode"  # type: ignore[assignment]
+            state.parentType = "shortcode"
             state.lineMax = close_line
             state.md.block.tokenize(state, tag_line + 1, close_line)
             state.parentType, state.lineMax = old_parent, old_max
@@ -258,8 +275,7 @@ def shortcodes_plugin(md: MarkdownIt, registry: Registry) -> None:
         except ShortcodeSyntaxError as exc:
             if not silent:
                 _error_token(state, str(exc), pos)
-            state.pos = len(src) if "never closed" in str(exc) or "not closed" in str(exc) \
-                else pos + 3
+            state.pos = exc.end if exc.end is not None else len(src)
             return True
         if silent:
             state.pos = tag.end
@@ -295,13 +311,15 @@ def shortcodes_plugin(md: MarkdownIt, registry: Registry) -> None:
                 for child in token.children or []:
                     if child.type == "shortcode" and child.meta:
                         child.meta["line"] = token.map[0] + token.content.count(
-                            "\n", 0, child.meta.get("pos", 0))
+                            "\n", 0, child.meta.get("pos", 0)
+                        )
             elif token.type in ("shortcode", "shortcode_open") and token.map:
                 token.meta["line"] = token.map[0]
         state.tokens = _collapse(state.tokens)
 
-    def render(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
-               env: Any) -> str:
+    def render(
+        self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+    ) -> str:
         token = tokens[idx]
         meta = token.meta or {}
         state = get_env(env)
@@ -312,8 +330,64 @@ def shortcodes_plugin(md: MarkdownIt, registry: Registry) -> None:
         state.shortcodes.add(meta["tag"].name)
         return registry.render(md, token, options, env)
 
-    md.block.ruler.before("paragraph", "shortcode", block_rule,
-                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    def ref_link_rule(state: StateInline, silent: bool) -> bool:
+        """``[text]({{< ref "x.md" >}})``: Hugo expands shortcodes before Markdown, so a
+        ref in a link destination must make a link; markdown-it's own link rule cannot
+        parse it (spaces), so this rule runs first and builds the link tokens."""
+        src, start = state.src, state.pos
+        if src[start] != "[":
+            return False
+        label_end = state.md.helpers.parseLinkLabel(state, start, True)
+        if label_end < 0 or not src.startswith("(", label_end + 1):
+            return False
+        pos = label_end + 2
+        while pos < state.posMax and src[pos] in " \t":
+            pos += 1
+        if not src.startswith("{{<", pos) and not src.startswith("{{%", pos):
+            return False
+        try:
+            tag = parse_tag(src, pos)
+        except ShortcodeSyntaxError:
+            return False
+        end = tag.end
+        while end < state.posMax and src[end] in " \t":
+            end += 1
+        if tag.name not in ("ref", "relref") or not src.startswith(")", end):
+            return False
+        if not silent:
+            old_max = state.posMax
+            opener = state.push("link_open", "a", 1)
+            opener.attrs = {"href": ""}
+            opener.meta = {"ref": tag, "pos": pos}
+            state.pos, state.posMax = start + 1, label_end
+            state.linkLevel += 1
+            state.md.inline.tokenize(state)
+            state.linkLevel -= 1
+            state.posMax = old_max
+            state.push("link_close", "a", -1)
+        state.pos = end + 1
+        return True
+
+    def resolve_ref_links(state: StateCore) -> None:
+        for token in state.tokens:
+            if token.type != "inline" or not token.children:
+                continue
+            for child in token.children:
+                if child.type == "link_open" and child.meta and "ref" in child.meta:
+                    line = (token.map[0] if token.map else 0) + token.content.count(
+                        "\n", 0, child.meta["pos"]
+                    )
+                    href = registry.link_target(child.meta["ref"], state.env, line)
+                    child.attrSet("href", href)
+
+    md.inline.ruler.before("link", "shortcode_ref_link", ref_link_rule)
+    md.core.ruler.after("inline", "shortcode_ref_links", resolve_ref_links)
+    md.block.ruler.before(
+        "paragraph",
+        "shortcode",
+        block_rule,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
     md.inline.ruler.after("text", "shortcode", inline_rule)
     md.core.ruler.push("shortcode_collapse", set_lines_and_collapse)
     md.add_render_rule("shortcode", render)
@@ -338,8 +412,9 @@ def _collapse(tokens: list[Token]) -> list[Token]:
             continue
         if token.type == "shortcode_close" and stack:
             opener, inner = stack.pop()
-            folded = Token("shortcode", "", 0, map=opener.map, block=True, meta=opener.meta,
-                           children=inner)
+            folded = Token(
+                "shortcode", "", 0, map=opener.map, block=True, meta=opener.meta, children=inner
+            )
             (stack[-1][1] if stack else out).append(folded)
             continue
         (stack[-1][1] if stack else out).append(token)

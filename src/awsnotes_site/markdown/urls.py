@@ -7,7 +7,6 @@ lossless HTML tokenizer (``href``, ``src``, ``srcset``, ``poster``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -86,7 +85,6 @@ def _walk(tokens: Sequence[Token], base_path: str, state: RenderEnv, line: int |
 
 def urls_plugin(md: MarkdownIt, base_path: str = "/") -> None:
     def rule(state: StateCore) -> None:
-        env: dict[str, Any] = state.env
-        _walk(state.tokens, base_path, get_env(env), None)
+        _walk(state.tokens, base_path, get_env(state.env), None)
 
     md.core.ruler.push("awsnotes_urls", rule)

@@ -1,0 +1,123 @@
+"""Fixtures shared by the whole suite.  Helpers themselves live in ``tests/helpers.py``.
+
+Session fixtures (built once per run):
+  built_site          Path of the repo's real site built with default options.
+  built_site_subpath  SubpathSite(path, port, base_url): the real site built with
+                      ``--base-url http://127.0.0.1:{port}/notes/``.
+  subpath_server      base_url, with ``built_site_subpath`` served at it (GitHub Pages
+                      behaviour, 404.html for missing paths) for the whole session.
+  browser             Debian's Chromium through Playwright's sync API.
+Per test:
+  page                a fresh browser context and page; requests that would leave
+                      loopback are aborted (and still seen by ``record_requests``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+import pytest
+
+from helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SRC,
+    block_non_local,
+    build_site,
+    describe_process,
+    free_port,
+    serve_directory,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Playwright
+
+# Let in-process imports of the package work from a checkout without an install too.
+if importlib.util.find_spec("awsnotes_site") is None:
+    sys.path.insert(0, str(SRC))
+
+SUBPATH_PREFIX = "/notes/"
+PAGE_TIMEOUT_MS = 15_000
+
+
+class SubpathSite(NamedTuple):
+    path: Path
+    port: int
+    base_url: str
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that use the browser get the ``browser`` marker (``-m 'not browser'``)."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "page" in names or "browser" in names:
+            item.add_marker(pytest.mark.browser)
+
+
+def _build_or_fail(out_dir: Path, *args: str) -> Path:
+    proc = build_site(out_dir, *args)
+    if proc.returncode != 0:
+        pytest.fail(f"building the site failed\n{describe_process(proc)}", pytrace=False)
+    if not out_dir.is_dir():
+        pytest.fail(f"the build exited 0 but wrote no {out_dir}\n{describe_process(proc)}")
+    return out_dir
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repo's real site, built once into a temporary folder."""
+    return _build_or_fail(tmp_path_factory.mktemp("built_site") / "public")
+
+
+@pytest.fixture(scope="session")
+def built_site_subpath(tmp_path_factory: pytest.TempPathFactory) -> SubpathSite:
+    """The real site built for ``http://127.0.0.1:{port}/notes/`` (a project-pages URL)."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}{SUBPATH_PREFIX}"
+    out = tmp_path_factory.mktemp("built_site_subpath") / "public"
+    _build_or_fail(out, "--base-url", base_url)
+    return SubpathSite(out, port, base_url)
+
+
+@pytest.fixture(scope="session")
+def subpath_server(built_site_subpath: SubpathSite) -> Iterator[str]:
+    """``built_site_subpath`` served at its base URL for the session; yields the URL."""
+    site = built_site_subpath
+    with serve_directory(site.path, SUBPATH_PREFIX, site.port) as url:
+        assert url == site.base_url
+        yield url
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    """Debian's Chromium (never a Playwright-downloaded one), headless."""
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (see .ci/run)")
+    b = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A page in a fresh browser context, closed after the test."""
+    context = browser.new_context()
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    block_non_local(context)
+    pg = context.new_page()
+    yield pg
+    context.close()
