@@ -145,7 +145,7 @@ class Builder:
             n for n in notes if is_published(n, now, self.options.drafts, self.options.future)
         ]
         published.sort(key=lambda n: n.sort_key)
-        _check_unique_urls(published, reporter)
+        published = _unique_urls(published, reporter)
         jinja = create_environment(config)
         hashes = TemplateHashes(jinja, config.templates_dir)
         views = self._render_notes(config, published, jinja, hashes, reporter)
@@ -337,7 +337,8 @@ def _shortcodes_digest(templates_dir: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def _check_unique_urls(notes: Sequence[Note], reporter: Reporter) -> None:
+def _unique_urls(notes: Sequence[Note], reporter: Reporter) -> list[Note]:
+    """Report notes that share a URL; only the first of them is kept."""
     owners: dict[str, Note] = {}
     for note in notes:
         other = owners.get(note.url)
@@ -352,6 +353,7 @@ def _check_unique_urls(notes: Sequence[Note], reporter: Reporter) -> None:
             )
         else:
             owners[note.url] = note
+    return list(owners.values())
 
 
 def site_view(config: SiteConfig) -> dict[str, Any]:

@@ -43,7 +43,7 @@ def decode_source(raw: bytes, path: str) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        hint = "convert it with: iconv -f CP949 -t UTF-8 FILE > FILE.utf8"
+        hint = f"convert it: iconv -f CP949 -t UTF-8 '{path}' -o '{path}.utf8'"
         for enc, name in (("cp949", "CP949/EUC-KR"), ("utf-16", "UTF-16")):
             if enc == "utf-16" and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
                 continue
