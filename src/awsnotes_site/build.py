@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing as mp
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from awsnotes_site import cache as render_cache
@@ -34,7 +37,7 @@ from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry
 from awsnotes_site.search import SearchDoc, build_index
 from awsnotes_site.taxonomies import Term, group_terms, related_notes, series_order
 from awsnotes_site.templating import TemplateHashes, create_environment, template_error
-from awsnotes_site.text import html_to_text, reading_minutes, summarize
+from awsnotes_site.text import reading_minutes, summarize
 
 
 @dataclass
@@ -47,6 +50,7 @@ class BuildOptions:
     use_cache: bool = True
     live_reload: bool = False
     now: dt.datetime | None = None
+    jobs: int = 0  # worker processes for rendering notes; 0 = one per CPU
 
 
 @dataclass
@@ -132,6 +136,7 @@ class Builder:
         self._rendered: dict[str, RenderedNote] = {}
         self._pages: dict[str, tuple[str, bytes]] = {}
         self._disk_cache_loaded = False
+        self._dirty = False
 
     # -- the pipeline ---------------------------------------------------------------
     def build(self) -> BuildResult:
@@ -218,30 +223,25 @@ class Builder:
         shortcode_hash = _shortcodes_digest(config.templates_dir)
         context = f"{RENDERER_VERSION}:{config.fingerprint()}:{shortcode_hash}"
         self._load_disk_cache(config, reporter)
-        views: list[NoteView] = []
-        for note in notes:
-            key = render_cache.key(note.digest, note.rel, context)
-            rendered = self._rendered.get(key)
-            if rendered is not None and any(
-                resolver.resolve(t, note.rel) != url for t, url in rendered.refs.items()
+        keys = [render_cache.key(n.digest, n.rel, context) for n in notes]
+        todo: list[tuple[str, Note]] = []
+        for key, note in zip(keys, notes, strict=True):
+            cached = self._rendered.get(key)
+            if cached is None or any(
+                resolver.resolve(t, note.rel) != url for t, url in cached.refs.items()
             ):
-                rendered = None
-            if rendered is None:
-                page = {
-                    "title": note.title,
-                    "rel": note.rel,
-                    "url": note.url,
-                    "params": note.params,
-                }
-                rendered = render_markdown(md, note.body, note.display_path, note.body_line, page)
-                self._rendered[key] = rendered
+                todo.append((key, note))
+        rendered_list = render_all(md, [n for _, n in todo], self.options.jobs)
+        for (key, _), rendered in zip(todo, rendered_list, strict=True):
+            self._rendered[key] = rendered
+        self._dirty = self._dirty or bool(todo)
+        views: list[NoteView] = []
+        for key, note in zip(keys, notes, strict=True):
+            rendered = self._rendered[key]
             reporter.extend(rendered.diagnostics)
-            text = html_to_text(rendered.html)
-            views.append(
-                NoteView(
-                    note, rendered, text, reading_minutes(text), note.description or summarize(text)
-                )
-            )
+            text = rendered.text
+            summary = note.description or summarize(text)
+            views.append(NoteView(note, rendered, text, reading_minutes(text), summary))
         return views
 
     def _render_pages(
@@ -303,8 +303,46 @@ class Builder:
         self._rendered.update(loaded)
 
     def _save_cache(self, config: SiteConfig) -> None:
-        if self.options.use_cache:
+        if self.options.use_cache and self._dirty:
             render_cache.save(config.root / ".cache", self._rendered)
+            self._dirty = False
+
+
+# -- rendering notes, in parallel when there are many -------------------------------
+PARALLEL_THRESHOLD = 64
+_WORKER_MD: MarkdownIt | None = None
+
+
+def _page_stub(note: Note) -> dict[str, Any]:
+    return {"title": note.title, "rel": note.rel, "url": note.url, "params": note.params}
+
+
+def _render_one(md: MarkdownIt, note: Note) -> RenderedNote:
+    return render_markdown(md, note.body, note.display_path, note.body_line, _page_stub(note))
+
+
+def _worker_render(args: tuple[str, str, int, dict[str, Any]]) -> RenderedNote:
+    body, path, line, page = args
+    assert _WORKER_MD is not None
+    return render_markdown(_WORKER_MD, body, path, line, page)
+
+
+def render_all(md: MarkdownIt, notes: list[Note], jobs: int) -> list[RenderedNote]:
+    """Render notes; with many notes and several CPUs, in forked worker processes that
+    inherit the configured parser (Markdown rendering is pure: same input, same output)."""
+    workers = jobs or os.cpu_count() or 1
+    if workers < 2 or len(notes) < PARALLEL_THRESHOLD or "fork" not in mp.get_all_start_methods():
+        return [_render_one(md, n) for n in notes]
+    global _WORKER_MD
+    _WORKER_MD = md
+    try:
+        ctx = mp.get_context("fork")
+        tasks = [(n.body, n.display_path, n.body_line, _page_stub(n)) for n in notes]
+        chunk = max(1, len(tasks) // (workers * 4))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            return list(pool.map(_worker_render, tasks, chunksize=chunk))
+    finally:
+        _WORKER_MD = None
 
 
 def _warning() -> Any:

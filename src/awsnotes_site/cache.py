@@ -16,7 +16,7 @@ from awsnotes_site.diagnostics import Diagnostic, Severity
 from awsnotes_site.markdown import RenderedNote
 from awsnotes_site.markdown.context import LinkRef, TocEntry
 
-FORMAT = "awsnotes-render-cache/1"
+FORMAT = "awsnotes-render-cache/2"
 FILE = "render.json"
 MAX_ENTRIES = 50_000
 
@@ -35,6 +35,7 @@ def _encode(r: RenderedNote) -> dict[str, Any]:
         ],
         "refs": r.refs,
         "shortcodes": sorted(r.shortcodes),
+        "text": r.text,
     }
 
 
@@ -49,6 +50,7 @@ def _decode(d: dict[str, Any]) -> RenderedNote:
         ],
         refs={str(k): (None if v is None else str(v)) for k, v in d["refs"].items()},
         shortcodes=set(d["shortcodes"]),
+        text=str(d["text"]),
     )
 
 

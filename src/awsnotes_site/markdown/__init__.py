@@ -11,10 +11,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.gfm import gfm_plugin
 
 from awsnotes_site.diagnostics import Diagnostic, Severity
@@ -22,10 +24,11 @@ from awsnotes_site.markdown.context import LinkRef, RenderEnv, TocEntry
 from awsnotes_site.markdown.figures import figures_plugin
 from awsnotes_site.markdown.headings import headings_plugin
 from awsnotes_site.markdown.highlight import fence_plugin
+from awsnotes_site.markdown.html_tokens import events_text, plain_text
 from awsnotes_site.markdown.shortcodes import Registry, shortcodes_plugin
 from awsnotes_site.markdown.urls import urls_plugin
 
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 MAX_NESTING = 100
 
 
@@ -37,6 +40,7 @@ class RenderedNote:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     refs: dict[str, str | None] = field(default_factory=dict)
     shortcodes: set[str] = field(default_factory=set)
+    text: str = ""  # plain text (search, reading time, summaries)
 
 
 def create_markdown(
@@ -61,10 +65,50 @@ def render_markdown(
     state = RenderEnv(path=path, line_offset=body_line - 1, page=page or {})
     env: dict[str, Any] = {"awsnotes": state}
     try:
-        html = md.render(body, env)
+        tokens = md.parse(body, env)
+        html = md.renderer.render(tokens, md.options, env)
+        text = tokens_text(tokens)
     except RecursionError:
         state.report(Severity.ERROR, None, "note nests too deeply to render")
-        html = ""
+        html = text = ""
     return RenderedNote(
-        html, state.toc, state.links, state.diagnostics, state.refs, state.shortcodes
+        html, state.toc, state.links, state.diagnostics, state.refs, state.shortcodes, text
     )
+
+
+_BREAKS = frozenset({"softbreak", "hardbreak"})
+
+
+def tokens_text(tokens: list[Token]) -> str:
+    """Readable text of a parsed note: inline text, code, HTML text, shortcode content."""
+    parts: list[str] = []
+    stack: list[list[Token]] = [list(reversed(tokens))]
+    while stack:
+        if not stack[-1]:
+            stack.pop()
+            continue
+        token = stack[-1].pop()
+        kind = token.type
+        meta = token.meta or {}
+        if kind == "inline":
+            for child in token.children or []:
+                if child.type in ("text", "code_inline", "image"):
+                    parts.append(child.content)
+                elif child.type in _BREAKS:
+                    parts.append(" ")
+            parts.append("\n")
+        elif kind in ("fence", "code_block"):
+            parts.append(token.content)
+        elif kind in ("html_block", "html_inline"):
+            events = meta.get("events")
+            parts.append(events_text(events) if events is not None else plain_text(token.content))
+            parts.append("\n")
+        elif kind == "shortcode":
+            if meta.get("inner"):
+                parts.append(meta["inner"] + "\n")
+            tag = meta.get("tag")
+            if tag is not None and tag.name == "figure":
+                parts.append(" ".join(tag.named.get(k, "") for k in ("caption", "alt")) + "\n")
+            if token.children:
+                stack.append(list(reversed(token.children)))
+    return re.sub(r"\s+", " ", "".join(parts)).strip()

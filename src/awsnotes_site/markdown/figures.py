@@ -13,7 +13,13 @@ from markdown_it.token import Token
 
 from awsnotes_site.diagnostics import Severity
 from awsnotes_site.markdown.context import RenderEnv, get_env
-from awsnotes_site.markdown.html_tokens import Event, plain_text, serialize_start, tokenize
+from awsnotes_site.markdown.html_tokens import (
+    Event,
+    events_text,
+    plain_text,
+    serialize_start,
+    tokenize,
+)
 
 RESIDUE_CLASSES = frozenset({"__web-inspector-hide-shortcut__"})
 ZOOM_CLASS = "img-zoomable"
@@ -31,6 +37,7 @@ class Figure:
     img_classes: list[str] = field(default_factory=list)
     figure_classes: list[str] = field(default_factory=list)
     extra_attrs: list[tuple[str, str | None]] = field(default_factory=list)
+    caption_text: str = ""  # plain text of the caption, when already known
 
 
 def clean_classes(value: str | None) -> list[str]:
@@ -39,7 +46,7 @@ def clean_classes(value: str | None) -> list[str]:
 
 def figure_html(fig: Figure) -> str:
     """The one figure markup every figure source shares."""
-    alt = fig.alt or plain_text(fig.caption_html).strip()
+    alt = fig.alt or fig.caption_text or plain_text(fig.caption_html).strip()
     classes = fig.img_classes or [ZOOM_CLASS]
     attrs: list[tuple[str, str | None]] = [("src", fig.src), ("alt", alt)]
     attrs.append(("class", " ".join(dict.fromkeys(classes))))
@@ -75,6 +82,7 @@ def _img_figure(img: Event, caption_events: list[Event], caption_open: Event) ->
         src=img.get("src") or "",
         alt=(img.get("alt") or "").strip(),
         caption_html="".join(e.text() for e in caption_events).strip(),
+        caption_text=events_text(caption_events).strip(),
         title=img.get("title") or "",
         width=img.get("width") or "",
         height=img.get("height") or "",
@@ -84,15 +92,19 @@ def _img_figure(img: Event, caption_events: list[Event], caption_open: Event) ->
     )
 
 
-def rewrite_figures(source: str, env: RenderEnv, line: int | None) -> str:
+def rewrite_figures(
+    source: str, env: RenderEnv, line: int | None, events: list[Event] | None = None
+) -> str:
     """Wrap each ``<img>`` followed by a ``<figcaption>`` in one ``<figure>``.
 
     Images already inside a ``<figure>`` are left alone; a lone ``<img>`` gets lazy
     loading, residue classes dropped, and an empty ``alt`` with a warning when it has none.
     """
-    if "<img" not in source.lower() and "<figcaption" not in source.lower():
+    lowered = source.lower()
+    if "<img" not in lowered and "<figcaption" not in lowered:
         return source
-    events = tokenize(source)
+    if events is None:
+        events = tokenize(source)
     out: list[str] = []
     depth_figure = 0
     i = 0
@@ -175,7 +187,10 @@ def figures_plugin(md: MarkdownIt) -> None:
             token = tokens[i]
             if token.type == "html_block":
                 token.content = rewrite_figures(
-                    token.content, env, env.file_line(token.map[0] if token.map else None)
+                    token.content,
+                    env,
+                    env.file_line(token.map[0] if token.map else None),
+                    (token.meta or {}).get("events"),
                 )
             image = _titled_image_paragraph(tokens, i)
             if image is not None:
@@ -190,7 +205,10 @@ def figures_plugin(md: MarkdownIt) -> None:
                 for child in token.children or []:
                     if child.type == "html_inline":
                         child.content = rewrite_figures(
-                            child.content, env, env.file_line(token.map[0] if token.map else None)
+                            child.content,
+                            env,
+                            env.file_line(token.map[0] if token.map else None),
+                            (child.meta or {}).get("events"),
                         )
             i += 1
 

@@ -255,7 +255,7 @@ def render_code(
             f'<div class="{wrapper} has-linenos"><div class="chroma">'
             '<table class="lntable" role="presentation"><tr>'
             '<td class="lntd lnt-cell" aria-hidden="true"><pre class="chroma"><code>'
-            f'{"".join(number_cells)}</code></pre></td>'
+            f"{''.join(number_cells)}</code></pre></td>"
             f'<td class="lntd">{code_html}</td></tr></table></div></div>\n'
         )
     return f'<div class="{wrapper}">{code_html}</div>\n'

@@ -7,6 +7,7 @@ byte for byte; the tags we change are serialised from their parsed attributes.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -71,14 +72,14 @@ def serialize_start(tag: str, attrs: list[tuple[str, str | None]]) -> str:
     return "<" + " ".join(parts) + ">"
 
 
+_NEWLINE = re.compile("\n")
+
+
 class _Tokenizer(HTMLParser):
     def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=False)
         self.source = source
-        self.line_starts = [0]
-        for i, ch in enumerate(source):
-            if ch == "\n":
-                self.line_starts.append(i + 1)
+        self.line_starts = [0, *(m.end() for m in _NEWLINE.finditer(source))]
         self.events: list[tuple[int, Event]] = []
 
     def _offset(self) -> int:
@@ -142,6 +143,11 @@ def tokenize(source: str) -> list[Event]:
 
 def join(events: list[Event]) -> str:
     return "".join(e.text() for e in events)
+
+
+def events_text(events: list[Event]) -> str:
+    """The text content of tokenized HTML (data only, entities decoded)."""
+    return html.unescape("".join(e.raw for e in events if e.kind == "data"))
 
 
 def plain_text(source: str) -> str:

@@ -13,7 +13,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from awsnotes_site.markdown.context import LinkRef, RenderEnv, get_env
-from awsnotes_site.markdown.html_tokens import join, tokenize
+from awsnotes_site.markdown.html_tokens import Event, join, tokenize
 
 URL_ATTRS = ("href", "src", "poster")
 
@@ -40,7 +40,13 @@ def rewrite_html(source: str, base_path: str, line: int | None, state: RenderEnv
     """Rewrite URL attributes inside a raw HTML fragment; record each URL."""
     if "=" not in source:
         return source
-    events = tokenize(source)
+    return join(rewrite_events(tokenize(source), base_path, line, state))
+
+
+def rewrite_events(
+    events: list[Event], base_path: str, line: int | None, state: RenderEnv
+) -> list[Event]:
+    """Rewrite URL attributes of tokenized HTML in place; record each URL."""
     offset_line = line or 0
     for event in events:
         if event.kind == "start":
@@ -60,7 +66,7 @@ def rewrite_html(source: str, base_path: str, line: int | None, state: RenderEnv
                 if new != value:
                     event.set(name, new)
         offset_line += event.raw.count("\n")
-    return join(events)
+    return events
 
 
 def _walk(tokens: Sequence[Token], base_path: str, state: RenderEnv, line: int | None) -> None:
@@ -75,8 +81,11 @@ def _walk(tokens: Sequence[Token], base_path: str, state: RenderEnv, line: int |
             src = str(token.attrGet("src") or "")
             state.links.append(LinkRef(src, line or 0, "image"))
             token.attrSet("src", with_base(src, base_path))
-        elif token.type in ("html_block", "html_inline"):
-            token.content = rewrite_html(token.content, base_path, line, state)
+        elif token.type in ("html_block", "html_inline") and "=" in token.content:
+            # The events stay on the token so later rules (figures) need not re-parse.
+            events = rewrite_events(tokenize(token.content), base_path, line, state)
+            token.meta = {**(token.meta or {}), "events": events}
+            token.content = join(events)
         if token.children:
             _walk(token.children, base_path, state, line)
         if token.type == "softbreak" and line is not None:
