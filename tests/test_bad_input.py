@@ -25,7 +25,11 @@ BAD_NOTES = {
 def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "awsnotes_site", "build", "--source", str(project), *args],
-        capture_output=True, text=True, encoding="utf-8", check=False, timeout=300,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        timeout=300,
         env={**os.environ, "PYTHONUTF8": "1"},
     )
 
@@ -33,7 +37,8 @@ def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {
         p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -87,8 +92,11 @@ def test_bom_and_crlf_notes_build(tmp_path: Path) -> None:
 
 
 def test_missing_title_warns_and_uses_file_name(tmp_path: Path) -> None:
-    project = make_project(tmp_path, {"posts/이름만-있는-노트.md": "+++\ndate = 2023-01-01\n+++\n본문\n"},
-                           shipped=False)
+    project = make_project(
+        tmp_path,
+        {"posts/이름만-있는-노트.md": "+++\ndate = 2023-01-01\n+++\n본문\n"},
+        shipped=False,
+    )
     proc = run(project)
     assert proc.returncode == 0
     assert "content/posts/이름만-있는-노트.md:1: warning: note has no title" in proc.stderr
@@ -99,12 +107,16 @@ def test_missing_title_warns_and_uses_file_name(tmp_path: Path) -> None:
 
 
 def test_two_notes_on_one_url_and_unsafe_slugs(tmp_path: Path) -> None:
-    project = make_project(tmp_path, {
-        "posts/a.md": '+++\ntitle = "A"\nslug = "same"\n+++\n',
-        "posts/b.md": '+++\ntitle = "B"\nslug = "same"\n+++\n',
-        "posts/c.md": '+++\ntitle = "C"\nslug = "../../etc"\n+++\n',
-        "posts/d.md": '+++\ntitle = "D"\nslug = "x/y"\n+++\n',
-    }, shipped=False)
+    project = make_project(
+        tmp_path,
+        {
+            "posts/a.md": '+++\ntitle = "A"\nslug = "same"\n+++\n',
+            "posts/b.md": '+++\ntitle = "B"\nslug = "same"\n+++\n',
+            "posts/c.md": '+++\ntitle = "C"\nslug = "../../etc"\n+++\n',
+            "posts/d.md": '+++\ntitle = "D"\nslug = "x/y"\n+++\n',
+        },
+        shipped=False,
+    )
     proc = run(project)
     assert proc.returncode == 1
     assert "content/posts/b.md:1: error: two notes on one URL /posts/same/" in proc.stderr
@@ -116,10 +128,14 @@ def test_two_notes_on_one_url_and_unsafe_slugs(tmp_path: Path) -> None:
 
 def test_korean_spaced_and_long_file_names(tmp_path: Path) -> None:
     long_name = "가" * 80 + ".md"  # 240 bytes in UTF-8, near the file system's limit
-    project = make_project(tmp_path, {
-        "posts/한글 파일 이름.md": '+++\ntitle = "공백"\n+++\n본문\n',
-        f"posts/{long_name}": '+++\ntitle = "긴 이름"\n+++\n본문\n',
-    }, shipped=False)
+    project = make_project(
+        tmp_path,
+        {
+            "posts/한글 파일 이름.md": '+++\ntitle = "공백"\n+++\n본문\n',
+            f"posts/{long_name}": '+++\ntitle = "긴 이름"\n+++\n본문\n',
+        },
+        shipped=False,
+    )
     proc = run(project)
     assert proc.returncode == 0, proc.stderr
     assert (project / "public" / "posts" / "한글-파일-이름" / "index.html").is_file()
@@ -134,14 +150,16 @@ def test_template_errors_name_template_file_and_line(tmp_path: Path) -> None:
     (project / "content" / "n.md").write_text('+++\ntitle = "n"\n+++\n', encoding="utf-8")
     note_tpl = project / "templates" / "note.html"
     original = note_tpl.read_text(encoding="utf-8")
-    note_tpl.write_text(original.replace("{% block main %}", "{% block main %}\n{% if %}", 1),
-                        encoding="utf-8")
+    note_tpl.write_text(
+        original.replace("{% block main %}", "{% block main %}\n{% if %}", 1), encoding="utf-8"
+    )
     proc = run(project)
     assert proc.returncode == 1
     line = original[: original.index("{% block main %}")].count("\n") + 2
     assert f"templates/note.html:{line}: error: template syntax error" in proc.stderr
-    note_tpl.write_text(original.replace("{{ page.title }}</h1>", "{{ page.nope.deeper }}</h1>"),
-                        encoding="utf-8")
+    note_tpl.write_text(
+        original.replace("{{ page.title }}</h1>", "{{ page.nope.deeper }}</h1>"), encoding="utf-8"
+    )
     proc = run(project)
     assert proc.returncode == 1
     line = original[: original.index("{{ page.title }}</h1>")].count("\n") + 1
@@ -155,8 +173,9 @@ def test_thousand_deep_nesting_does_not_crash(tmp_path: Path, kind: str) -> None
         body = "".join("  " * i + "- x\n" for i in range(1000))
     else:
         body = "> " * 1000 + "깊다\n"
-    project = make_project(tmp_path, {"deep.md": '+++\ntitle = "깊음"\n+++\n' + body},
-                           shipped=False)
+    project = make_project(
+        tmp_path, {"deep.md": '+++\ntitle = "깊음"\n+++\n' + body}, shipped=False
+    )
     proc = run(project)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "RecursionError" not in proc.stderr
@@ -187,8 +206,9 @@ def test_symlink_loop_in_content_is_skipped(tmp_path: Path) -> None:
 def test_large_note_builds(tmp_path: Path) -> None:
     paragraph = "VPC 엔드포인트는 프라이빗 엑세스 기능이다. `curl` 로 확인한다.\n\n"
     body = paragraph * (10_000_000 // len(paragraph.encode()))
-    project = make_project(tmp_path, {"big.md": '+++\ntitle = "큰 노트"\n+++\n' + body},
-                           shipped=False)
+    project = make_project(
+        tmp_path, {"big.md": '+++\ntitle = "큰 노트"\n+++\n' + body}, shipped=False
+    )
     proc = run(project, "--no-cache")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert (project / "public" / "big" / "index.html").stat().st_size > 10_000_000

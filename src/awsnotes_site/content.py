@@ -97,7 +97,9 @@ def slugify_name(name: str) -> str:
     """A file name or tag as a readable URL segment: NFC, spaces to '-', lower-cased Latin."""
     name = unicodedata.normalize("NFC", name).strip()
     name = re.sub(r"[\s/\\]+", "-", name)
-    name = re.sub(r"[?#%\"<>^`{|}\x00-\x1f]", "", name).lower().lstrip(".")
+    name = re.sub(r"[?#%\"'<>^`{|}\x00-\x1f]", "", name).lower()
+    name = re.sub(r"\.{2,}", ".", name)
+    name = re.sub(r"-{2,}", "-", name).strip("-.")
     return name[:200]
 
 
