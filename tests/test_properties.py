@@ -148,9 +148,8 @@ def test_full_render_never_crashes_and_round_trips(text: str) -> None:
 def test_full_build_gives_complete_pages_or_our_error(
     tmp_path_factory: object, body: str, title: str
 ) -> None:
-    from sitefactory import make_project
-
     from awsnotes_site.build import Builder, BuildOptions
+    from sitefactory import make_project
 
     tmp = tmp_path_factory.mktemp("prop")  # type: ignore[attr-defined]
     project = make_project(tmp, shipped=False)

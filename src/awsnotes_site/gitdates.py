@@ -12,6 +12,7 @@ date of the one commit it has; deploy workflows need ``fetch-depth: 0``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import subprocess
@@ -33,8 +34,11 @@ def _git(args: list[str], cwd: Path) -> subprocess.Popen[bytes] | None:
     try:
         return subprocess.Popen(
             ["git", "-c", "core.quotepath=false", "-c", "log.showSignature=false", *args],
-            cwd=str(cwd), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            stdin=subprocess.DEVNULL, env=env,
+            cwd=str(cwd),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            env=env,
         )
     except OSError:  # no git on PATH, or cwd vanished
         return None
@@ -54,10 +58,8 @@ def _toplevel(cwd: Path) -> Path | None:
 def _relative(path: Path, top: Path) -> str | None:
     """PATH relative to the repository top as a POSIX string (NFC), or None if outside."""
     candidates = [Path(os.path.abspath(path))]
-    try:
+    with contextlib.suppress(OSError):
         candidates.append(path.parent.resolve() / path.name)
-    except OSError:
-        pass
     for candidate in candidates:
         try:
             return _nfc(candidate.relative_to(top).as_posix())
@@ -101,9 +103,20 @@ def git_lastmod(root: Path, paths: list[Path]) -> dict[Path, dt.datetime]:
             wanted.setdefault(rel, []).append(path)
     if not wanted:
         return {}
-    proc = _git(["--literal-pathspecs", "log", "--no-color", "--no-renames", "--name-only", "-z",
-                 "--format=%x1e%cI", "--",
-                 *_pathspecs(wanted)], top)
+    proc = _git(
+        [
+            "--literal-pathspecs",
+            "log",
+            "--no-color",
+            "--no-renames",
+            "--name-only",
+            "-z",
+            "--format=%x1e%cI",
+            "--",
+            *_pathspecs(wanted),
+        ],
+        top,
+    )
     if proc is None or proc.stdout is None:
         return {}
     found: dict[Path, dt.datetime] = {}
@@ -127,8 +140,12 @@ def git_lastmod(root: Path, paths: list[Path]) -> dict[Path, dt.datetime]:
     return found
 
 
-def _take(records: list[bytes], wanted: dict[str, list[Path]], remaining: set[str],
-          found: dict[Path, dt.datetime]) -> None:
+def _take(
+    records: list[bytes],
+    wanted: dict[str, list[Path]],
+    remaining: set[str],
+    found: dict[Path, dt.datetime],
+) -> None:
     for record in records:
         if not record:
             continue

@@ -1,10 +1,195 @@
-"""Search index (interim: documents only; the Korean n-gram index replaces this)."""
+"""Korean full-text search: the static index (``search-index.json``) and a reference query.
+
+Why not a word index
+--------------------
+Korean glues particles and endings to words (``엔드포인트를``, ``배치한다``) and writes
+compounds with or without spaces, so an index of space-separated words (Pagefind, lunr)
+misses a query for ``엔드포인트`` or for the middle of a word. This index works on
+characters instead:
+
+Keys (all computed on *folded* text: NFC, lower case, invisible characters dropped)
+  * **grams** -- for Hangul (and kana/Han): every *syllable bigram* of every run of such
+    characters, where runs separated only by spaces count as one run (``배치 그룹`` gives
+    ``배치``, ``치그``, ``그룹``), so spacing does not matter; a run of one character is
+    kept as a *unigram* key. Any query of two or more syllables, whether from the start,
+    the middle or the end of a word, has all its bigrams among a matching note's keys.
+  * **words** -- every maximal run of other letters and digits (``imdsv2``, ``curl``,
+    ``169``, ``254``). A query run matches every word key that *contains* it (the client
+    scans the word list), so ``ipv`` finds ``public-ipv4`` and case never matters.
+  * initial consonants (choseong, ``ㅂㅊㄱㄹ``) get no keys of their own: 19 letters make
+    keys that nearly every note has, which cost more bytes than they filter (measured in
+    ``bench/search_bench.py``). They are matched by scanning a *choseong view* of each
+    note, which the client derives from the stored text: spaces dropped, each syllable
+    replaced by its initial consonant (``배치 그룹`` -> ``ㅂㅊㄱㄹ``), other characters kept.
+
+Each key maps to the ids (positions in ``docs``) of the notes that have it, encoded as
+a short ASCII string (see :func:`encode_postings`): ``*`` for every note, ``~`` and a
+6-bits-per-character bitmap for common keys, else gaps between ids as base-32 varints.
+
+Docs
+  ``docs`` keeps, per note, ``url`` (site-relative), ``title``, ``date``, ``tags`` and
+  the whole plain ``text`` (NFC, whitespace collapsed to single spaces): keys only pick
+  candidates, the text verifies them and gives the snippet.
+
+Query (this module's :func:`search` is the reference; ``static/js/search.js`` does the same)
+  1. The query is folded and split on spaces into *terms* (all must match). A term made of
+     initial consonants (and maybe letters/digits, but no syllables) is a *choseong* term.
+     A text term ending in a particle or common ending (``는``, ``를``, ``에서``, ``한다``...)
+     also gets its *stem* as a fallback variant, if a stem of two or more syllables (or
+     ending in a letter/digit: ``VPC의``) remains.
+  2. Candidates: per variant, AND of its runs' keys (bigrams of a Hangul run; for a single
+     syllable, every gram key containing it; for a letter/digit run, every word key
+     containing it); OR over variants; AND over terms. A term with no keys (choseong,
+     punctuation) does not narrow the candidates.
+  3. Verification, per candidate and term, in title, tags and text, the first of: exact term
+     in the text as written (quality 4), exact term with spaces ignored (3), stem as written
+     (2), stem with spaces ignored (1); a choseong term: as written (4), in the choseong
+     view (3). A candidate that misses a term everywhere is dropped.
+  4. Ranking: number of terms found in the title first; then score = sum over terms of
+     quality x min(occurrences, 10), plus 8 per term found in a tag, plus up to 32 for
+     terms close together in the text; then the newer date; then index order.
+
+The JSON is valid UTF-8 (lone surrogates replaced) and ``<``, ``>``, ``&``, U+2028 and
+U+2029 are written as ``\\u`` escapes, so the index can be inlined in a ``<script>``.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+INDEX_VERSION = 1
+
+# Scripts indexed by character n-grams: Hangul jamo, kana, compatibility jamo, Han, syllables.
+GRAM_RANGES = (
+    "\u1100-\u11ff\u3040-\u30ff\u3131-\u318e\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff"
+)
+_GRAM_CHAR = re.compile(f"[{GRAM_RANGES}]")
+_GRAM_RUN = re.compile(f"[{GRAM_RANGES}]+(?: [{GRAM_RANGES}]+)*")
+_WORD_RUN = re.compile(f"[^\\W_{GRAM_RANGES}]+")
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+_SPACES = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+HANGUL_FIRST, HANGUL_LAST = 0xAC00, 0xD7A3
+CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_CHOSEONG_SET = frozenset(CHOSEONG)
+
+# Particles and common endings stripped from the end of a query term (longest first).
+SUFFIXES: tuple[str, ...] = tuple(
+    sorted(
+        {
+            "에서부터",
+            "으로부터",
+            "에게서는",
+            "이라는",
+            "이라고",
+            "에서는",
+            "에서도",
+            "에서의",
+            "에게는",
+            "으로는",
+            "으로도",
+            "으로의",
+            "으로써",
+            "으로서",
+            "이라도",
+            "까지는",
+            "부터는",
+            "보다는",
+            "로부터",
+            "에게서",
+            "처럼",
+            "만큼",
+            "에서",
+            "에게",
+            "한테",
+            "께서",
+            "까지",
+            "부터",
+            "보다",
+            "마다",
+            "조차",
+            "밖에",
+            "이나",
+            "이란",
+            "이며",
+            "이고",
+            "이다",
+            "이랑",
+            "라는",
+            "라고",
+            "로는",
+            "로도",
+            "로의",
+            "로써",
+            "로서",
+            "와는",
+            "과는",
+            "와의",
+            "과의",
+            "에는",
+            "에도",
+            "에만",
+            "은",
+            "는",
+            "이",
+            "가",
+            "을",
+            "를",
+            "의",
+            "에",
+            "도",
+            "만",
+            "와",
+            "과",
+            "로",
+            "랑",
+            "나",
+            "합니다",
+            "됩니다",
+            "한다",
+            "했다",
+            "하는",
+            "하고",
+            "하면",
+            "하여",
+            "해서",
+            "하기",
+            "하지",
+            "했던",
+            "하며",
+            "된다",
+            "되는",
+            "되어",
+            "됐다",
+            "되면",
+            "되고",
+            "하다",
+            "되다",
+            "할",
+            "한",
+            "함",
+            "된",
+            "됨",
+        },
+        key=lambda s: (-len(s), s),
+    )
+)
+
+MAX_TERMS = 10
+MAX_TERM_CHARS = 64
+MAX_HITS = 20  # occurrences looked at per term and field
+COUNT_CAP = 10
+TAG_BONUS = 8
+PROXIMITY_MAX = 32
+
+_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+_DIGIT = {c: i for i, c in enumerate(_ALPHABET)}
 
 
 @dataclass(frozen=True)
@@ -16,5 +201,410 @@ class SearchDoc:
     text: str  # plain text of the note
 
 
+# -- text --------------------------------------------------------------------------------
+def clean(text: str) -> str:
+    """What the index stores: NFC, no invisible characters, single spaces, valid UTF-8."""
+    text = _SURROGATE.sub("\ufffd", text)
+    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Lower case without changing the length (so positions stay valid for the original)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def is_gram_char(ch: str) -> bool:
+    return _GRAM_CHAR.match(ch) is not None
+
+
+def gram_keys(folded: str) -> set[str]:
+    """Bigrams of n-gram-script runs (spaces inside a run ignored); unigrams of 1-char runs."""
+    keys: set[str] = set()
+    for m in _GRAM_RUN.finditer(folded):
+        run = m.group().replace(" ", "")
+        if len(run) == 1:
+            keys.add(run)
+        else:
+            keys.update(run[i : i + 2] for i in range(len(run) - 1))
+    return keys
+
+
+def word_keys(folded: str) -> set[str]:
+    """Maximal runs of letters and digits outside the n-gram scripts."""
+    return set(_WORD_RUN.findall(folded))
+
+
+def choseong_of(ch: str) -> str:
+    code = ord(ch)
+    if HANGUL_FIRST <= code <= HANGUL_LAST:
+        return CHOSEONG[(code - HANGUL_FIRST) // 588]
+    return ch
+
+
+def compact_view(folded: str) -> tuple[str, list[int]]:
+    """The text without spaces, and for each of its characters the index in ``folded``."""
+    chars: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(folded):
+        if ch != " ":
+            chars.append(ch)
+            where.append(i)
+    return "".join(chars), where
+
+
+def choseong_view(folded: str) -> tuple[str, list[int]]:
+    """:func:`compact_view` with every syllable replaced by its initial consonant."""
+    text, where = compact_view(folded)
+    return "".join(choseong_of(c) for c in text), where
+
+
+# -- postings ----------------------------------------------------------------------------
+def encode_postings(ids: Sequence[int], n: int) -> str:
+    """Sorted doc ids as a compact ASCII string.
+
+    ``*``: all ``n`` docs. ``~`` + bitmap: 6 docs per character (doc ``6k+j`` is bit ``j``
+    of character ``k``), trailing zero characters dropped. Otherwise the gaps
+    ``id[0]``, ``id[i] - id[i-1] - 1`` as base-32 numbers, most significant digit first;
+    a digit ``d`` is ``_ALPHABET[d]`` when it is the last of its number, else
+    ``_ALPHABET[32 + d]``.
+    """
+    if len(ids) == n and n > 0:
+        return "*"
+    out: list[str] = []
+    prev = -1
+    for i in ids:
+        gap = i - prev - 1
+        prev = i
+        digits = [_ALPHABET[gap & 31]]
+        gap >>= 5
+        while gap:
+            digits.append(_ALPHABET[32 + (gap & 31)])
+            gap >>= 5
+        out.extend(reversed(digits))
+    varint = "".join(out)
+    if len(varint) <= (n + 5) // 6 + 1:
+        return varint
+    bits = [0] * ((n + 5) // 6)
+    for i in ids:
+        bits[i // 6] |= 1 << (i % 6)
+    return "~" + "".join(_ALPHABET[b] for b in bits).rstrip("0")
+
+
+def decode_postings(code: str, n: int) -> list[int]:
+    if code == "*":
+        return list(range(n))
+    if code.startswith("~"):
+        return [6 * k + j for k, c in enumerate(code[1:]) for j in range(6) if _DIGIT[c] >> j & 1]
+    ids: list[int] = []
+    prev = -1
+    value = 0
+    for c in code:
+        d = _DIGIT[c]
+        if d >= 32:
+            value = value * 32 + d - 32
+        else:
+            prev = prev + value * 32 + d + 1
+            ids.append(prev)
+            value = 0
+    return ids
+
+
+# -- building ----------------------------------------------------------------------------
+def _script_safe(text: str) -> str:
+    for ch, rep in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(ch, rep)
+    return text
+
+
 def build_index(docs: Sequence[SearchDoc]) -> str:
-    return json.dumps({"docs": [asdict(d) for d in docs]}, ensure_ascii=False)
+    """The ``search-index.json`` text for DOCS (ids are positions in DOCS)."""
+    stored: list[dict[str, Any]] = []
+    grams: dict[str, list[int]] = {}
+    words: dict[str, list[int]] = {}
+    for doc_id, doc in enumerate(docs):
+        title, text = clean(doc.title), clean(doc.text)
+        tags = [clean(t) for t in doc.tags]
+        stored.append(
+            {
+                "url": clean(doc.url),
+                "title": title,
+                "date": clean(doc.date),
+                "tags": tags,
+                "text": text,
+            }
+        )
+        folded = fold(" ".join([title, *tags, text]))
+        for key in gram_keys(folded):
+            grams.setdefault(key, []).append(doc_id)
+        for key in word_keys(folded):
+            words.setdefault(key, []).append(doc_id)
+    n = len(docs)
+    index = {
+        "version": INDEX_VERSION,
+        "suffixes": list(SUFFIXES),
+        "docs": stored,
+        "grams": {k: encode_postings(v, n) for k, v in sorted(grams.items())},
+        "words": {k: encode_postings(v, n) for k, v in sorted(words.items())},
+    }
+    return _script_safe(json.dumps(index, ensure_ascii=False, separators=(",", ":")))
+
+
+# -- the reference query (static/js/search.js implements the same) -------------------------
+@dataclass
+class Field:
+    """One searchable string of a doc, with its views built on demand."""
+
+    text: str
+    folded: str = ""
+    _compact: tuple[str, list[int]] | None = None
+    _choseong: tuple[str, list[int]] | None = None
+
+    def __post_init__(self) -> None:
+        self.folded = fold(self.text)
+
+    def view(self, kind: str) -> tuple[str, list[int] | None]:
+        if kind == "literal":
+            return self.folded, None
+        if kind == "compact":
+            if self._compact is None:
+                self._compact = compact_view(self.folded)
+            return self._compact
+        if self._choseong is None:
+            self._choseong = choseong_view(self.folded)
+        return self._choseong
+
+
+@dataclass
+class Term:
+    text: str
+    choseong: bool
+    variants: list[str]
+    has_gram: bool
+
+
+@dataclass
+class Hit:
+    id: int
+    url: str
+    title: str
+    date: str
+    title_hits: int
+    score: int
+    ranges: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+
+def strip_suffix(term: str) -> str | None:
+    """The stem of TERM without a trailing particle/ending, if a useful stem is left."""
+    for suffix in SUFFIXES:
+        if len(term) > len(suffix) and term.endswith(suffix):
+            stem = term[: -len(suffix)]
+            tail = 0
+            while tail < len(stem) and is_gram_char(stem[-1 - tail]):
+                tail += 1
+            if tail == 0 or tail >= 2:
+                return stem
+            return None
+    return None
+
+
+def parse_query(query: str) -> list[Term]:
+    terms: list[Term] = []
+    seen: set[str] = set()
+    for raw in fold(clean(query)).split(" "):
+        text = raw[:MAX_TERM_CHARS]
+        if not text or text in seen:
+            continue
+        seen.add(text)
+        has_syllable = any(HANGUL_FIRST <= ord(c) <= HANGUL_LAST for c in text)
+        choseong = not has_syllable and any(c in _CHOSEONG_SET for c in text)
+        variants = [text]
+        if not choseong:
+            stem = strip_suffix(text)
+            if stem:
+                variants.append(stem)
+        terms.append(Term(text, choseong, variants, any(is_gram_char(c) for c in text)))
+        if len(terms) == MAX_TERMS:
+            break
+    return terms
+
+
+@dataclass
+class LoadedIndex:
+    docs: list[dict[str, Any]]
+    grams: dict[str, str]
+    words: dict[str, str]
+
+    @property
+    def n(self) -> int:
+        return len(self.docs)
+
+
+def load_index(text: str) -> LoadedIndex:
+    data = json.loads(text)
+    if data.get("version") != INDEX_VERSION:
+        raise ValueError(f"search index version {data.get('version')!r} is not {INDEX_VERSION}")
+    return LoadedIndex(data["docs"], data["grams"], data["words"])
+
+
+def _runs(text: str) -> Iterable[tuple[bool, str]]:
+    """(is_gram, run) for the n-gram-script runs and letter/digit runs of TEXT."""
+    for m in re.finditer(f"[{GRAM_RANGES}]+|[^\\W_{GRAM_RANGES}]+", text):
+        yield is_gram_char(m.group()[0]), m.group()
+
+
+def candidates_for(index: LoadedIndex, variant: str, choseong: bool) -> set[int] | None:
+    """Doc ids that may contain VARIANT; None when its keys do not narrow anything."""
+    result: set[int] | None = None
+    for is_gram, run in _runs(variant):
+        if is_gram and choseong:
+            continue  # initial consonants have no keys
+        if is_gram and len(run) >= 2:
+            ids: set[int] = set(range(index.n))
+            for i in range(len(run) - 1):
+                code = index.grams.get(run[i : i + 2])
+                ids &= set(decode_postings(code, index.n)) if code else set()
+        else:
+            keys = index.grams if is_gram else index.words
+            ids = set()
+            for key, code in keys.items():
+                if run in key:
+                    ids.update(decode_postings(code, index.n))
+        result = ids if result is None else result & ids
+    return result
+
+
+def _find(fld: Field, needle: str, kind: str) -> list[tuple[int, int]]:
+    """Up to MAX_HITS non-overlapping occurrences of NEEDLE in a view of FLD, as ranges of
+    FLD.text."""
+    haystack, where = fld.view(kind)
+    ranges: list[tuple[int, int]] = []
+    start = haystack.find(needle)
+    while start >= 0 and len(ranges) < MAX_HITS:
+        end = start + len(needle)
+        ranges.append((start, end) if where is None else (where[start], where[end - 1] + 1))
+        start = haystack.find(needle, end)
+    return ranges
+
+
+def _find_best(fld: Field, needle: str, second: str | None) -> tuple[int, list[tuple[int, int]]]:
+    """Occurrences as written (rank 1), else in the SECOND view (rank 0); rank -1: none."""
+    found = _find(fld, needle, "literal")
+    if found or second is None:
+        return (1 if found else -1), found
+    found = _find(fld, needle, second)
+    return (0 if found else -1), found
+
+
+def locate(fld: Field, term: Term) -> tuple[int, list[tuple[int, int]]]:
+    """(score, ranges in FLD.text) of TERM in FLD; score 0 when it is not there.
+
+    Exact term: 4 points per occurrence as written, else 3 with spaces ignored (choseong
+    term: 3 in the choseong view); its stem adds 2 (as written) or 1 (spaces ignored) per
+    occurrence; counts are capped at COUNT_CAP.
+    """
+    if term.choseong:
+        rank, ranges = _find_best(fld, term.text, "choseong")
+        return (3 + rank) * min(len(ranges), COUNT_CAP), ranges
+    compact = "compact" if term.has_gram else None
+    exact = term.variants[0]
+    rank, ranges = _find_best(fld, exact, compact if len(exact) > 1 else None)
+    score = (3 + rank) * min(len(ranges), COUNT_CAP) if ranges else 0
+    if len(term.variants) > 1:
+        stem = term.variants[1]
+        srank, sranges = _find_best(fld, stem, compact if len(stem) > 1 else None)
+        if sranges:
+            score += (1 + srank) * min(len(sranges), COUNT_CAP)
+            ranges = ranges + sranges
+    return score, ranges
+
+
+def proximity(ranges: list[list[tuple[int, int]]]) -> int:
+    """Bonus for the smallest span of text holding one occurrence of every term."""
+    if len(ranges) < 2 or any(not r for r in ranges):
+        return 0
+    events = sorted((start, t) for t, rs in enumerate(ranges) for start, _ in rs)
+    need = len(ranges)
+    counts = [0] * need
+    have = 0
+    best = -1
+    left = 0
+    for right_pos, t in events:
+        counts[t] += 1
+        if counts[t] == 1:
+            have += 1
+        while have == need:
+            left_pos, lt = events[left]
+            span = right_pos - left_pos
+            best = span if best < 0 else min(best, span)
+            counts[lt] -= 1
+            if counts[lt] == 0:
+                have -= 1
+            left += 1
+    return max(0, PROXIMITY_MAX - best // 4) if best >= 0 else 0
+
+
+def search(index: LoadedIndex, query: str) -> list[Hit]:
+    """Ranked hits for QUERY (see the module docstring)."""
+    terms = parse_query(query)
+    if not terms:
+        return []
+    cand: set[int] | None = None
+    for term in terms:
+        term_ids: set[int] | None = set()
+        for variant in term.variants:
+            ids = candidates_for(index, variant, term.choseong)
+            if ids is None or term_ids is None:
+                term_ids = None
+            else:
+                term_ids |= ids
+        if term_ids is not None:
+            cand = term_ids if cand is None else cand & term_ids
+    hits: list[Hit] = []
+    for doc_id in sorted(range(index.n) if cand is None else cand):
+        doc = index.docs[doc_id]
+        title, text = Field(doc["title"]), Field(doc["text"])
+        tags = [Field(t) for t in doc["tags"]]
+        title_hits = score = 0
+        text_ranges: list[list[tuple[int, int]]] = []
+        title_ranges: list[tuple[int, int]] = []
+        ok = True
+        for term in terms:
+            _, in_title = locate(title, term)
+            in_tag = any(locate(t, term)[1] for t in tags)
+            points, in_text = locate(text, term)
+            if not (in_title or in_tag or in_text):
+                ok = False
+                break
+            title_hits += bool(in_title)
+            title_ranges += in_title
+            score += points + (TAG_BONUS if in_tag else 0)
+            text_ranges.append(in_text)
+        if not ok:
+            continue
+        score += proximity(text_ranges)
+        hits.append(
+            Hit(
+                doc_id,
+                doc["url"],
+                doc["title"],
+                doc["date"],
+                title_hits,
+                score,
+                {"title": title_ranges, "text": sorted(r for rs in text_ranges for r in rs)},
+            )
+        )
+    hits.sort(key=lambda h: h.id)
+    hits.sort(key=lambda h: h.date, reverse=True)
+    hits.sort(key=lambda h: (h.title_hits, h.score), reverse=True)
+    return hits
