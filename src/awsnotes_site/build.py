@@ -30,6 +30,7 @@ from awsnotes_site.config import SiteConfig, load_config
 from awsnotes_site.content import Note, discover, is_published, load_note
 from awsnotes_site.diagnostics import BuildError, Diagnostic, Reporter, error
 from awsnotes_site.feeds import FeedItem, atom, robots, rss, sitemap
+from awsnotes_site.gitdates import git_lastmod
 from awsnotes_site.markdown import RENDERER_VERSION, RenderedNote, create_markdown, render_markdown
 from awsnotes_site.markdown.headings import toc_tree
 from awsnotes_site.markdown.highlight import stylesheet
@@ -146,6 +147,8 @@ class Builder:
         reporter.extend(warns)
         now = self.options.now or _now(config)
         notes = self._load_notes(config, reporter)
+        if config.lastmod == "git":
+            _apply_git_dates(config, notes)
         published = [
             n for n in notes if is_published(n, now, self.options.drafts, self.options.future)
         ]
@@ -351,6 +354,16 @@ def _warning() -> Any:
     return Severity.WARNING
 
 
+def _apply_git_dates(config: SiteConfig, notes: list[Note]) -> None:
+    """``lastmod = "git"``: a note without its own ``lastmod`` takes its last commit's date."""
+    dates = git_lastmod(config.root, [n.source for n in notes])
+    for note in notes:
+        when = dates.get(note.source)
+        if when is not None and (note.lastmod is None or note.lastmod_from_git):
+            note.lastmod = when.astimezone(config.tz)
+            note.lastmod_from_git = True
+
+
 def _now(config: SiteConfig) -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
@@ -362,7 +375,8 @@ def _signature(spec: PageSpec, template_digest: str, fp: str) -> str:
     h = hashlib.sha256()
     h.update(f"{spec.template}:{template_digest}:{fp}:{spec.key!r}".encode())
     for note in spec.deps:
-        h.update(f"\0{note.rel}:{note.digest}".encode())
+        lastmod = note.lastmod.isoformat() if note.lastmod else ""
+        h.update(f"\0{note.rel}:{note.digest}:{lastmod}".encode())
     return h.hexdigest()
 
 

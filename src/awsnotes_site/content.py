@@ -51,6 +51,7 @@ class Note:
     body_line: int
     digest: str  # hash of the file's bytes
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    lastmod_from_git: bool = False
 
     @property
     def sort_key(self) -> tuple[float, str]:
