@@ -138,6 +138,7 @@ class Builder:
         self._pages: dict[str, tuple[str, bytes]] = {}
         self._disk_cache_loaded = False
         self._dirty = False
+        self._disk_pages: dict[str, tuple[str, str]] | None = None
 
     # -- the pipeline ---------------------------------------------------------------
     def build(self) -> BuildResult:
@@ -274,8 +275,11 @@ class Builder:
                 continue
             signature = _signature(spec, hashes.digest(spec.template), fp)
             cached = self._pages.get(spec.path)
-            if cached and cached[0] == signature:
-                data = cached[1]
+            data_or_none = cached[1] if cached and cached[0] == signature else None
+            if data_or_none is None:
+                data_or_none = self._published_page(config, spec.path, signature)
+            if data_or_none is not None:
+                data = data_or_none
             else:
                 try:
                     template = jinja.get_template(spec.template)
@@ -294,6 +298,35 @@ class Builder:
                 ]
             )
         self._pages = pages
+
+    # -- the persistent caches --------------------------------------------------------
+    def _published_page(self, config: SiteConfig, path: str, signature: str) -> bytes | None:
+        """The page as the last build wrote it, if its inputs are unchanged and the file
+        still holds exactly what was written (checked by hash)."""
+        if not self.options.use_cache:
+            return None
+        if self._disk_pages is None:
+            self._disk_pages = render_cache.load_pages(config.root / ".cache", config.output_path)
+        entry = self._disk_pages.get(path)
+        if entry is None or entry[0] != signature:
+            return None
+        try:
+            data = (config.output_path / path).read_bytes()
+        except OSError:
+            return None
+        return data if hashlib.sha256(data).hexdigest() == entry[1] else None
+
+    def save_page_cache(self, config: SiteConfig) -> None:
+        """Remember each written page's inputs, for the next CLI build."""
+        if self.options.use_cache:
+            render_cache.save_pages(
+                config.root / ".cache",
+                config.output_path,
+                {
+                    path: (sig, hashlib.sha256(data).hexdigest())
+                    for path, (sig, data) in self._pages.items()
+                },
+            )
 
     # -- the persistent render cache ------------------------------------------------
     def _load_disk_cache(self, config: SiteConfig, reporter: Reporter) -> None:
@@ -752,8 +785,10 @@ def _stage_file(
 
 def build(root: Path, options: BuildOptions) -> tuple[BuildResult, WriteStats]:
     """``awsnotes-site build``: build everything in memory, then write it out."""
-    result = Builder(root, options).build()
+    builder = Builder(root, options)
+    result = builder.build()
     stats = write_site(result, result.config.output_path)
+    builder.save_page_cache(result.config)
     return result, stats
 
 

@@ -68,22 +68,53 @@ def load(folder: Path) -> tuple[dict[str, RenderedNote], str | None]:
 
 
 def save(folder: Path, entries: dict[str, RenderedNote]) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        items = list(entries.items())[-MAX_ENTRIES:]
-        blob = json.dumps(
-            {"format": FORMAT, "entries": {k: _encode(v) for k, v in items}},
-            ensure_ascii=False,
-            sort_keys=True,
-        )
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".render-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(blob)
-        os.replace(tmp, folder / FILE)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    items = list(entries.items())[-MAX_ENTRIES:]
+    blob = json.dumps(
+        {"format": FORMAT, "entries": {k: _encode(v) for k, v in items}},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    _atomic_write(folder, FILE, blob)
 
 
 def clear(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        (folder / FILE).unlink()
+    for name in (FILE, PAGES_FILE):
+        with contextlib.suppress(OSError):
+            (folder / name).unlink()
+
+
+PAGES_FILE = "pages.json"
+PAGES_FORMAT = "awsnotes-page-cache/1"
+
+
+def load_pages(folder: Path, output: Path) -> dict[str, tuple[str, str]]:
+    """Page path -> (input signature, sha256 of the written bytes) for ``output``."""
+    try:
+        data = json.loads((folder / PAGES_FILE).read_text(encoding="utf-8"))
+        if data.get("format") != PAGES_FORMAT or data.get("output") != str(output):
+            return {}
+        return {str(k): (str(v[0]), str(v[1])) for k, v in data["pages"].items()}
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return {}
+
+
+def save_pages(folder: Path, output: Path, pages: dict[str, tuple[str, str]]) -> None:
+    blob = json.dumps(
+        {
+            "format": PAGES_FORMAT,
+            "output": str(output),
+            "pages": {k: list(v) for k, v in sorted(pages.items())},
+        }
+    )
+    _atomic_write(folder, PAGES_FILE, blob)
+
+
+def _atomic_write(folder: Path, name: str, blob: str) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(blob)
+        os.replace(tmp, folder / name)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
