@@ -213,3 +213,28 @@ def test_large_note_builds(tmp_path: Path) -> None:
     proc = run(project, "--no-cache")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert (project / "public" / "big" / "index.html").stat().st_size > 10_000_000
+
+
+def test_note_deleted_while_building_is_reported(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A note listed by discovery but gone when read (deleted mid-build): a clear error,
+    no traceback, nothing written."""
+    import awsnotes_site.build as build_module
+    from awsnotes_site.build import Builder, BuildOptions
+    from awsnotes_site.diagnostics import BuildError
+
+    project = make_project(tmp_path, {"posts/a.md": '+++\ntitle = "a"\n+++\n'}, shipped=False)
+    real_discover = build_module.discover
+
+    def discover_then_delete(content: Path) -> tuple[list[Path], list[object]]:
+        paths, diags = real_discover(content)
+        doomed = content / "posts" / "a.md"
+        doomed.unlink()  # deleted between discovery and reading
+        return paths, diags
+
+    monkeypatch.setattr(build_module, "discover", discover_then_delete)
+    with pytest.raises(BuildError) as info:
+        Builder(project, BuildOptions(use_cache=False)).build()
+    messages = [d.format() for d in info.value.diagnostics]
+    assert any("posts/a.md" in m and "disappeared while building" in m for m in messages), messages
+    assert not (project / "public").exists()

@@ -6,25 +6,12 @@ import datetime as dt
 import math
 import re
 
-from awsnotes_site.markdown.html_tokens import plain_text
-
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'._-]*")
-_SKIP_BLOCKS = re.compile(r"<(script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 
 KOREAN_SYLLABLES_PER_MINUTE = 500
 LATIN_WORDS_PER_MINUTE = 200
 WEEKDAYS = "월화수목금토일"
-
-
-def html_to_text(html: str) -> str:
-    """Readable text of rendered HTML (line numbers and anchor marks dropped)."""
-    html = _SKIP_BLOCKS.sub(" ", html)
-    html = re.sub(r'<span class="lnt[^"]*">.*?</span>', "", html)
-    html = re.sub(r'<a class="heading-anchor"[^>]*>#</a>', "", html)
-    html = re.sub(r"<(br|p|div|li|h[1-6]|tr|figcaption|pre|blockquote)\b", r" <\1", html)
-    text = plain_text(html)
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def reading_minutes(text: str) -> int:
