@@ -41,13 +41,18 @@ Query (this module's :func:`search` is the reference; ``static/js/search.js`` do
      syllable, every gram key containing it; for a letter/digit run, every word key
      containing it); OR over variants; AND over terms. A term with no keys (choseong,
      punctuation) does not narrow the candidates.
-  3. Verification, per candidate and term, in title, tags and text, the first of: exact term
-     in the text as written (quality 4), exact term with spaces ignored (3), stem as written
-     (2), stem with spaces ignored (1); a choseong term: as written (4), in the choseong
-     view (3). A candidate that misses a term everywhere is dropped.
-  4. Ranking: number of terms found in the title first; then score = sum over terms of
-     quality x min(occurrences, 10), plus 8 per term found in a tag, plus up to 32 for
-     terms close together in the text; then the newer date; then index order.
+  3. Verification, per candidate and term, in the title, each tag and the text: the exact
+     term as written, else with spaces ignored (``배치그룹`` in ``배치 그룹``); its stem
+     likewise; a choseong term as written, else in the choseong view. A candidate that
+     misses a term in all of them is dropped.
+  4. Ranking: the number of terms found in the title first; then the score, the sum over
+     terms of points per occurrence in the text (exact: 4 as written, 3 with spaces
+     ignored; stem: 2 or 1 more; choseong view: 3), each count capped at 10, plus 8 for a
+     term found in a tag, plus up to 32 for terms close together (the smallest stretch of
+     text holding every term); then the newer date; then index order.
+
+The particle list travels in the index (``suffixes``), so the client and this module
+cannot disagree about stems.
 
 The JSON is valid UTF-8 (lone surrogates replaced) and ``<``, ``>``, ``&``, U+2028 and
 U+2029 are written as ``\\u`` escapes, so the index can be inlined in a ``<script>``.
@@ -80,110 +85,23 @@ CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 _CHOSEONG_SET = frozenset(CHOSEONG)
 
 # Particles and common endings stripped from the end of a query term (longest first).
+_PARTICLES = """
+    에서부터 으로부터 에게서는 이라는 이라고 에서는 에서도 에서의 에게는 으로는 으로도 으로의
+    으로써 으로서 이라도 까지는 부터는 보다는 로부터 에게서 처럼 만큼 에서 에게 한테 께서 까지
+    부터 보다 마다 조차 밖에 이나 이란 이며 이고 이다 이랑 라는 라고 로는 로도 로의 로써 로서
+    와는 과는 와의 과의 에는 에도 에만 은 는 이 가 을 를 의 에 도 만 와 과 로 랑 나
+"""
+_ENDINGS = """
+    합니다 됩니다 한다 했다 하는 하고 하면 하여 해서 하기 하지 했던 하며 된다 되는 되어 됐다 되면
+    되고 하다 되다 할 한 함 된 됨
+"""
 SUFFIXES: tuple[str, ...] = tuple(
-    sorted(
-        {
-            "에서부터",
-            "으로부터",
-            "에게서는",
-            "이라는",
-            "이라고",
-            "에서는",
-            "에서도",
-            "에서의",
-            "에게는",
-            "으로는",
-            "으로도",
-            "으로의",
-            "으로써",
-            "으로서",
-            "이라도",
-            "까지는",
-            "부터는",
-            "보다는",
-            "로부터",
-            "에게서",
-            "처럼",
-            "만큼",
-            "에서",
-            "에게",
-            "한테",
-            "께서",
-            "까지",
-            "부터",
-            "보다",
-            "마다",
-            "조차",
-            "밖에",
-            "이나",
-            "이란",
-            "이며",
-            "이고",
-            "이다",
-            "이랑",
-            "라는",
-            "라고",
-            "로는",
-            "로도",
-            "로의",
-            "로써",
-            "로서",
-            "와는",
-            "과는",
-            "와의",
-            "과의",
-            "에는",
-            "에도",
-            "에만",
-            "은",
-            "는",
-            "이",
-            "가",
-            "을",
-            "를",
-            "의",
-            "에",
-            "도",
-            "만",
-            "와",
-            "과",
-            "로",
-            "랑",
-            "나",
-            "합니다",
-            "됩니다",
-            "한다",
-            "했다",
-            "하는",
-            "하고",
-            "하면",
-            "하여",
-            "해서",
-            "하기",
-            "하지",
-            "했던",
-            "하며",
-            "된다",
-            "되는",
-            "되어",
-            "됐다",
-            "되면",
-            "되고",
-            "하다",
-            "되다",
-            "할",
-            "한",
-            "함",
-            "된",
-            "됨",
-        },
-        key=lambda s: (-len(s), s),
-    )
+    sorted(set(_PARTICLES.split() + _ENDINGS.split()), key=lambda s: (-len(s), s))
 )
 
 MAX_TERMS = 10
 MAX_TERM_CHARS = 64
-MAX_HITS = 20  # occurrences looked at per term and field
+MAX_HITS = 10  # occurrences looked at per term and field (= COUNT_CAP)
 COUNT_CAP = 10
 TAG_BONUS = 8
 PROXIMITY_MAX = 32
