@@ -1,0 +1,237 @@
+"""The GitHub Pages deploy workflow (``.github/workflows/pages.yml``).
+
+Read with PyYAML (which reads the key ``on`` as ``True``, YAML 1.1).  Beyond its shape,
+the build step's own command is run here with a base URL as ``actions/configure-pages``
+gives it (no trailing slash), and the result must pass ``awsnotes-site check``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from awsnotes_site.config import load_config
+from helpers import _env_with_src, describe_process
+from sitefactory import ROOT, make_project
+
+WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+BASE_URL_EXPR = re.compile(r"\$\{\{\s*steps\.([A-Za-z0-9_-]+)\.outputs\.base_url\s*\}\}")
+PAGES_URL = "https://someone.github.io/awsnotes-site"  # what configure-pages outputs
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict[str, Any]:
+    assert WORKFLOW.is_file(), f"{WORKFLOW} is missing"
+    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def triggers(wf: dict[str, Any]) -> dict[str, Any]:
+    on = wf.get("on", wf.get(True))
+    if isinstance(on, str):
+        return {on: None}
+    if isinstance(on, list):
+        return dict.fromkeys(on)
+    assert isinstance(on, dict), f"no triggers: {on!r}"
+    return on
+
+
+def all_steps(wf: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(name, step) for name, job in wf["jobs"].items() for step in job.get("steps", [])]
+
+
+def uses(step: dict[str, Any], action: str) -> bool:
+    return str(step.get("uses", "")).split("@")[0] == action
+
+
+def job_using(wf: dict[str, Any], action: str) -> tuple[str, dict[str, Any]]:
+    found = [
+        (name, job)
+        for name, job in wf["jobs"].items()
+        if any(uses(s, action) for s in job.get("steps", []))
+    ]
+    assert len(found) == 1, f"expected one job using {action}, found {[n for n, _ in found]}"
+    return found[0]
+
+
+def step_using(job: dict[str, Any], action: str) -> dict[str, Any]:
+    steps = [s for s in job.get("steps", []) if uses(s, action)]
+    assert len(steps) == 1, f"expected one step using {action}"
+    return steps[0]
+
+
+def needs(job: dict[str, Any]) -> list[str]:
+    value = job.get("needs", [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def build_step(job: dict[str, Any]) -> dict[str, Any]:
+    steps = [
+        s
+        for s in job.get("steps", [])
+        if re.search(r"awsnotes[_-]site\s+build\b", str(s.get("run", "")))
+    ]
+    assert len(steps) == 1, "expected one step running `awsnotes_site build`"
+    return steps[0]
+
+
+# -- shape ----------------------------------------------------------------------------
+def test_runs_on_push_to_main(workflow: dict[str, Any]) -> None:
+    on = triggers(workflow)
+    assert "push" in on
+    push = on["push"] or {}
+    branches = push.get("branches")
+    assert branches is None or "main" in branches, branches
+    assert "main" not in (push.get("branches-ignore") or [])
+
+
+def test_pages_permissions(workflow: dict[str, Any]) -> None:
+    _, deploy = job_using(workflow, "actions/deploy-pages")
+    perms = {**(workflow.get("permissions") or {}), **(deploy.get("permissions") or {})}
+    assert perms.get("pages") == "write"
+    assert perms.get("id-token") == "write"
+
+
+def test_build_job_steps(workflow: dict[str, Any]) -> None:
+    name, job = job_using(workflow, "actions/upload-pages-artifact")
+    steps = job["steps"]
+    for action in ("actions/checkout", "actions/setup-python", "actions/configure-pages"):
+        assert any(uses(s, action) for s in steps), f"{name} does not use {action}"
+    upload = step_using(job, "actions/upload-pages-artifact")
+    assert (upload.get("with") or {}).get("path") == "public"
+    order = [i for i, s in enumerate(steps) if uses(s, "actions/configure-pages")]
+    assert order and order[0] < steps.index(build_step(job)) < steps.index(upload)
+
+
+def test_build_passes_the_configure_pages_base_url(workflow: dict[str, Any]) -> None:
+    _, job = job_using(workflow, "actions/upload-pages-artifact")
+    pages = step_using(job, "actions/configure-pages")
+    assert pages.get("id"), "the configure-pages step needs an id to read its outputs"
+    run = str(build_step(job)["run"])
+    m = re.search(r"--base-url[ =]+[\"']?(\$\{\{[^}]*\}\})", run)
+    assert m, f"the build step passes no --base-url: {run!r}"
+    ref = BASE_URL_EXPR.fullmatch(m.group(1))
+    assert ref, f"--base-url is not steps.<id>.outputs.base_url: {m.group(1)}"
+    assert ref.group(1) == pages["id"]
+
+
+def test_deploy_job_needs_the_build(workflow: dict[str, Any]) -> None:
+    build_name, _ = job_using(workflow, "actions/upload-pages-artifact")
+    deploy_name, deploy = job_using(workflow, "actions/deploy-pages")
+    assert deploy_name != build_name
+    assert build_name in needs(deploy)
+    env = deploy.get("environment")
+    env_name = env.get("name") if isinstance(env, dict) else env
+    assert env_name == "github-pages"
+
+
+def test_python_version_is_supported(workflow: dict[str, Any]) -> None:
+    _, job = job_using(workflow, "actions/upload-pages-artifact")
+    version = str(
+        (step_using(job, "actions/setup-python").get("with") or {}).get("python-version", "")
+    )
+    m = re.match(r"3\.(\d+)", version)
+    assert m and int(m.group(1)) >= 10, version
+
+
+def test_git_dates_get_the_whole_history(workflow: dict[str, Any]) -> None:
+    """With ``lastmod = "git"`` a shallow checkout would date every note to one commit."""
+    config, _ = load_config(ROOT)
+    if config.lastmod != "git":
+        pytest.skip('site.toml does not use lastmod = "git"')
+    _, job = job_using(workflow, "actions/upload-pages-artifact")
+    checkout = step_using(job, "actions/checkout")
+    assert str((checkout.get("with") or {}).get("fetch-depth")) == "0"
+
+
+def test_a_check_step_checks_what_is_uploaded(workflow: dict[str, Any]) -> None:
+    """Optional: a ``check --output`` step must check the uploaded folder, same base URL."""
+    _, job = job_using(workflow, "actions/upload-pages-artifact")
+    checks = [
+        s for s in job["steps"] if re.search(r"awsnotes[_-]site\s+check\b", str(s.get("run", "")))
+    ]
+    if not checks:
+        pytest.skip("the workflow does not run `awsnotes_site check`")
+    steps = job["steps"]
+    upload = step_using(job, "actions/upload-pages-artifact")
+    for step in checks:
+        run = str(step["run"])
+        assert steps.index(build_step(job)) < steps.index(step) < steps.index(upload)
+        m = re.search(r"(?:--output|-o)[ =]+[\"']?([^\s\"']+)", run)
+        assert m and Path(m.group(1)) == Path(str(upload["with"]["path"])), run
+        pages = step_using(job, "actions/configure-pages")
+        ref = BASE_URL_EXPR.search(run)
+        assert ref and ref.group(1) == pages["id"], f"check without the Pages base URL: {run}"
+
+
+def test_upload_path_is_the_output_folder(workflow: dict[str, Any]) -> None:
+    _, job = job_using(workflow, "actions/upload-pages-artifact")
+    run = str(build_step(job)["run"])
+    m = re.search(r"(?:--output|-o)[ =]+[\"']?([^\s\"']+)", run)
+    output = m.group(1) if m else load_config(ROOT)[0].output_dir
+    path = (step_using(job, "actions/upload-pages-artifact").get("with") or {}).get("path")
+    assert Path(str(path)) == Path(output)
+
+
+# -- the build command itself ---------------------------------------------------------
+@pytest.mark.parametrize("pages_url", [PAGES_URL, "https://notes.example.com"])
+def test_the_build_command_makes_a_site_that_checks_clean(
+    workflow: dict[str, Any], tmp_path: Path, pages_url: str
+) -> None:
+    _, job = job_using(workflow, "actions/upload-pages-artifact")
+    run = BASE_URL_EXPR.sub(pages_url, str(build_step(job)["run"]))
+    assert "${{" not in run, run
+    project = make_project(tmp_path)
+    (project / "site.toml").write_text(
+        (ROOT / "site.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    shims = tmp_path / "bin"
+    shims.mkdir()
+    for name in ("python", "python3"):
+        (shims / name).symlink_to(sys.executable)
+    env = _env_with_src()
+    env["PATH"] = f"{shims}{os.pathsep}{env.get('PATH', '')}"
+    proc = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", run],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, describe_process(proc)
+    upload = step_using(job, "actions/upload-pages-artifact")
+    out = project / str(upload["with"]["path"])
+    assert (out / "index.html").is_file() and (out / "404.html").is_file()
+    base_path = "/" + pages_url.split("://", 1)[1].partition("/")[2].strip("/") + "/"
+    base_path = base_path.replace("//", "/")
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert f'href="{base_path}static/css/site.css"' in home
+    check = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "awsnotes_site",
+            "check",
+            "--output",
+            str(out),
+            "--base-url",
+            pages_url + "/",
+        ],
+        cwd=project,
+        env=_env_with_src(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert check.returncode == 0, describe_process(check)
