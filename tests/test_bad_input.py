@@ -238,3 +238,18 @@ def test_note_deleted_while_building_is_reported(tmp_path: Path,
     messages = [d.format() for d in info.value.diagnostics]
     assert any("posts/a.md" in m and "disappeared while building" in m for m in messages), messages
     assert not (project / "public").exists()
+
+
+def test_missing_link_target_warns_in_build_and_fails_strict(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {
+        "posts/links.md": '+++\ntitle = "링크"\n+++\n\n[없는 글](/posts/nope/)\n\n'
+                          '![없는 그림](/static/none.png)\n\n[있는 글](/posts/aws-network-2/)\n',
+    })
+    proc = run(project)
+    assert proc.returncode == 0, proc.stderr
+    assert "content/posts/links.md:5: warning: link target '/posts/nope/' is not in the site" in proc.stderr
+    assert "content/posts/links.md:7: warning: image '/static/none.png' is not in the site" in proc.stderr
+    assert "aws-network-2" not in proc.stderr
+    strict = run(project, "--strict")
+    assert strict.returncode == 1
+    assert "build failed: warnings (--strict)" in strict.stderr

@@ -15,6 +15,7 @@ import multiprocessing as mp
 import os
 import shutil
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from awsnotes_site.markdown import RENDERER_VERSION, RenderedNote, create_markdo
 from awsnotes_site.markdown.headings import toc_tree
 from awsnotes_site.markdown.highlight import stylesheet
 from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry
+from awsnotes_site.markdown.urls import with_base
 from awsnotes_site.search import SearchDoc, build_index
 from awsnotes_site.taxonomies import Term, group_terms, related_notes, series_order
 from awsnotes_site.templating import TemplateHashes, create_environment, template_error
@@ -175,6 +177,7 @@ class Builder:
                         f"static file would overwrite generated /{path}",
                     )
                 )
+        _missing_targets(config, views, [*files, *static], reporter)
         if reporter.errors or (self.options.strict and reporter.items):
             raise BuildError(reporter.items)
         self._save_cache(config)
@@ -395,6 +398,42 @@ def _apply_git_dates(config: SiteConfig, notes: list[Note]) -> None:
         if when is not None and (note.lastmod is None or note.lastmod_from_git):
             note.lastmod = when.astimezone(config.tz)
             note.lastmod_from_git = True
+
+
+def _missing_targets(
+    config: SiteConfig, views: list[NoteView], paths: list[str], reporter: Reporter
+) -> None:
+    """Warn about internal links and images in notes whose target is not in the site
+    (``check`` and ``--strict`` make these errors; ``check`` also verifies fragments)."""
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    from awsnotes_site.check import OutputIndex
+
+    index = OutputIndex(paths)
+    base = config.base_path
+    for view in views:
+        page = "http://site" + base + view.note.url
+        for ref in view.rendered.links:
+            if ref.kind not in ("link", "image"):
+                continue
+            parts = urlsplit(ref.url.strip())
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            target = urlsplit(urljoin(page, with_base(parts.path, base))).path
+            target = unicodedata.normalize("NFC", unquote(target))
+            if not target.startswith(base):
+                continue
+            rel = target[len(base) :]
+            if index.find(rel) is None:
+                what = "image" if ref.kind == "image" else "link target"
+                reporter.add(
+                    Diagnostic(
+                        view.note.display_path,
+                        ref.line or None,
+                        _warning(),
+                        f"{what} {ref.url!r} is not in the site",
+                    )
+                )
 
 
 def _now(config: SiteConfig) -> dt.datetime:
