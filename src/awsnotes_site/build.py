@@ -16,7 +16,7 @@ import os
 import shutil
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +28,8 @@ from markupsafe import Markup
 
 from awsnotes_site import cache as render_cache
 from awsnotes_site.config import SiteConfig, load_config
-from awsnotes_site.content import Note, discover, is_published, load_note
-from awsnotes_site.diagnostics import BuildError, Diagnostic, Reporter, error
+from awsnotes_site.content import Note, discover, is_published, load_note, slugify_name
+from awsnotes_site.diagnostics import BuildError, Diagnostic, Reporter, Severity, error
 from awsnotes_site.feeds import FeedItem, atom, robots, rss, sitemap
 from awsnotes_site.gitdates import git_lastmod
 from awsnotes_site.markdown import RENDERER_VERSION, RenderedNote, create_markdown, render_markdown
@@ -39,7 +39,12 @@ from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry
 from awsnotes_site.markdown.urls import with_base
 from awsnotes_site.search import SearchDoc, build_index
 from awsnotes_site.taxonomies import Term, group_terms, related_notes, series_order
-from awsnotes_site.templating import TemplateHashes, create_environment, template_error
+from awsnotes_site.templating import (
+    TemplateHashes,
+    create_environment,
+    iri_to_uri,
+    template_error,
+)
 from awsnotes_site.text import reading_minutes, summarize
 
 
@@ -338,7 +343,7 @@ class Builder:
         self._disk_cache_loaded = True
         loaded, problem = render_cache.load(config.root / ".cache")
         if problem:
-            reporter.add(Diagnostic(".cache", None, _warning(), problem))
+            reporter.add(Diagnostic(".cache", None, Severity.WARNING, problem))
         self._rendered.update(loaded)
 
     def _save_cache(self, config: SiteConfig) -> None:
@@ -384,12 +389,6 @@ def render_all(md: MarkdownIt, notes: list[Note], jobs: int) -> list[RenderedNot
         _WORKER_MD = None
 
 
-def _warning() -> Any:
-    from awsnotes_site.diagnostics import Severity
-
-    return Severity.WARNING
-
-
 def _apply_git_dates(config: SiteConfig, notes: list[Note]) -> None:
     """``lastmod = "git"``: a note without its own ``lastmod`` takes its last commit's date."""
     dates = git_lastmod(config.root, [n.source for n in notes])
@@ -430,7 +429,7 @@ def _missing_targets(
                     Diagnostic(
                         view.note.display_path,
                         ref.line or None,
-                        _warning(),
+                        Severity.WARNING,
                         f"{what} {ref.url!r} is not in the site",
                     )
                 )
@@ -500,11 +499,10 @@ def assemble(config: SiteConfig, views: list[NoteView], options: BuildOptions) -
     related = related_notes([v.note for v in views])
     tags = group_terms([v.note for v in views], "tags", "tags")
     series = group_terms([v.note for v in views], "series", "series")
-    tag_by_name = {name: t for t in tags for name in [t.name]}
+    tag_by_slug = {t.slug: t for t in tags}
     for v in views:
         v.related = [by_rel[n.rel] for n in related[v.note.rel]]
-        v.tags = [tag_by_name[t] for t in v.note.tags if t in tag_by_name]
-    series_by_name: dict[str, Term] = {s.name: s for s in series}
+        v.tags = [tag_by_slug[slugify_name(t) or "_"] for t in v.note.tags]
     for term in series:
         ordered = [by_rel[n.rel] for n in series_order(term)]
         for i, v in enumerate(ordered):
@@ -607,7 +605,6 @@ def assemble(config: SiteConfig, views: list[NoteView], options: BuildOptions) -
             _ctx(base, title="페이지를 찾을 수 없습니다", kind="404"),
         )
     )
-    _ = series_by_name
     return specs
 
 
@@ -679,7 +676,6 @@ def _add_generated(
     config: SiteConfig, views: list[NoteView], files: dict[str, bytes], reporter: Reporter
 ) -> None:
     absolute = config.absolute_base
-    from awsnotes_site.templating import iri_to_uri
 
     def item(v: NoteView) -> FeedItem:
         return FeedItem(
@@ -748,7 +744,7 @@ def collect_static(config: SiteConfig, reporter: Reporter) -> dict[str, Path]:
             if not path.resolve().is_relative_to(real_root):
                 reporter.add(
                     Diagnostic(
-                        str(path), None, _warning(), "symlink points outside static/; skipped"
+                        str(path), None, Severity.WARNING, "symlink points outside static/; skipped"
                     )
                 )
                 continue
@@ -829,7 +825,3 @@ def build(root: Path, options: BuildOptions) -> tuple[BuildResult, WriteStats]:
     stats = write_site(result, result.config.output_path)
     builder.save_page_cache(result.config)
     return result, stats
-
-
-def iter_html(result: BuildResult) -> Iterable[tuple[str, bytes]]:
-    return ((p, d) for p, d in sorted(result.files.items()) if p.endswith(".html"))
