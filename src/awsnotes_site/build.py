@@ -19,8 +19,10 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
 
 import jinja2
 from markdown_it import MarkdownIt
@@ -145,7 +147,9 @@ class Builder:
         self._pages: dict[str, tuple[str, bytes]] = {}
         self._disk_cache_loaded = False
         self._dirty = False
+        self._rendered_count = 0
         self._disk_pages: dict[str, tuple[str, str]] | None = None
+        self._jinja: tuple[str, jinja2.Environment, tuple[Any, ...], TemplateHashes] | None = None
 
     # -- the pipeline ---------------------------------------------------------------
     def build(self) -> BuildResult:
@@ -162,13 +166,12 @@ class Builder:
         ]
         published.sort(key=lambda n: n.sort_key)
         published = _unique_urls(published, reporter)
-        jinja = create_environment(config)
-        hashes = TemplateHashes(jinja, config.templates_dir)
+        jinja, hashes = self._templates(config)
         views = self._render_notes(config, published, jinja, hashes, reporter)
         specs = assemble(config, views, self.options)
         files: dict[str, bytes] = {}
         page_sources: dict[str, str] = {}
-        stats = BuildStats(notes=len(views))
+        stats = BuildStats(notes=len(views), rendered_notes=self._rendered_count)
         deps: dict[str, frozenset[str]] = {}
         self._render_pages(config, specs, jinja, hashes, files, page_sources, deps, stats, reporter)
         _add_generated(config, views, files, reporter)
@@ -244,6 +247,7 @@ class Builder:
             ):
                 todo.append((key, note))
         rendered_list = render_all(md, [n for _, n in todo], self.options.jobs)
+        self._rendered_count = len(rendered_list)
         for (key, _), rendered in zip(todo, rendered_list, strict=True):
             self._rendered[key] = rendered
         self._dirty = self._dirty or bool(todo)
@@ -306,6 +310,20 @@ class Builder:
                 ]
             )
         self._pages = pages
+
+    def _templates(self, config: SiteConfig) -> tuple[jinja2.Environment, TemplateHashes]:
+        """The Jinja environment (kept while the config is the same, so compiled templates
+        are reused; Jinja reloads a template whose file changed) and template hashes
+        (kept while no file in templates/ changed)."""
+        stamp = _tree_stamp(config.templates_dir)
+        fingerprint = config.fingerprint() + str(config.root)
+        if self._jinja is None or self._jinja[0] != fingerprint:
+            env = create_environment(config)
+            self._jinja = (fingerprint, env, stamp, TemplateHashes(env, config.templates_dir))
+        elif self._jinja[2] != stamp:
+            env = self._jinja[1]
+            self._jinja = (fingerprint, env, stamp, TemplateHashes(env, config.templates_dir))
+        return self._jinja[1], self._jinja[3]
 
     # -- the persistent caches --------------------------------------------------------
     def _published_page(self, config: SiteConfig, path: str, signature: str) -> bytes | None:
@@ -399,31 +417,46 @@ def _apply_git_dates(config: SiteConfig, notes: list[Note]) -> None:
             note.lastmod_from_git = True
 
 
+def _tree_stamp(folder: Path) -> tuple[Any, ...]:
+    """Names, sizes and modification times of every file below ``folder``."""
+    out: list[tuple[str, int, int]] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(filenames):
+            try:
+                st = os.stat(os.path.join(dirpath, name))
+            except OSError:
+                continue
+            out.append((os.path.join(dirpath, name), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+@lru_cache(maxsize=200_000)
+def _internal_target(page_url: str, url: str, base: str) -> str | None:
+    """The site-relative path an internal URL written on ``page_url`` points at."""
+    parts = urlsplit(url.strip())
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    target = urlsplit(urljoin("http://site" + base + page_url, with_base(parts.path, base))).path
+    target = unicodedata.normalize("NFC", unquote(target))
+    return target[len(base) :] if target.startswith(base) else None
+
+
 def _missing_targets(
     config: SiteConfig, views: list[NoteView], paths: list[str], reporter: Reporter
 ) -> None:
     """Warn about internal links and images in notes whose target is not in the site
     (``check`` and ``--strict`` make these errors; ``check`` also verifies fragments)."""
-    from urllib.parse import unquote, urljoin, urlsplit
-
     from awsnotes_site.check import OutputIndex
 
     index = OutputIndex(paths)
     base = config.base_path
     for view in views:
-        page = "http://site" + base + view.note.url
         for ref in view.rendered.links:
             if ref.kind not in ("link", "image"):
                 continue
-            parts = urlsplit(ref.url.strip())
-            if parts.scheme or parts.netloc or not parts.path:
-                continue
-            target = urlsplit(urljoin(page, with_base(parts.path, base))).path
-            target = unicodedata.normalize("NFC", unquote(target))
-            if not target.startswith(base):
-                continue
-            rel = target[len(base) :]
-            if index.find(rel) is None:
+            rel = _internal_target(view.note.url, ref.url, base)
+            if rel is not None and index.find(rel) is None:
                 what = "image" if ref.kind == "image" else "link target"
                 reporter.add(
                     Diagnostic(
@@ -496,12 +529,12 @@ def assemble(config: SiteConfig, views: list[NoteView], options: BuildOptions) -
     """Link notes together and plan every page. Cheap: nothing is rendered here."""
     _link_neighbours(views)
     by_rel = {v.note.rel: v for v in views}
-    related = related_notes([v.note for v in views])
+    related = _related([v.note for v in views])
     tags = group_terms([v.note for v in views], "tags", "tags")
     series = group_terms([v.note for v in views], "series", "series")
     tag_by_slug = {t.slug: t for t in tags}
     for v in views:
-        v.related = [by_rel[n.rel] for n in related[v.note.rel]]
+        v.related = [by_rel[rel] for rel in related[v.note.rel]]
         v.tags = [tag_by_slug[slugify_name(t) or "_"] for t in v.note.tags]
     for term in series:
         ordered = [by_rel[n.rel] for n in series_order(term)]
@@ -606,6 +639,21 @@ def assemble(config: SiteConfig, views: list[NoteView], options: BuildOptions) -
         )
     )
     return specs
+
+
+_RELATED_CACHE: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, list[str]]] = {}
+
+
+def _related(notes: list[Note]) -> dict[str, list[str]]:
+    """Related notes (by path), recomputed only when some note's path, order or tags
+    changed."""
+    key = tuple((n.rel, tuple(n.tags)) for n in notes)
+    cached = _RELATED_CACHE.get(key)
+    if cached is None:
+        cached = {rel: [o.rel for o in others] for rel, others in related_notes(notes).items()}
+        _RELATED_CACHE.clear()
+        _RELATED_CACHE[key] = cached
+    return cached
 
 
 def _ctx(base: dict[str, Any], **values: Any) -> Callable[[], dict[str, Any]]:

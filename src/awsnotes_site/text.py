@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from functools import lru_cache
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'._-]*")
@@ -14,6 +15,7 @@ LATIN_WORDS_PER_MINUTE = 200
 WEEKDAYS = "월화수목금토일"
 
 
+@lru_cache(maxsize=100_000)
 def reading_minutes(text: str) -> int:
     """About 500 Hangul syllables and 200 Latin words a minute; at least one minute."""
     syllables = len(_HANGUL.findall(text))
