@@ -290,7 +290,10 @@ def _strip_backgrounds(css: str) -> str:
         if "pre {" in rule or "td.linenos" in rule or "span.linenos" in rule or ".hll" in rule:
             continue
         if re.match(
-            r"^\S*\.chroma\s*\{\s*background", rule.replace(":root[data-theme='dark'] ", "")
+            r"^\S*\.chroma\s*\{\s*background",
+            rule.replace(":root[data-theme='dark'] ", "").replace(
+                ":root:not([data-theme='light']) ", ""
+            ),
         ):
             continue
         kept.append(rule)
