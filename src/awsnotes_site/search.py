@@ -65,6 +65,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 INDEX_VERSION = 1
@@ -245,27 +246,38 @@ def _script_safe(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=100_000)
+def _doc_entry(
+    url: str, title: str, date: str, tags: tuple[str, ...], text: str
+) -> tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]:
+    """One note's stored fields and keys; memoised, so a rebuild after editing one note
+    only re-tokenizes that note."""
+    title, text = clean(title), clean(text)
+    clean_tags = [clean(t) for t in tags]
+    stored = {
+        "url": clean(url),
+        "title": title,
+        "date": clean(date),
+        "tags": clean_tags,
+        "text": text,
+    }
+    folded = fold(" ".join([title, *clean_tags, text]))
+    return stored, tuple(sorted(gram_keys(folded))), tuple(sorted(word_keys(folded)))
+
+
 def build_index(docs: Sequence[SearchDoc]) -> str:
     """The ``search-index.json`` text for DOCS (ids are positions in DOCS)."""
     stored: list[dict[str, Any]] = []
     grams: dict[str, list[int]] = {}
     words: dict[str, list[int]] = {}
     for doc_id, doc in enumerate(docs):
-        title, text = clean(doc.title), clean(doc.text)
-        tags = [clean(t) for t in doc.tags]
-        stored.append(
-            {
-                "url": clean(doc.url),
-                "title": title,
-                "date": clean(doc.date),
-                "tags": tags,
-                "text": text,
-            }
+        entry, doc_grams, doc_words = _doc_entry(
+            doc.url, doc.title, doc.date, tuple(doc.tags), doc.text
         )
-        folded = fold(" ".join([title, *tags, text]))
-        for key in gram_keys(folded):
+        stored.append(entry)
+        for key in doc_grams:
             grams.setdefault(key, []).append(doc_id)
-        for key in word_keys(folded):
+        for key in doc_words:
             words.setdefault(key, []).append(doc_id)
     n = len(docs)
     index = {
