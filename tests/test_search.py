@@ -369,3 +369,20 @@ def test_every_substring_finds_its_note(texts: list[str], data: st.DataObject) -
     # and the same stretch written in initial consonants finds it too
     cho = "".join(choseong_view(fold(piece.strip()))[0])
     assert f"d{i}/" in urls(index, cho)
+
+
+def test_incremental_postings_equal_a_fresh_index() -> None:
+    """Editing a few notes between builds patches the posting lists; the result must be
+    exactly what a build from scratch gives."""
+    import awsnotes_site.search as search_module
+
+    docs = [SearchDoc(f"posts/n{i}/", f"노트 {i}", "2023-03-26", ["AWS"],
+                      f"인스턴스 {i} 배치 그룹 엔드포인트 curl v{i}") for i in range(50)]
+    build_index(docs)
+    edited = list(docs)
+    edited[3] = SearchDoc("posts/n3/", "노트 3", "2023-03-26", ["AWS", "새 태그"],
+                          "완전히 다른 내용 IMDSv2 토큰")
+    edited[40] = SearchDoc("posts/n40/", "노트 40", "2023-03-26", [], "")
+    incremental = build_index(edited)
+    search_module._POSTINGS = search_module._Postings()
+    assert incremental == build_index(edited)

@@ -27,12 +27,13 @@ from urllib.parse import unquote, urljoin, urlsplit
 import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+from pygments import __version__ as pygments_version
 
 from awsnotes_site import cache as render_cache
 from awsnotes_site.config import SiteConfig, load_config
 from awsnotes_site.content import Note, discover, is_published, load_note, slugify_name
 from awsnotes_site.diagnostics import BuildError, Diagnostic, Reporter, Severity, error
-from awsnotes_site.feeds import FeedItem, atom, robots, rss, sitemap
+from awsnotes_site.feeds import FEED_LIMIT, FeedItem, atom, robots, rss, sitemap
 from awsnotes_site.gitdates import git_lastmod
 from awsnotes_site.markdown import RENDERER_VERSION, RenderedNote, create_markdown, render_markdown
 from awsnotes_site.markdown.headings import toc_tree
@@ -104,6 +105,7 @@ class PageSpec:
     key: tuple[Any, ...]
     context: Callable[[], dict[str, Any]]
     source: str = ""  # display path of the note behind the page, if any
+    render: Callable[[], bytes] | None = None  # for generated files (no template)
 
 
 @dataclass
@@ -168,13 +170,12 @@ class Builder:
         published = _unique_urls(published, reporter)
         jinja, hashes = self._templates(config)
         views = self._render_notes(config, published, jinja, hashes, reporter)
-        specs = assemble(config, views, self.options)
+        specs = assemble(config, views, self.options) + plan_generated(config, views)
         files: dict[str, bytes] = {}
         page_sources: dict[str, str] = {}
         stats = BuildStats(notes=len(views), rendered_notes=self._rendered_count)
         deps: dict[str, frozenset[str]] = {}
         self._render_pages(config, specs, jinja, hashes, files, page_sources, deps, stats, reporter)
-        _add_generated(config, views, files, reporter)
         static = collect_static(config, reporter)
         for path in static:
             if path in files:
@@ -189,7 +190,7 @@ class Builder:
         if reporter.errors or (self.options.strict and reporter.items):
             raise BuildError(reporter.items)
         self._save_cache(config)
-        stats.pages = len(specs)
+        stats.pages = sum(1 for spec in specs if spec.template)
         stats.files = len(files) + len(static)
         stats.seconds = time.perf_counter() - started
         return BuildResult(config, files, static, reporter.items, views, page_sources, stats, deps)
@@ -285,13 +286,16 @@ class Builder:
                     )
                 )
                 continue
-            signature = _signature(spec, hashes.digest(spec.template), fp)
+            template_digest = hashes.digest(spec.template) if spec.template else ""
+            signature = _signature(spec, template_digest, fp)
             cached = self._pages.get(spec.path)
             data_or_none = cached[1] if cached and cached[0] == signature else None
             if data_or_none is None:
                 data_or_none = self._published_page(config, spec.path, signature)
             if data_or_none is not None:
                 data = data_or_none
+            elif spec.render is not None:
+                data = spec.render()
             else:
                 try:
                     template = jinja.get_template(spec.template)
@@ -306,7 +310,10 @@ class Builder:
             deps[spec.path] = frozenset(
                 [
                     *(n.display_path for n in spec.deps),
-                    *(f"templates/{t}" for t in hashes.closure(spec.template)),
+                    *(
+                        f"templates/{t}"
+                        for t in (hashes.closure(spec.template) if spec.template else ())
+                    ),
                 ]
             )
         self._pages = pages
@@ -720,10 +727,12 @@ def _paginate(
     return specs
 
 
-def _add_generated(
-    config: SiteConfig, views: list[NoteView], files: dict[str, bytes], reporter: Reporter
-) -> None:
+def plan_generated(config: SiteConfig, views: list[NoteView]) -> list[PageSpec]:
+    """Feeds, sitemap, robots.txt, the search index and other generated files, planned
+    like pages (with their dependencies) so unchanged ones are reused."""
     absolute = config.absolute_base
+    home = iri_to_uri(absolute)
+    all_notes = tuple(v.note for v in views)
 
     def item(v: NoteView) -> FeedItem:
         return FeedItem(
@@ -736,44 +745,79 @@ def _add_generated(
             v.note.tags,
         )
 
-    home = iri_to_uri(absolute)
-    items = [item(v) for v in views]
-    generated = {
-        "atom.xml": atom(config, items, home + "atom.xml", home, config.title),
-        "index.xml": rss(config, items, home + "index.xml", home, config.title),
-    }
-    for term in group_terms([v.note for v in views], "tags", "tags"):
-        term_items = [item(v) for v in views if term.name in v.note.tags]
-        page = iri_to_uri(absolute + term.url)
-        title = f"{config.title} - {term.name}"
-        generated[f"{term.url}atom.xml"] = atom(config, term_items, page + "atom.xml", page, title)
-        generated[f"{term.url}index.xml"] = rss(config, term_items, page + "index.xml", page, title)
-    entries: list[tuple[str, dt.datetime | None]] = [
-        (home, max((v.note.lastmod or v.note.date for v in views if v.note.date), default=None))
-    ]
-    entries += [(iri_to_uri(absolute + v.note.url), v.note.lastmod or v.note.date) for v in views]
-    generated["sitemap.xml"] = sitemap(entries)
-    generated["robots.txt"] = robots(home + "sitemap.xml")
-    generated["search-index.json"] = build_index(
-        [
-            SearchDoc(
-                v.note.url,
-                v.note.title,
-                v.note.date.date().isoformat() if v.note.date else "",
-                v.note.tags,
-                v.text,
-            )
-            for v in views
+    def feeds(members: list[NoteView], url: str, title: str) -> list[PageSpec]:
+        page = iri_to_uri(absolute + url)
+        deps = tuple(v.note for v in members[:FEED_LIMIT])
+        return [
+            _generated(
+                f"{url}atom.xml",
+                deps,
+                lambda: atom(
+                    config,
+                    [item(v) for v in members[:FEED_LIMIT]],
+                    page + "atom.xml",
+                    page,
+                    title,
+                ),
+            ),
+            _generated(
+                f"{url}index.xml",
+                deps,
+                lambda: rss(
+                    config,
+                    [item(v) for v in members[:FEED_LIMIT]],
+                    page + "index.xml",
+                    page,
+                    title,
+                ),
+            ),
         ]
-    )
-    generated["static/css/syntax.css"] = stylesheet()
-    generated[".nojekyll"] = ""
+
+    def sitemap_xml() -> str:
+        newest = max((v.note.lastmod or v.note.date for v in views if v.note.date), default=None)
+        entries = [(home, newest)]
+        entries += [
+            (iri_to_uri(absolute + v.note.url), v.note.lastmod or v.note.date) for v in views
+        ]
+        return sitemap(entries)
+
+    def search_index() -> str:
+        return build_index(
+            [
+                SearchDoc(
+                    v.note.url,
+                    v.note.title,
+                    v.note.date.date().isoformat() if v.note.date else "",
+                    v.note.tags,
+                    v.text,
+                )
+                for v in views
+            ]
+        )
+
+    specs = feeds(views, "", config.title)
+    by_rel = {v.note.rel: v for v in views}
+    for term in group_terms(list(all_notes), "tags", "tags"):
+        members = [by_rel[n.rel] for n in term.notes]
+        specs += feeds(members, term.url, f"{config.title} - {term.name}")
+    specs += [
+        _generated("sitemap.xml", all_notes, sitemap_xml),
+        _generated("robots.txt", (), lambda: robots(home + "sitemap.xml")),
+        _generated("search-index.json", all_notes, search_index),
+        _generated("static/css/syntax.css", (), stylesheet, key=pygments_version),
+        _generated(".nojekyll", (), lambda: ""),
+    ]
     if config.cname:
-        generated["CNAME"] = config.cname.strip() + "\n"
-    for path, text in generated.items():
-        if path in files:
-            reporter.add(error(path, None, f"generated file /{path} collides with a page"))
-        files[path] = text.encode("utf-8")
+        specs.append(_generated("CNAME", (), lambda: config.cname.strip() + "\n"))
+    return specs
+
+
+def _generated(
+    path: str, deps: tuple[Note, ...], make: Callable[[], str], key: str = ""
+) -> PageSpec:
+    return PageSpec(
+        path, "", deps, ("generated", path, key), dict, render=lambda: make().encode("utf-8")
+    )
 
 
 def collect_static(config: SiteConfig, reporter: Reporter) -> dict[str, Path]:

@@ -8,6 +8,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -53,7 +54,7 @@ class Note:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     lastmod_from_git: bool = False
 
-    @property
+    @cached_property
     def sort_key(self) -> tuple[float, str]:
         ts = self.date.timestamp() if self.date else float("-inf")
         return (-ts, self.rel)
@@ -94,6 +95,7 @@ def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
     return found, diags
 
 
+@lru_cache(maxsize=100_000)
 def slugify_name(name: str) -> str:
     """A file name or tag as a readable URL segment: NFC, spaces to '-', lower-cased Latin."""
     name = unicodedata.normalize("NFC", name).strip()

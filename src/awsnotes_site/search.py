@@ -60,6 +60,7 @@ U+2029 are written as ``\\u`` escapes, so the index can be inlined in a ``<scrip
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import unicodedata
@@ -267,27 +268,69 @@ def _doc_entry(
 
 def build_index(docs: Sequence[SearchDoc]) -> str:
     """The ``search-index.json`` text for DOCS (ids are positions in DOCS)."""
-    stored: list[dict[str, Any]] = []
-    grams: dict[str, list[int]] = {}
-    words: dict[str, list[int]] = {}
-    for doc_id, doc in enumerate(docs):
-        entry, doc_grams, doc_words = _doc_entry(
-            doc.url, doc.title, doc.date, tuple(doc.tags), doc.text
-        )
-        stored.append(entry)
-        for key in doc_grams:
-            grams.setdefault(key, []).append(doc_id)
-        for key in doc_words:
-            words.setdefault(key, []).append(doc_id)
+    entries = [_doc_entry(d.url, d.title, d.date, tuple(d.tags), d.text) for d in docs]
+    grams, words = _POSTINGS.update(entries)
     n = len(docs)
     index = {
         "version": INDEX_VERSION,
         "suffixes": list(SUFFIXES),
-        "docs": stored,
-        "grams": {k: encode_postings(v, n) for k, v in sorted(grams.items())},
-        "words": {k: encode_postings(v, n) for k, v in sorted(words.items())},
+        "docs": [entry for entry, _, _ in entries],
+        "grams": {k: encode_postings(v, n) for k, v in sorted(grams.items()) if v},
+        "words": {k: encode_postings(v, n) for k, v in sorted(words.items()) if v},
     }
     return _script_safe(json.dumps(index, ensure_ascii=False, separators=(",", ":")))
+
+
+Entry = tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]
+
+
+class _Postings:
+    """Key -> sorted doc ids, kept between builds: when the same number of notes comes
+    back with a few of them changed (an edit while serving), only those notes' ids are
+    moved instead of rebuilding every posting list."""
+
+    def __init__(self) -> None:
+        self.entries: list[Entry] = []
+        self.grams: dict[str, list[int]] = {}
+        self.words: dict[str, list[int]] = {}
+
+    def update(self, entries: list[Entry]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        changed = [
+            i
+            for i, (new, old) in enumerate(zip(entries, self.entries, strict=False))
+            if new is not old
+        ]
+        if len(entries) != len(self.entries) or len(changed) > max(8, len(entries) // 20):
+            self._rebuild(entries)
+        else:
+            for i in changed:
+                _move(self.grams, i, self.entries[i][1], entries[i][1])
+                _move(self.words, i, self.entries[i][2], entries[i][2])
+            self.entries = list(entries)
+        return self.grams, self.words
+
+    def _rebuild(self, entries: list[Entry]) -> None:
+        self.entries = list(entries)
+        self.grams, self.words = {}, {}
+        for doc_id, (_, doc_grams, doc_words) in enumerate(entries):
+            for key in doc_grams:
+                self.grams.setdefault(key, []).append(doc_id)
+            for key in doc_words:
+                self.words.setdefault(key, []).append(doc_id)
+
+
+def _move(
+    table: dict[str, list[int]], doc_id: int, old: tuple[str, ...], new: tuple[str, ...]
+) -> None:
+    old_set, new_set = set(old), set(new)
+    for key in old_set - new_set:
+        ids = table[key]
+        del ids[bisect.bisect_left(ids, doc_id)]
+    for key in new_set - old_set:
+        bisect.insort(table.setdefault(key, []), doc_id)
+
+
+_POSTINGS = _Postings()
 
 
 # -- the reference query (static/js/search.js implements the same) -------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import traceback
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -18,6 +19,7 @@ from awsnotes_site.diagnostics import Diagnostic, error
 from awsnotes_site.text import korean_date
 
 
+@lru_cache(maxsize=100_000)
 def iri_to_uri(url: str) -> str:
     """Percent-encode non-ASCII characters (for feeds, sitemaps and HTTP headers)."""
     return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
