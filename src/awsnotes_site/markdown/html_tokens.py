@@ -150,15 +150,20 @@ def events_text(events: list[Event]) -> str:
     return html.unescape("".join(e.raw for e in events if e.kind == "data"))
 
 
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
 def plain_text(source: str) -> str:
     """The text content of an HTML fragment, entities decoded."""
-    out: list[str] = []
-
-    class _Text(HTMLParser):
-        def handle_data(self, data: str) -> None:
-            out.append(data)
-
-    parser = _Text(convert_charrefs=True)
+    if "<" not in source and "&" not in source:
+        return source
+    parser = _TextCollector()
     parser.feed(source)
     parser.close()
-    return "".join(out)
+    return "".join(parser.parts)

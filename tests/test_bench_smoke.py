@@ -1,0 +1,93 @@
+"""Smoke test of the build benchmark (bench/): the corpus generator and ``compare.py --quick``.
+
+No peers are installed here: ``--quick`` runs only awsnotes-site, on 20 notes, once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+NOTES = 20
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT / "src"), *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])])
+    env["PYTHONUTF8"] = "1"
+    return env
+
+
+def _run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=_env(), capture_output=True,
+                          text=True, timeout=timeout, encoding="utf-8")
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_corpus_generator_all_formats(tmp_path: Path) -> None:
+    paths = {
+        "awsnotes": "content/posts", "hugo": "content/posts", "pelican": "content/posts",
+        "mkdocs": "docs/posts",
+    }
+    for fmt, notes_dir in paths.items():
+        out = tmp_path / fmt
+        result = _run(str(BENCH / "corpus.py"), "--notes", str(NOTES), "--out", str(out),
+                      "--format", fmt)
+        assert result.returncode == 0, result.stderr
+        notes = sorted((out / notes_dir).glob("aws-note-*.md"))
+        assert len(notes) == NOTES, fmt
+        texts = [p.read_text(encoding="utf-8") for p in notes]
+        assert len(set(texts)) == NOTES, f"{fmt}: notes should differ"
+        for text in texts:
+            assert text.count("<img ") == 10 and text.count("<figcaption") == 10
+            assert "169.254.169.254/latest/meta-data" in text
+            assert re.search(r"[가-힣]{2,}", text)
+        if fmt in ("awsnotes", "hugo"):
+            assert all('{{< highlight bash  "linenos=true,hl_inline=false" >}}' in t
+                       for t in texts)
+            extra = [t.count("{linenos=true}") for t in texts]
+            assert all(1 <= n <= 3 for n in extra), extra
+            assert any("series = [" in t for t in texts)
+    assert (tmp_path / "awsnotes" / "site.toml").is_file()
+    assert (tmp_path / "awsnotes" / "templates" / "note.html").is_file()
+    assert (tmp_path / "hugo" / "hugo.toml").is_file()
+    assert (tmp_path / "hugo" / "layouts" / "_default" / "single.html").is_file()
+    assert (tmp_path / "pelican" / "pelicanconf.py").is_file()
+    assert (tmp_path / "mkdocs" / "mkdocs.yml").is_file()
+
+    again = tmp_path / "again"
+    assert _run(str(BENCH / "corpus.py"), "--notes", str(NOTES), "--out",
+                str(again)).returncode == 0
+    assert _tree(again / "content") == _tree(tmp_path / "awsnotes" / "content"), \
+        "the corpus must be deterministic"
+
+
+def test_compare_quick(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    result = _run(str(BENCH / "compare.py"), "--quick", "--no-peers", "--workdir", str(work))
+    assert result.returncode == 0, result.stdout + result.stderr
+    for scenario in ("cold", "warm"):
+        pages = list((work / "out" / f"ours-{scenario}-{NOTES}" / "posts").glob(
+            "aws-note-*/index.html"))
+        assert len(pages) == NOTES, scenario
+    out = result.stdout
+    assert "## Build benchmark: 20 notes" in out
+    rows = [line for line in out.splitlines() if line.startswith("| awsnotes-site |")]
+    assert [r.split("|")[2].strip() for r in rows] == [
+        "cold", "cold+cache", "no-change", "one-note edit"]
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        wall, cpu, pages = float(cells[3]), float(cells[5]), cells[-2]
+        assert wall > 0 and cpu > 0, row
+        assert pages == str(NOTES), row
+    assert re.search(r"\| one-note edit \(CLI\) ≤ 0\.5 s \| [\d.]+ s wall", out)
