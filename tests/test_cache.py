@@ -79,16 +79,19 @@ def test_corrupt_or_foreign_cache_is_ignored_with_a_warning(tmp_path: Path) -> N
     project = make_project(tmp_path, DEMO_NOTES)
     assert cli(project).returncode == 0
     good = html_pages(project / "public")
-    (project / ".cache" / "render.json").write_text('{"format": "other"}', encoding="utf-8")
-    proc = cli(project)
-    assert proc.returncode == 0
-    assert "not a cache of this version" in proc.stderr
-    (project / ".cache" / "render.json").write_bytes(b"\x00garbage{")
+    entries = sorted((project / ".cache" / "render").rglob("*.json"))
+    assert len(entries) == 4  # one per note
+    entries[0].write_text('{"format": "other"}', encoding="utf-8")
+    entries[1].write_bytes(b"\x00garbage{")
+    entries[2].write_text(entries[3].read_text(encoding="utf-8"), encoding="utf-8")  # wrong key
     (project / ".cache" / "pages.json").write_bytes(b"[1, 2")
     proc = cli(project)
-    assert proc.returncode == 0
-    assert "ignoring corrupt cache" in proc.stderr
+    assert proc.returncode == 0, proc.stderr
+    assert "not a cache of this version" in proc.stderr
+    assert "and 2 more" in proc.stderr
     assert html_pages(project / "public") == good
+    proc = cli(project)  # the bad entries were replaced by good ones
+    assert "cache" not in proc.stderr
 
 
 def test_one_note_edit_renders_one_note_and_only_pages_that_show_it(tmp_path: Path) -> None:

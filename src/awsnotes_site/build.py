@@ -10,6 +10,7 @@ changed, which is what ``serve`` and the build cache rely on.
 from __future__ import annotations
 
 import datetime as dt
+import filecmp
 import hashlib
 import multiprocessing as mp
 import os
@@ -59,6 +60,7 @@ class BuildOptions:
     output: str | None = None
     strict: bool = False
     use_cache: bool = True
+    save_cache: bool = True  # write newly rendered notes to .cache/ (serve: off)
     live_reload: bool = False
     now: dt.datetime | None = None
     jobs: int = 0  # worker processes for rendering notes; 0 = one per CPU
@@ -128,6 +130,7 @@ class BuildResult:
     page_sources: dict[str, str]
     stats: BuildStats
     deps: dict[str, frozenset[str]]
+    unchanged: frozenset[str] = frozenset()  # files read back from the published output
 
     def all_paths(self) -> set[str]:
         return set(self.files) | set(self.static)
@@ -147,9 +150,8 @@ class Builder:
         self._notes: dict[Path, tuple[tuple[int, int], Note]] = {}
         self._rendered: dict[str, RenderedNote] = {}
         self._pages: dict[str, tuple[str, bytes]] = {}
-        self._disk_cache_loaded = False
-        self._dirty = False
         self._rendered_count = 0
+        self._reused: set[str] = set()
         self._disk_pages: dict[str, tuple[str, str]] | None = None
         self._jinja: tuple[str, jinja2.Environment, tuple[Any, ...], TemplateHashes] | None = None
 
@@ -157,6 +159,7 @@ class Builder:
     def build(self) -> BuildResult:
         started = time.perf_counter()
         reporter = Reporter()
+        self._reused = set()
         config, warns = load_config(self.root, self.options.base_url, self.options.output)
         reporter.extend(warns)
         now = self.options.now or _now(config)
@@ -189,11 +192,20 @@ class Builder:
         _missing_targets(config, views, [*files, *static], reporter)
         if reporter.errors or (self.options.strict and reporter.items):
             raise BuildError(reporter.items)
-        self._save_cache(config)
         stats.pages = sum(1 for spec in specs if spec.template)
         stats.files = len(files) + len(static)
         stats.seconds = time.perf_counter() - started
-        return BuildResult(config, files, static, reporter.items, views, page_sources, stats, deps)
+        return BuildResult(
+            config,
+            files,
+            static,
+            reporter.items,
+            views,
+            page_sources,
+            stats,
+            deps,
+            frozenset(self._reused),
+        )
 
     def _load_notes(self, config: SiteConfig, reporter: Reporter) -> list[Note]:
         paths, diags = discover(config.content_dir)
@@ -238,11 +250,15 @@ class Builder:
         md = create_markdown(registry, config.base_path, config.toc_min_level, config.toc_max_level)
         shortcode_hash = _shortcodes_digest(config.templates_dir)
         context = f"{RENDERER_VERSION}:{config.fingerprint()}:{shortcode_hash}"
-        self._load_disk_cache(config, reporter)
         keys = [render_cache.key(n.digest, n.rel, context) for n in notes]
         todo: list[tuple[str, Note]] = []
+        store = render_cache.RenderStore(config.root / ".cache") if self.options.use_cache else None
         for key, note in zip(keys, notes, strict=True):
             cached = self._rendered.get(key)
+            if cached is None and store is not None:
+                cached = store.get(key)
+                if cached is not None:
+                    self._rendered[key] = cached
             if cached is None or any(
                 resolver.resolve(t, note.rel) != url for t, url in cached.refs.items()
             ):
@@ -251,7 +267,19 @@ class Builder:
         self._rendered_count = len(rendered_list)
         for (key, _), rendered in zip(todo, rendered_list, strict=True):
             self._rendered[key] = rendered
-        self._dirty = self._dirty or bool(todo)
+            if store is not None and self.options.save_cache:
+                store.put(key, rendered)
+        if store is not None and store.problems:
+            reporter.add(
+                Diagnostic(
+                    ".cache",
+                    None,
+                    Severity.WARNING,
+                    f"{store.problems[0]} (and {len(store.problems) - 1} more)"
+                    if len(store.problems) > 1
+                    else store.problems[0],
+                )
+            )
         views: list[NoteView] = []
         for key, note in zip(keys, notes, strict=True):
             rendered = self._rendered[key]
@@ -347,7 +375,10 @@ class Builder:
             data = (config.output_path / path).read_bytes()
         except OSError:
             return None
-        return data if hashlib.sha256(data).hexdigest() == entry[1] else None
+        if hashlib.sha256(data).hexdigest() != entry[1]:
+            return None
+        self._reused.add(path)
+        return data
 
     def save_page_cache(self, config: SiteConfig) -> None:
         """Remember each written page's inputs, for the next CLI build."""
@@ -360,21 +391,6 @@ class Builder:
                     for path, (sig, data) in self._pages.items()
                 },
             )
-
-    # -- the persistent render cache ------------------------------------------------
-    def _load_disk_cache(self, config: SiteConfig, reporter: Reporter) -> None:
-        if self._disk_cache_loaded or not self.options.use_cache:
-            return
-        self._disk_cache_loaded = True
-        loaded, problem = render_cache.load(config.root / ".cache")
-        if problem:
-            reporter.add(Diagnostic(".cache", None, Severity.WARNING, problem))
-        self._rendered.update(loaded)
-
-    def _save_cache(self, config: SiteConfig) -> None:
-        if self.options.use_cache and self._dirty:
-            render_cache.save(config.root / ".cache", self._rendered)
-            self._dirty = False
 
 
 # -- rendering notes, in parallel when there are many -------------------------------
@@ -444,7 +460,12 @@ def _internal_target(page_url: str, url: str, base: str) -> str | None:
     parts = urlsplit(url.strip())
     if parts.scheme or parts.netloc or not parts.path:
         return None
-    target = urlsplit(urljoin("http://site" + base + page_url, with_base(parts.path, base))).path
+    if parts.path.startswith("/") and "/." not in parts.path:
+        target = with_base(parts.path, base)  # root-relative: nothing to resolve
+    else:
+        target = urlsplit(
+            urljoin("http://site" + base + page_url, with_base(parts.path, base))
+        ).path
     target = unicodedata.normalize("NFC", unquote(target))
     return target[len(base) :] if target.startswith(base) else None
 
@@ -734,20 +755,23 @@ def plan_generated(config: SiteConfig, views: list[NoteView]) -> list[PageSpec]:
     home = iri_to_uri(absolute)
     all_notes = tuple(v.note for v in views)
 
-    def item(v: NoteView) -> FeedItem:
-        return FeedItem(
-            v.note.title,
-            iri_to_uri(absolute + v.note.url),
-            v.note.date,
-            v.note.lastmod,
-            v.summary,
-            v.rendered.html,
-            v.note.tags,
-        )
-
-    def feeds(members: list[NoteView], url: str, title: str) -> list[PageSpec]:
+    def feeds(members: list[NoteView], url: str, title: str, full: bool = False) -> list[PageSpec]:
+        """Atom and RSS for MEMBERS; the site feeds carry whole notes, tag feeds only
+        summaries (as Hugo does), so 60 tags do not mean 60 copies of every note."""
         page = iri_to_uri(absolute + url)
         deps = tuple(v.note for v in members[:FEED_LIMIT])
+
+        def item(v: NoteView) -> FeedItem:
+            return FeedItem(
+                v.note.title,
+                iri_to_uri(absolute + v.note.url),
+                v.note.date,
+                v.note.lastmod,
+                v.summary,
+                v.rendered.html if full else "",
+                v.note.tags,
+            )
+
         return [
             _generated(
                 f"{url}atom.xml",
@@ -795,7 +819,7 @@ def plan_generated(config: SiteConfig, views: list[NoteView]) -> list[PageSpec]:
             ]
         )
 
-    specs = feeds(views, "", config.title)
+    specs = feeds(views, "", config.title, full=True)
     by_rel = {v.note.rel: v for v in views}
     for term in group_terms(list(all_notes), "tags", "tags"):
         members = [by_rel[n.rel] for n in term.notes]
@@ -863,12 +887,15 @@ def write_site(result: BuildResult, out_dir: Path) -> WriteStats:
     for leftover in (stage, old):
         if leftover.exists():
             shutil.rmtree(leftover)
-    stats = WriteStats()
+    if _already_published(result, out_dir):
+        return WriteStats(unchanged=len(result.files) + len(result.static))
+    stage.mkdir()
+    writer = _Stager(stage.resolve(), out_dir, result.unchanged)
     try:
         for rel, data in sorted(result.files.items()):
-            _stage_file(stage, out_dir, rel, data, None, stats)
+            writer.data(rel, data)
         for rel, source in sorted(result.static.items()):
-            _stage_file(stage, out_dir, rel, None, source, stats)
+            writer.copy(rel, source)
         if out_dir.exists():
             os.rename(out_dir, old)
         os.rename(stage, out_dir)
@@ -878,36 +905,90 @@ def write_site(result: BuildResult, out_dir: Path) -> WriteStats:
             os.rename(old, out_dir)
         raise
     shutil.rmtree(old, ignore_errors=True)
-    return stats
+    return writer.stats
 
 
-def _stage_file(
-    stage: Path, current: Path, rel: str, data: bytes | None, source: Path | None, stats: WriteStats
-) -> None:
-    target = (stage / rel).resolve()
-    if not target.is_relative_to(stage.resolve()):
-        raise BuildError([error(rel, None, "output path leaves the output folder")])
-    target.parent.mkdir(parents=True, exist_ok=True)
-    existing = current / rel
-    if data is None and source is not None:
-        data = source.read_bytes()
-    assert data is not None
-    try:
-        if (
-            existing.is_file()
-            and existing.stat().st_size == len(data)
-            and existing.read_bytes() == data
-        ):
+def _already_published(result: BuildResult, out_dir: Path) -> bool:
+    """True when the output folder holds exactly this build already: every generated file
+    was read back from it (hash-checked), every static file matches by size and time,
+    and there is no other file. Then there is nothing to write."""
+    if not out_dir.is_dir() or not set(result.files) <= result.unchanged:
+        return False
+    for rel, source in result.static.items():
+        try:
+            src, dst = source.stat(), (out_dir / rel).stat()
+        except OSError:
+            return False
+        if (src.st_size, src.st_mtime_ns) != (dst.st_size, dst.st_mtime_ns):
+            return False
+    expected = len(result.files) + len(result.static)
+    found = 0
+    for _, _, filenames in os.walk(out_dir):
+        found += len(filenames)
+        if found > expected:
+            return False
+    return found == expected
+
+
+class _Stager:
+    """Puts files into the staging folder: links the published copy when it is known or
+    found to be identical, writes otherwise."""
+
+    def __init__(self, stage: Path, current: Path, unchanged: frozenset[str]) -> None:
+        self.stage = stage
+        self.current = current
+        self.unchanged = unchanged
+        self.stats = WriteStats()
+        self._dirs: set[Path] = {stage}
+
+    def _target(self, rel: str) -> Path:
+        target = (self.stage / rel).resolve()
+        if not target.is_relative_to(self.stage):
+            raise BuildError([error(rel, None, "output path leaves the output folder")])
+        if target.parent not in self._dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(target.parent)
+        return target
+
+    def _link(self, existing: Path, target: Path) -> bool:
+        try:
+            os.link(existing, target)
+        except OSError:
             try:
-                os.link(existing, target)
-            except OSError:
                 shutil.copy2(existing, target)
-            stats.unchanged += 1
+            except OSError:
+                return False
+        self.stats.unchanged += 1
+        return True
+
+    def data(self, rel: str, data: bytes) -> None:
+        target = self._target(rel)
+        existing = self.current / rel
+        if rel in self.unchanged and self._link(existing, target):
+            return  # read back from the published file and hash-checked this build
+        try:
+            same = existing.stat().st_size == len(data) and existing.read_bytes() == data
+        except OSError:
+            same = False
+        if same and self._link(existing, target):
             return
-    except OSError:
-        pass
-    target.write_bytes(data)
-    stats.written += 1
+        target.write_bytes(data)
+        self.stats.written += 1
+
+    def copy(self, rel: str, source: Path) -> None:
+        target = self._target(rel)
+        existing = self.current / rel
+        try:
+            src, dst = source.stat(), existing.stat()
+            same = src.st_size == dst.st_size and (
+                src.st_mtime_ns == dst.st_mtime_ns or filecmp.cmp(source, existing, shallow=False)
+            )
+        except OSError:
+            same = False
+        if same and self._link(existing, target):
+            return
+        shutil.copy2(source, target)  # keeps the source's modification time
+        self.stats.written += 1
 
 
 def build(root: Path, options: BuildOptions) -> tuple[BuildResult, WriteStats]:

@@ -1,6 +1,13 @@
-"""The persistent render cache: ``.cache/render.json``, keyed by content hash, note path,
-renderer version, config and shortcode templates. JSON, not pickle: a foreign or corrupt
-cache is ignored with a warning and can never run code."""
+"""The persistent caches in ``.cache/``.
+
+- ``render/<k[:2]>/<k>.json``: one rendered note per file, keyed by content hash, note
+  path, renderer version, config and shortcode templates; read only when a note needs it,
+  written only when a note was rendered.
+- ``pages.json``: per output file, the signature of its inputs and the hash of what was
+  written, so an unchanged page is taken from the published folder.
+
+JSON, not pickle: a foreign or corrupt entry is ignored with a warning and can never run
+code."""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -16,9 +24,8 @@ from awsnotes_site.diagnostics import Diagnostic, Severity
 from awsnotes_site.markdown import RenderedNote
 from awsnotes_site.markdown.context import LinkRef, TocEntry
 
-FORMAT = "awsnotes-render-cache/2"
-FILE = "render.json"
-MAX_ENTRIES = 50_000
+FORMAT = "awsnotes-render-cache/3"
+LEGACY_FILE = "render.json"  # the single-file cache of earlier versions, removed by clear
 
 
 def key(digest: str, rel: str, context: str) -> str:
@@ -54,31 +61,49 @@ def _decode(d: dict[str, Any]) -> RenderedNote:
     )
 
 
-def load(folder: Path) -> tuple[dict[str, RenderedNote], str | None]:
-    path = folder / FILE
-    if not path.exists():
-        return {}, None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return {}, f"ignoring {path}: not a cache of this version"
-        return {str(k): _decode(v) for k, v in data["entries"].items()}, None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        return {}, f"ignoring corrupt cache {path}: {exc.__class__.__name__}"
+RENDER_DIR = "render"
 
 
-def save(folder: Path, entries: dict[str, RenderedNote]) -> None:
-    items = list(entries.items())[-MAX_ENTRIES:]
-    blob = json.dumps(
-        {"format": FORMAT, "entries": {k: _encode(v) for k, v in items}},
-        ensure_ascii=False,
-        sort_keys=True,
-    )
-    _atomic_write(folder, FILE, blob)
+class RenderStore:
+    """Rendered notes on disk, one JSON file each."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder / RENDER_DIR
+        self.problems: list[str] = []
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> RenderedNote | None:
+        path = self._path(key)
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except OSError:
+            return None
+        try:
+            data = json.loads(raw)
+            if not isinstance(data, dict) or data.get("format") != FORMAT:
+                self.problems.append(f"ignoring {path}: not a cache of this version")
+                return None
+            if data.get("key") != key:
+                raise ValueError("entry filed under the wrong key")
+            return _decode(data["entry"])
+        except (ValueError, KeyError, TypeError) as exc:
+            self.problems.append(f"ignoring corrupt cache {path}: {exc.__class__.__name__}")
+            return None
+
+    def put(self, key: str, rendered: RenderedNote) -> None:
+        blob = json.dumps(
+            {"format": FORMAT, "key": key, "entry": _encode(rendered)},
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        _atomic_write(self.folder / key[:2], f"{key}.json", blob)
 
 
 def clear(folder: Path) -> None:
-    for name in (FILE, PAGES_FILE):
+    shutil.rmtree(folder / RENDER_DIR, ignore_errors=True)
+    for name in (LEGACY_FILE, PAGES_FILE):
         with contextlib.suppress(OSError):
             (folder / name).unlink()
 

@@ -62,7 +62,11 @@ def atom(
             f"<updated>{(item.updated or _epoch()).isoformat()}</updated>",
             *[f'<category term="{escape(t, {chr(34): "&quot;"})}"/>' for t in item.tags],
             f"<summary>{escape(item.summary)}</summary>",
-            f'<content type="html">{escape(item.content_html)}</content>',
+            *(
+                [f'<content type="html">{escape(item.content_html)}</content>']
+                if item.content_html
+                else []
+            ),
             "</entry>",
         ]
     out.append("</feed>")
@@ -93,7 +97,7 @@ def rss(
             f'<guid isPermaLink="true">{escape(item.url)}</guid>',
             f"<pubDate>{format_datetime(item.date or _epoch())}</pubDate>",
             *[f"<category>{escape(t)}</category>" for t in item.tags],
-            f"<description>{escape(item.content_html)}</description>",
+            f"<description>{escape(item.content_html or item.summary)}</description>",
             "</item>",
         ]
     out += ["</channel>", "</rss>"]
