@@ -740,3 +740,34 @@ def test_serve_bench_smoke() -> None:
     assert "machine:" in proc.stdout
     assert "note save -> reload event (2 edits): median" in proc.stdout
     assert "CSS save  -> css event    (2 edits): median" in proc.stdout
+
+
+def test_fifty_clients_and_a_thousand_rapid_saves(server: PreviewServer, project: Path) -> None:
+    """50 live-reload clients stay connected through 1,000 saves in a row, each receives
+    reload events (no error), pages are answered throughout and the last save is served."""
+    clients = [EventStream(server.port) for _ in range(50)]
+    try:
+        note = project / "content" / "posts" / "second.md"
+        original = note.read_text(encoding="utf-8")
+        for i in range(1000):
+            note.write_text(original + f"\n저장 {i}\n", encoding="utf-8")
+            if i % 250 == 0:
+                status, _, _ = get(server.port, "/notes/")
+                assert status == 200
+        marker = "마지막 저장"
+        note.write_text(original + f"\n{marker}\n", encoding="utf-8")
+        for client in clients:
+            while True:  # reload events until the one whose build holds the marker
+                name, data = client.next()
+                assert name in ("reload", "error"), (name, data)
+                assert name == "reload", data
+                page = get(server.port, "/notes/posts/second/")[2].decode("utf-8")
+                if marker in page:
+                    break
+        assert all(client.thread.is_alive() for client in clients)
+        status, _, body = get(server.port, "/notes/posts/second/")
+        assert status == 200 and marker in body.decode("utf-8")
+        assert len(server.records) < 1000  # saves were coalesced into bursts
+    finally:
+        for client in clients:
+            client.close()
