@@ -61,6 +61,7 @@ class BuildOptions:
     strict: bool = False
     use_cache: bool = True
     save_cache: bool = True  # write newly rendered notes to .cache/ (serve: off)
+    progress: Callable[[int, int], None] | None = None  # (notes rendered, to render)
     live_reload: bool = False
     now: dt.datetime | None = None
     jobs: int = 0  # worker processes for rendering notes; 0 = one per CPU
@@ -263,7 +264,9 @@ class Builder:
                 resolver.resolve(t, note.rel) != url for t, url in cached.refs.items()
             ):
                 todo.append((key, note))
-        rendered_list = render_all(md, [n for _, n in todo], self.options.jobs)
+        rendered_list = render_all(
+            md, [n for _, n in todo], self.options.jobs, self.options.progress
+        )
         self._rendered_count = len(rendered_list)
         for (key, _), rendered in zip(todo, rendered_list, strict=True):
             self._rendered[key] = rendered
@@ -412,20 +415,37 @@ def _worker_render(args: tuple[str, str, int, dict[str, Any]]) -> RenderedNote:
     return render_markdown(_WORKER_MD, body, path, line, page)
 
 
-def render_all(md: MarkdownIt, notes: list[Note], jobs: int) -> list[RenderedNote]:
+Progress = Callable[[int, int], None]
+
+
+def render_all(
+    md: MarkdownIt, notes: list[Note], jobs: int, progress: Progress | None = None
+) -> list[RenderedNote]:
     """Render notes; with many notes and several CPUs, in forked worker processes that
-    inherit the configured parser (Markdown rendering is pure: same input, same output)."""
+    inherit the configured parser (Markdown rendering is pure: same input, same output).
+    ``progress(done, total)`` is called as notes finish."""
     workers = jobs or os.cpu_count() or 1
+    results: list[RenderedNote] = []
     if workers < 2 or len(notes) < PARALLEL_THRESHOLD or "fork" not in mp.get_all_start_methods():
-        return [_render_one(md, n) for n in notes]
+        for note in notes:
+            results.append(_render_one(md, note))
+            if progress:
+                progress(len(results), len(notes))
+        return results
     global _WORKER_MD
     _WORKER_MD = md
     try:
         ctx = mp.get_context("fork")
         tasks = [(n.body, n.display_path, n.body_line, _page_stub(n)) for n in notes]
-        chunk = max(1, len(tasks) // (workers * 4))
+        chunk = max(1, len(tasks) // (workers * 8))
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            return list(pool.map(_worker_render, tasks, chunksize=chunk))
+            for rendered in pool.map(_worker_render, tasks, chunksize=chunk):
+                results.append(rendered)
+                if progress and len(results) % chunk == 0:
+                    progress(len(results), len(notes))
+        if progress:
+            progress(len(results), len(notes))
+        return results
     finally:
         _WORKER_MD = None
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from awsnotes_site import __version__
 from awsnotes_site.diagnostics import BuildError, Diagnostic
@@ -78,6 +81,32 @@ def report(diags: Sequence[Diagnostic], verbose: bool) -> None:
         print(f"... and {len(warnings) - len(shown)} more warnings (-v shows all)", file=sys.stderr)
 
 
+class ProgressBar:
+    """A one-line progress bar on a terminal, shown only once a build has run for a
+    second; silent when stdout is not a terminal or under CI."""
+
+    def __init__(self, stream: TextIO = sys.stdout, delay: float = 1.0) -> None:
+        self.stream = stream
+        self.enabled = stream.isatty() and not os.environ.get("CI")
+        self.start = time.monotonic() + delay
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or not total or time.monotonic() < self.start:
+            return
+        width = 30
+        filled = width * done // total
+        bar = "#" * filled + "-" * (width - filled)
+        self.stream.write(f"\rrendering notes [{bar}] {done}/{total}")
+        self.stream.flush()
+        self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from awsnotes_site.build import BuildOptions, build
     from awsnotes_site.cache import clear
@@ -85,6 +114,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     root = Path(args.source)
     if args.clean:
         clear(root / ".cache")
+    bar = ProgressBar()
     options = BuildOptions(
         drafts=args.drafts,
         future=args.future,
@@ -92,9 +122,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         output=args.output,
         strict=args.strict,
         use_cache=not args.no_cache,
+        progress=bar,
     )
     try:
-        result, written = build(root, options)
+        try:
+            result, written = build(root, options)
+        finally:
+            bar.finish()
     except BuildError as exc:
         report(exc.diagnostics, True)
         n = sum(1 for d in exc.diagnostics if d.is_error)
