@@ -72,6 +72,19 @@ description = "줄 번호 없는 코드, 줄 안의 번호, 아주 긴 줄."
 ```
 
 자세한 내용은 [AWS VPC 사용 설명서]({EXTERNAL_URL})를 본다.
+
+## GFM
+
+- [x] 엔드포인트 정리
+- [ ] 배치 그룹 정리
+
+| 종류 | 대상 |
+|---|:---:|
+| 게이트웨이 | S3, DynamoDB |
+
+~~취소선~~ 과 각주[^1].
+
+[^1]: 각주 내용.
 """
 
 # The exact text of the demo's code blocks (the fences' contents, last newline dropped).
@@ -81,6 +94,7 @@ NOTE = "posts/aws-network-2/"  # the shipped note: figures, a TOC, a numbered co
 PAGES = {
     "home": "",
     "note": NOTE,
+    "gfm-note": "posts/code-styles/",
     "tag": "tags/aws/",
     "series": "series/aws-네트워크/",
     "search": "search/",

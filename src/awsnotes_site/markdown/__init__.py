@@ -7,6 +7,7 @@
 - :mod:`.headings`: heading ids, anchor links, table of contents
 - :mod:`.urls`: base-path rewriting of root-relative URLs, link records for ``check``
 - :mod:`.figures`: ``<img>`` + ``<figcaption>`` into ``<figure>``
+- :mod:`.tasklists`: GFM task list checkboxes labelled with their item's text
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from awsnotes_site.markdown.headings import headings_plugin
 from awsnotes_site.markdown.highlight import fence_plugin
 from awsnotes_site.markdown.html_tokens import events_text, plain_text
 from awsnotes_site.markdown.shortcodes import Registry, shortcodes_plugin
+from awsnotes_site.markdown.tasklists import tasklists_plugin
 from awsnotes_site.markdown.urls import urls_plugin
 
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 MAX_NESTING = 100
 
 
@@ -55,6 +57,7 @@ def create_markdown(
     md.use(figures_plugin)
     md.use(shortcodes_plugin, registry=registry)
     md.use(fence_plugin)
+    md.use(tasklists_plugin)
     return md
 
 
