@@ -8,7 +8,6 @@ a reader's selection and the copy button skip.
 from __future__ import annotations
 
 import html
-import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,6 +17,7 @@ from pygments import lex
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.token import STANDARD_TYPES, _TokenType
 from pygments.util import ClassNotFound
 
 from awsnotes_site.markdown.context import RenderEnv
@@ -180,21 +180,64 @@ def get_lexer(lang: str) -> Lexer | None:
         return None
 
 
-@lru_cache(maxsize=1)
-def _formatter() -> HtmlFormatter[str]:
-    return HtmlFormatter(nowrap=True)
-
-
 _TEXT = TextLexer(stripnl=False, ensurenl=True)
 
 
+def _short_class(ttype: _TokenType) -> str:
+    name = STANDARD_TYPES.get(ttype)
+    suffix = ""
+    node: _TokenType | None = ttype
+    while name is None and node is not None:
+        suffix = "-" + node[-1] + suffix
+        node = node.parent
+        name = STANDARD_TYPES.get(node) if node is not None else ""
+    return (name or "") + suffix
+
+
+@lru_cache(maxsize=1024)
+def css_class(ttype: _TokenType) -> str:
+    """The CSS classes Pygments' HtmlFormatter gives a token type: its short name, led
+    by its parents' for subtypes without one (``l l-Scalar l-Scalar-Plain``)."""
+    classes = _short_class(ttype)
+    node: _TokenType | None = ttype
+    while node is not None and node not in STANDARD_TYPES:
+        node = node.parent
+        if node is not None:
+            classes = _short_class(node) + " " + classes
+    return classes
+
+
 def highlight_lines(code: str, lexer: Lexer) -> list[str]:
-    """Highlighted HTML, one string per source line (spans never cross lines)."""
-    buf = io.StringIO()
-    _formatter().format_unencoded(lex(code, lexer), buf)
-    lines = buf.getvalue().split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
+    """Highlighted HTML, one string per source line; spans never cross lines, adjacent
+    tokens of one class share a span. Our own markup (not HtmlFormatter's), so the
+    output does not change with Pygments' formatter details."""
+    lines: list[str] = []
+    current: list[str] = []
+    run_class, run_text = "", ""
+
+    def flush() -> None:
+        nonlocal run_text
+        if run_text:
+            text = html.escape(run_text, quote=False)
+            current.append(f'<span class="{run_class}">{text}</span>' if run_class else text)
+            run_text = ""
+
+    for ttype, value in lex(code, lexer):
+        cls = css_class(ttype)
+        parts = value.split("\n")
+        for i, part in enumerate(parts):
+            if i:
+                flush()
+                lines.append("".join(current))
+                current = []
+            if part:
+                if cls != run_class:
+                    flush()
+                    run_class = cls
+                run_text += part
+    flush()
+    if current:
+        lines.append("".join(current))
     return lines
 
 
