@@ -272,17 +272,20 @@ class Builder:
             self._rendered[key] = rendered
             if store is not None and self.options.save_cache:
                 store.put(key, rendered)
-        if store is not None and store.problems:
-            reporter.add(
-                Diagnostic(
-                    ".cache",
-                    None,
-                    Severity.WARNING,
-                    f"{store.problems[0]} (and {len(store.problems) - 1} more)"
-                    if len(store.problems) > 1
-                    else store.problems[0],
+        if store is not None:
+            shown = store.problems[:CACHE_PROBLEMS_SHOWN]
+            hidden = len(store.problems) - len(shown)
+            for problem in shown:
+                reporter.add(Diagnostic(".cache", None, Severity.WARNING, problem))
+            if hidden:
+                reporter.add(
+                    Diagnostic(
+                        ".cache",
+                        None,
+                        Severity.WARNING,
+                        f"... and {hidden} more cache entries ignored",
+                    )
                 )
-            )
         views: list[NoteView] = []
         for key, note in zip(keys, notes, strict=True):
             rendered = self._rendered[key]
@@ -398,6 +401,7 @@ class Builder:
 
 # -- rendering notes, in parallel when there are many -------------------------------
 PARALLEL_THRESHOLD = 64
+CACHE_PROBLEMS_SHOWN = 3
 _WORKER_MD: MarkdownIt | None = None
 
 
