@@ -68,6 +68,18 @@ tags: [AWS, 보안]
 }
 
 
+# A note with 엔드포인트를 and IMDSv2, which the shipped note lacks (search tests).
+IMDS_NOTE = """+++
+title = "IMDSv2와 메타데이터 보안"
+date = 2023-04-10
+tags = ["AWS", "EC2"]
++++
+
+EC2 인스턴스 메타데이터 서비스 IMDSv2는 세션 토큰을 요구한다.
+인터페이스 엔드포인트를 거치지 않고 링크 로컬 주소로 요청한다.
+"""
+
+
 def make_project(
     tmp: Path,
     notes: dict[str, str] | None = None,

@@ -35,22 +35,14 @@ from awsnotes_site.search import (
     strip_suffix,
     word_keys,
 )
-from sitefactory import DEMO_NOTES, make_project
+from sitefactory import DEMO_NOTES, IMDS_NOTE, make_project
 
 SHIPPED = "posts/aws-network-2/"
 IMDS = "posts/imds/"
 
 # Notes beside DEMO_NOTES: one with 엔드포인트를 and IMDSv2 (the shipped note has neither).
 EXTRA_NOTES: dict[str, str] = {
-    "posts/imds.md": """+++
-title = "IMDSv2와 메타데이터 보안"
-date = 2023-04-10
-tags = ["AWS", "EC2"]
-+++
-
-EC2 인스턴스 메타데이터 서비스 IMDSv2는 세션 토큰을 요구한다.
-인터페이스 엔드포인트를 거치지 않고 링크 로컬 주소로 요청한다.
-""",
+    "posts/imds.md": IMDS_NOTE,
 }
 
 

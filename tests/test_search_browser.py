@@ -28,7 +28,7 @@ from helpers import (
     record_requests,
     serve_directory,
 )
-from sitefactory import DEMO_NOTES, make_project
+from sitefactory import DEMO_NOTES, IMDS_NOTE, make_project
 
 if TYPE_CHECKING:
     from playwright.sync_api import Dialog, Page
@@ -42,15 +42,7 @@ PAGE_SIZE = 20
 # Beside DEMO_NOTES: 엔드포인트를 and IMDSv2 (the shipped note has neither), a note whose
 # title is hostile markup, and notes to check the ranking.
 EXTRA_NOTES: dict[str, str] = {
-    "posts/imds.md": """+++
-title = "IMDSv2와 메타데이터 보안"
-date = 2023-04-10
-tags = ["AWS", "EC2"]
-+++
-
-EC2 인스턴스 메타데이터 서비스 IMDSv2는 세션 토큰을 요구한다.
-인터페이스 엔드포인트를 거치지 않고 링크 로컬 주소로 요청한다.
-""",
+    "posts/imds.md": IMDS_NOTE,
     "posts/hostile.md": """+++
 title = "<img src=x onerror=alert(1)> 태그 주입 시험"
 date = 2023-01-05

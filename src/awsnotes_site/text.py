@@ -12,7 +12,6 @@ _LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'._-]*")
 
 KOREAN_SYLLABLES_PER_MINUTE = 500
 LATIN_WORDS_PER_MINUTE = 200
-WEEKDAYS = "월화수목금토일"
 
 
 @lru_cache(maxsize=100_000)
