@@ -69,6 +69,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from awsnotes_site.text import script_safe_json
+
 INDEX_VERSION = 1
 
 # Scripts indexed by character n-grams: Hangul jamo, kana, compatibility jamo, Han, syllables.
@@ -235,18 +237,6 @@ def decode_postings(code: str, n: int) -> list[int]:
 
 
 # -- building ----------------------------------------------------------------------------
-def _script_safe(text: str) -> str:
-    for ch, rep in (
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("&", "\\u0026"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        text = text.replace(ch, rep)
-    return text
-
-
 @lru_cache(maxsize=100_000)
 def _doc_entry(
     url: str, title: str, date: str, tags: tuple[str, ...], text: str
@@ -278,7 +268,7 @@ def build_index(docs: Sequence[SearchDoc]) -> str:
         "grams": {k: encode_postings(v, n) for k, v in sorted(grams.items()) if v},
         "words": {k: encode_postings(v, n) for k, v in sorted(words.items()) if v},
     }
-    return _script_safe(json.dumps(index, ensure_ascii=False, separators=(",", ":")))
+    return script_safe_json(json.dumps(index, ensure_ascii=False, separators=(",", ":")))
 
 
 Entry = tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.diagnostics import Diagnostic, error
-from awsnotes_site.text import korean_date
+from awsnotes_site.text import korean_date, script_safe_json
 
 
 @lru_cache(maxsize=100_000)
@@ -27,16 +27,7 @@ def iri_to_uri(url: str) -> str:
 
 def json_script(value: Any) -> Markup:
     """JSON safe to put inside ``<script>``: ``<``, ``>``, ``&`` and U+2028/9 escaped."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    for ch, rep in (
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("&", "\\u0026"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        text = text.replace(ch, rep)
-    return Markup(text)
+    return Markup(script_safe_json(json.dumps(value, ensure_ascii=False, sort_keys=True)))
 
 
 def create_environment(config: SiteConfig) -> jinja2.Environment:

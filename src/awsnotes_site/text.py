@@ -39,3 +39,20 @@ def summarize(text: str, limit: int = 160) -> str:
     if space > limit * 0.6:
         cut = cut[:space]
     return cut.rstrip(" ,.") + "…"
+
+
+_SCRIPT_ESCAPES = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
+
+
+def script_safe_json(text: str) -> str:
+    """JSON text that cannot close a ``<script>`` (or an HTML comment) it is put in:
+    ``<``, ``>``, ``&`` and U+2028/9 become ``\\uXXXX`` escapes, which JSON reads back."""
+    for ch, rep in _SCRIPT_ESCAPES:
+        text = text.replace(ch, rep)
+    return text
