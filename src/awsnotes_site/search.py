@@ -197,6 +197,9 @@ def encode_postings(ids: Sequence[int], n: int) -> str:
     """
     if len(ids) == n and n > 0:
         return "*"
+    bitmap_len = (n + 5) // 6 + 1
+    if len(ids) > bitmap_len:  # every gap takes a character: the varint cannot be shorter
+        return _bitmap(ids, n)
     out: list[str] = []
     prev = -1
     for i in ids:
@@ -209,12 +212,16 @@ def encode_postings(ids: Sequence[int], n: int) -> str:
             gap >>= 5
         out.extend(reversed(digits))
     varint = "".join(out)
-    if len(varint) <= (n + 5) // 6 + 1:
+    if len(varint) <= bitmap_len:
         return varint
+    return _bitmap(ids, n)
+
+
+def _bitmap(ids: Sequence[int], n: int) -> str:
     bits = [0] * ((n + 5) // 6)
     for i in ids:
         bits[i // 6] |= 1 << (i % 6)
-    return "~" + "".join(_ALPHABET[b] for b in bits).rstrip("0")
+    return "~" + "".join([_ALPHABET[b] for b in bits]).rstrip("0")
 
 
 def decode_postings(code: str, n: int) -> list[int]:
