@@ -114,3 +114,171 @@ def test_one_note_edit_renders_one_note_and_only_pages_that_show_it(tmp_path: Pa
     assert first.stats.rendered_pages == 16
     third = builder.build()
     assert third.stats.rendered_notes == 0 and third.stats.rendered_pages == 0
+
+
+def mtimes(public: Path) -> dict[str, int]:
+    return {p.relative_to(public).as_posix(): p.stat().st_mtime_ns
+            for p in public.rglob("*") if p.is_file()}
+
+
+def test_body_edit_rewrites_only_pages_that_use_the_body(tmp_path: Path) -> None:
+    """Lists and neighbours show a note's front matter and summary: a body edit that keeps
+    them (the note has a description) rewrites the note's own page and the files that
+    carry its text (feeds, search index), not the pages that merely link to it. A page
+    whose template shows another note's whole content depends on that content."""
+    project = make_project(tmp_path, DEMO_NOTES)
+    note_tpl = project / "templates" / "note.html"
+    note_tpl.write_text(note_tpl.read_text(encoding="utf-8").replace(
+        "{{ page.content }}",
+        '{{ page.content }}{% if page.prev %}<aside class="peek">{{ page.prev.content }}'
+        "</aside>{% endif %}"), encoding="utf-8")
+    assert cli(project).returncode == 0
+    public = project / "public"
+    before = mtimes(public)
+    note = project / "content" / "posts" / "vpc-basics.md"
+    note.write_text(note.read_text(encoding="utf-8").replace(
+        "퍼블릭 서브넷은", "퍼블릭 서브넷(고침)은"), encoding="utf-8")
+    assert cli(project).returncode == 0
+    after = mtimes(public)
+    rewritten = {p for p in after if after[p] != before.get(p)}
+    pages = html_pages(public)
+    assert "(고침)".encode() in pages["posts/vpc-basics/index.html"]
+    # nat-gateway is the newer neighbour of vpc-basics: its template shows prev's content
+    peek = pages["posts/nat-gateway/index.html"].split(b'<aside class="peek">', 1)[1]
+    assert "(고침)".encode() in peek
+    assert "posts/nat-gateway/index.html" in rewritten
+    for unchanged in ("index.html", "posts/index.html", "tags/aws/index.html",
+                      "tags/index.html", "posts/security-groups/index.html"):
+        assert unchanged not in rewritten, unchanged
+    assert cli(project, "--no-cache", "--output", str(tmp_path / "cold")).returncode == 0
+    cold = tmp_path / "cold"
+    assert {p: (public / p).read_bytes() for p in after} == \
+        {p: (cold / p).read_bytes() for p in mtimes(cold)}
+
+
+def test_front_matter_edit_reaches_lists_through_the_notes_cache(tmp_path: Path) -> None:
+    project = make_project(tmp_path, DEMO_NOTES)
+    assert cli(project).returncode == 0
+    assert (project / ".cache" / "notes.json").is_file()
+    note = project / "content" / "posts" / "nat-gateway.md"
+    note.write_text(note.read_text(encoding="utf-8").replace(
+        'title = "NAT 게이트웨이와 인터넷 연결"', 'title = "NAT 게이트웨이(개정)"'),
+        encoding="utf-8")
+    proc = cli(project)
+    assert proc.returncode == 0, proc.stderr
+    pages = html_pages(project / "public")
+    for path in ("index.html", "tags/aws/index.html", "posts/vpc-basics/index.html"):
+        assert "NAT 게이트웨이(개정)".encode() in pages[path], path
+    assert cli(project, "--no-cache", "--output", str(tmp_path / "cold")).returncode == 0
+    assert pages == html_pages(tmp_path / "cold")
+
+
+def test_corrupt_notes_cache_is_not_trusted(tmp_path: Path) -> None:
+    project = make_project(tmp_path, DEMO_NOTES)
+    assert cli(project).returncode == 0
+    good = html_pages(project / "public")
+    notes_cache = project / ".cache" / "notes.json"
+    for bad in (b"\x00{garbage", b'{"format": "awsnotes-notes-cache/1", "context": 1}',
+                notes_cache.read_bytes().replace(b'"title": "', b'"title": 7, "x": "')):
+        notes_cache.write_bytes(bad)
+        (project / ".cache" / "pages.json").unlink(missing_ok=True)
+        proc = cli(project)
+        assert proc.returncode == 0, proc.stderr
+        assert html_pages(project / "public") == good
+        if bad.startswith(b"\x00") or b'"title": 7' in bad:
+            assert "ignoring corrupt cache" in proc.stderr and "notes.json" in proc.stderr
+
+
+def test_notes_cache_round_trips_front_matter(tmp_path: Path) -> None:
+    """Every kind of front matter value comes back from .cache/notes.json as it was
+    loaded (a note restored from it must build the same pages as a parsed one)."""
+    import datetime as dt
+    import zoneinfo
+
+    from awsnotes_site import cache
+    from awsnotes_site.config import load_config
+    from awsnotes_site.content import load_note
+
+    project = make_project(tmp_path, {"posts/x.md": """+++
+title = "값들"
+date = 2023-03-26
+lastmod = 2023-04-01T10:00:00+09:00
+tags = "하나"
+cover = { src = "/static/a.png", at = 2023-01-02, when = 10:30:00 }
+list = [1, 2.5, "셋", true, [2020-01-01T00:00:00Z]]
++++
+본문
+"""})
+    config, _ = load_config(project)
+    note = load_note(project / "content" / "posts" / "x.md", config)
+    assert note.diagnostics  # tags = "하나" is a warning, kept with the note
+    record = cache.NoteRecord((1, 2), note, "k", None)
+    cache.save_notes(tmp_path / "c", "ctx", {"x": record}, config.tz)
+    assert cache.load_notes(tmp_path / "c", "other", config.tz) == ({}, None)
+    back = cache.load_notes(tmp_path / "c", "ctx", config.tz)[0]["x"]
+    assert back.stamp == (1, 2) and back.key == "k" and back.facts is None
+    assert not back.note.body_loaded and back.note.body == ""
+    for name in ("title", "date", "lastmod", "tags", "params", "diagnostics", "url", "digest"):
+        assert getattr(back.note, name) == getattr(note, name), name
+    assert back.note.date is not None and note.date is not None
+    assert back.note.date.tzinfo is config.tz
+    assert back.note.params["cover"]["at"] == dt.date(2023, 1, 2)
+    assert back.note.params["list"][4][0].tzinfo == zoneinfo.ZoneInfo("UTC") or \
+        back.note.params["list"][4][0].utcoffset() == dt.timedelta(0)
+
+
+def test_edit_that_turns_a_file_into_a_folder_still_publishes(tmp_path: Path) -> None:
+    """The in-place update falls back to building aside and swapping when the new output
+    needs a folder where the published site has a file."""
+    project = make_project(tmp_path, DEMO_NOTES)
+    thing = project / "static" / "thing"
+    thing.write_text("a file", encoding="utf-8")
+    assert cli(project).returncode == 0
+    assert (project / "public" / "static" / "thing").is_file()
+    thing.unlink()
+    thing.mkdir()
+    (thing / "inside.txt").write_text("now a folder", encoding="utf-8")
+    proc = cli(project)
+    assert proc.returncode == 0, proc.stderr
+    assert (project / "public" / "static" / "thing" / "inside.txt").read_text(
+        encoding="utf-8") == "now a folder"
+    note = project / "content" / "posts" / "nat-gateway.md"
+    note.unlink()
+    assert cli(project).returncode == 0
+    assert not (project / "public" / "posts" / "nat-gateway").exists()
+
+
+def _tree_bytes(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_pages_rendered_by_workers_equal_pages_rendered_in_process(tmp_path: Path) -> None:
+    """Worker processes write pages straight into the staging folder: the published site
+    is byte-identical to one rendered in a single process, and a template error in a
+    worker is reported like any other (nothing published)."""
+    from awsnotes_site.build import build
+    from awsnotes_site.diagnostics import BuildError
+
+    project = make_project(tmp_path, DEMO_NOTES)
+    forked, serial = tmp_path / "forked", tmp_path / "serial"
+    result, stats = build(project, BuildOptions(output=str(forked), use_cache=False,
+                                                 jobs=2, parallel_pages=1))
+    assert result.files.in_stage and not result.files.fresh  # the workers wrote every page
+    build(project, BuildOptions(output=str(serial), use_cache=False, jobs=1))
+    assert _tree_bytes(forked) == _tree_bytes(serial)
+    assert stats.written == len(_tree_bytes(forked))
+    tags = project / "templates" / "tag.html"
+    tags.write_text(tags.read_text(encoding="utf-8").replace(
+        "{% endblock %}", "{{ no_such_thing }}{% endblock %}", 1), encoding="utf-8")
+    before = _tree_bytes(forked)
+    try:
+        build(project, BuildOptions(output=str(forked), use_cache=False, jobs=2,
+                                    parallel_pages=1))
+    except BuildError as exc:
+        assert any("tag.html" in d.format() and "no_such_thing" in d.format()
+                   for d in exc.diagnostics), [d.format() for d in exc.diagnostics]
+    else:
+        raise AssertionError("the template error was not reported")
+    assert _tree_bytes(forked) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -9,18 +9,18 @@ changed, which is what ``serve`` and the build cache rely on.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import filecmp
 import hashlib
-import multiprocessing as mp
+import json
 import os
 import shutil
 import time
 import unicodedata
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -36,11 +36,18 @@ from awsnotes_site.content import Note, discover, is_published, load_note, slugi
 from awsnotes_site.diagnostics import BuildError, Diagnostic, Reporter, Severity, error
 from awsnotes_site.feeds import FEED_LIMIT, FeedItem, atom, robots, rss, sitemap
 from awsnotes_site.gitdates import git_lastmod
-from awsnotes_site.markdown import RENDERER_VERSION, RenderedNote, create_markdown, render_markdown
+from awsnotes_site.markdown import (
+    RENDERER_VERSION,
+    NoteFacts,
+    RenderedNote,
+    create_markdown,
+    render_markdown,
+)
 from awsnotes_site.markdown.headings import toc_tree
 from awsnotes_site.markdown.highlight import stylesheet
 from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry
 from awsnotes_site.markdown.urls import with_base
+from awsnotes_site.outputindex import OutputIndex
 from awsnotes_site.search import SearchDoc, build_index
 from awsnotes_site.taxonomies import Term, group_terms, related_notes, series_order
 from awsnotes_site.templating import (
@@ -49,7 +56,6 @@ from awsnotes_site.templating import (
     iri_to_uri,
     template_error,
 )
-from awsnotes_site.text import reading_minutes, summarize
 
 
 @dataclass
@@ -65,25 +71,58 @@ class BuildOptions:
     live_reload: bool = False
     now: dt.datetime | None = None
     jobs: int = 0  # worker processes for rendering notes; 0 = one per CPU
+    stage: Path | None = None  # a new, empty folder: workers may write pages into it
+    parallel_pages: int = 200  # render pages in workers when at least this many changed
 
 
-@dataclass
+# Notes whose body, HTML, text or TOC the page being rendered used (see NoteView.rendered):
+# a page depends on the whole of those notes, and only on the front matter, summary and
+# reading time of the others it lists.
+_USED: set[str] | None = None
+
+
+@dataclass(eq=False)
 class NoteView:
-    """What templates see as ``page`` on a note (and as items of lists)."""
+    """What templates see as ``page`` on a note (and as items of lists). The rendered
+    note is loaded on first use (``load``), so a rebuild that reuses most pages never
+    reads most notes' HTML."""
 
     note: Note
-    rendered: RenderedNote
-    text: str
-    reading_time: int
-    summary: str
+    facts: NoteFacts
+    load: Callable[[], RenderedNote]
+    key: str = ""  # render cache key: changes with the note's bytes and the renderer
+    card: str = ""  # digest of what lists show of the note (front matter, summary...)
     tags: list[Term] = field(default_factory=list)
     series: list[dict[str, Any]] = field(default_factory=list)
     prev: NoteView | None = None
     next: NoteView | None = None
     related: list[NoteView] = field(default_factory=list)
+    loaded: RenderedNote | None = None
 
     def __getattr__(self, name: str) -> Any:
+        if name == "body" and _USED is not None:
+            _USED.add(self.note.rel)
         return getattr(self.note, name)
+
+    @property
+    def rendered(self) -> RenderedNote:
+        if _USED is not None:
+            _USED.add(self.note.rel)
+        if self.loaded is None:
+            self.loaded = self.load()
+        return self.loaded
+
+    @property
+    def text(self) -> str:
+        return self.rendered.text
+
+    @property
+    def summary(self) -> str:
+        return self.facts.summary
+
+    @property
+    def reading_time(self) -> int:
+        return self.facts.minutes
 
     @property
     def content(self) -> Markup:
@@ -124,7 +163,7 @@ class BuildStats:
 @dataclass
 class BuildResult:
     config: SiteConfig
-    files: dict[str, bytes]
+    files: PageFiles
     static: dict[str, Path]
     diagnostics: list[Diagnostic]
     notes: list[NoteView]
@@ -135,6 +174,47 @@ class BuildResult:
 
     def all_paths(self) -> set[str]:
         return set(self.files) | set(self.static)
+
+
+class PageFiles(Mapping[str, bytes]):
+    """The generated files of a build: rendered now (in memory), or reused as the last
+    build published them (read from the output folder only when asked for)."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.fresh: dict[str, bytes] = {}
+        self.reused: set[str] = set()
+        self.in_stage: set[str] = set()
+
+    def __setitem__(self, path: str, data: bytes) -> None:
+        self.fresh[path] = data
+        self.reused.discard(path)
+
+    def reuse(self, path: str) -> None:
+        self.reused.add(path)
+        self.fresh.pop(path, None)
+
+    def staged(self, path: str) -> None:
+        """Written by a worker into the staging folder, which becomes the output folder."""
+        self.in_stage.add(path)
+
+    def __getitem__(self, path: str) -> bytes:
+        if path in self.fresh:
+            return self.fresh[path]
+        if path in self.reused or path in self.in_stage:
+            return (self.out_dir / path).read_bytes()
+        raise KeyError(path)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.fresh or path in self.reused or path in self.in_stage
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.fresh
+        yield from self.reused
+        yield from self.in_stage
+
+    def __len__(self) -> int:
+        return len(self.fresh) + len(self.reused) + len(self.in_stage)
 
 
 def output_path(url: str) -> str:
@@ -150,10 +230,18 @@ class Builder:
         self.options = options
         self._notes: dict[Path, tuple[tuple[int, int], Note]] = {}
         self._rendered: dict[str, RenderedNote] = {}
-        self._pages: dict[str, tuple[str, bytes]] = {}
+        self._facts: dict[str, NoteFacts] = {}
+        self._records: dict[str, render_cache.NoteRecord] | None = None
+        self._keys: dict[Path, str] = {}
+        self._pages: dict[str, tuple[str, frozenset[str], bytes | None]] = {}
         self._rendered_count = 0
         self._reused: set[str] = set()
-        self._disk_pages: dict[str, tuple[str, str]] | None = None
+        self._disk_pages: dict[str, render_cache.PageRecord] | None = None
+        self._page_used: dict[str, frozenset[str]] = {}
+        self._cards: dict[str, tuple[str, str]] = {}
+        self._store: render_cache.RenderStore | None = None
+        self._problems: list[str] = []
+        self._out = Path()
         self._jinja: tuple[str, jinja2.Environment, tuple[Any, ...], TemplateHashes] | None = None
 
     # -- the pipeline ---------------------------------------------------------------
@@ -162,6 +250,7 @@ class Builder:
         reporter = Reporter()
         self._reused = set()
         config, warns = load_config(self.root, self.options.base_url, self.options.output)
+        self._out = config.output_path
         reporter.extend(warns)
         now = self.options.now or _now(config)
         notes = self._load_notes(config, reporter)
@@ -173,13 +262,18 @@ class Builder:
         published.sort(key=lambda n: n.sort_key)
         published = _unique_urls(published, reporter)
         jinja, hashes = self._templates(config)
-        views = self._render_notes(config, published, jinja, hashes, reporter)
+        views = self._render_notes(config, published, jinja, reporter)
         specs = assemble(config, views, self.options) + plan_generated(config, views)
-        files: dict[str, bytes] = {}
+        files = PageFiles(config.output_path)
         page_sources: dict[str, str] = {}
         stats = BuildStats(notes=len(views), rendered_notes=self._rendered_count)
         deps: dict[str, frozenset[str]] = {}
         self._render_pages(config, specs, jinja, hashes, files, page_sources, deps, stats, reporter)
+        if self._store is not None:
+            self._problems += self._store.problems
+            self._store.problems = []
+        _report_cache_problems(self._problems, reporter)
+        self._problems = []
         static = collect_static(config, reporter)
         for path in static:
             if path in files:
@@ -209,8 +303,11 @@ class Builder:
         )
 
     def _load_notes(self, config: SiteConfig, reporter: Reporter) -> list[Note]:
+        """Every note's front matter: from this Builder's memory or ``.cache/notes.json``
+        when the file's size and modification time are unchanged, else read and parsed."""
         paths, diags = discover(config.content_dir)
         reporter.extend(diags)
+        records = self._disk_records(config)
         notes: list[Note] = []
         seen: dict[Path, tuple[tuple[int, int], Note]] = {}
         for path in paths:
@@ -221,8 +318,11 @@ class Builder:
                 continue
             stamp = (st.st_mtime_ns, st.st_size)
             cached = self._notes.get(path)
+            record = records.get(str(path))
             if cached and cached[0] == stamp:
                 note = cached[1]
+            elif record is not None and record.stamp == stamp:
+                note = record.note
             else:
                 try:
                     note = load_note(path, config)
@@ -235,12 +335,27 @@ class Builder:
         self._notes = seen
         return notes
 
+    def _disk_records(self, config: SiteConfig) -> dict[str, render_cache.NoteRecord]:
+        """``.cache/notes.json`` of the last CLI build, read once per Builder."""
+        if not self.options.use_cache:
+            return {}
+        if self._records is None:
+            self._records, problem = render_cache.load_notes(
+                config.root / ".cache", self._notes_context(config), config.tz
+            )
+            if problem:
+                self._problems.append(problem)
+        return self._records
+
+    @staticmethod
+    def _notes_context(config: SiteConfig) -> str:
+        return f"{RENDERER_VERSION}:{config.fingerprint()}:{config.root}"
+
     def _render_notes(
         self,
         config: SiteConfig,
         notes: list[Note],
         jinja: jinja2.Environment,
-        hashes: TemplateHashes,
         reporter: Reporter,
     ) -> list[NoteView]:
         resolver = RefResolver({n.rel: n.url for n in notes})
@@ -252,48 +367,74 @@ class Builder:
         shortcode_hash = _shortcodes_digest(config.templates_dir)
         context = f"{RENDERER_VERSION}:{config.fingerprint()}:{shortcode_hash}"
         keys = [render_cache.key(n.digest, n.rel, context) for n in notes]
-        todo: list[tuple[str, Note]] = []
         store = render_cache.RenderStore(config.root / ".cache") if self.options.use_cache else None
+        records = self._disk_records(config)
+        todo: list[tuple[str, Note]] = []
         for key, note in zip(keys, notes, strict=True):
-            cached = self._rendered.get(key)
-            if cached is None and store is not None:
-                cached = store.get(key)
-                if cached is not None:
-                    self._rendered[key] = cached
-            if cached is None or any(
-                resolver.resolve(t, note.rel) != url for t, url in cached.refs.items()
+            facts = self._facts.get(key)
+            if facts is None:
+                record = records.get(str(note.source))
+                if record is not None and record.key == key and record.facts is not None:
+                    facts = self._facts[key] = record.facts
+            if facts is None and store is not None:
+                rendered = store.get(key)
+                if rendered is not None:
+                    self._rendered[key] = rendered
+                    facts = self._facts[key] = NoteFacts.of(note.description, rendered)
+            if facts is None or any(
+                resolver.resolve(t, note.rel) != url for t, url in facts.refs.items()
             ):
-                todo.append((key, note))
+                todo.append((key, _with_body(note, config)))
         rendered_list = render_all(
             md, [n for _, n in todo], self.options.jobs, self.options.progress
         )
         self._rendered_count = len(rendered_list)
-        for (key, _), rendered in zip(todo, rendered_list, strict=True):
+        for (key, note), rendered in zip(todo, rendered_list, strict=True):
             self._rendered[key] = rendered
+            self._facts[key] = NoteFacts.of(note.description, rendered)
             if store is not None and self.options.save_cache:
                 store.put(key, rendered)
-        if store is not None:
-            shown = store.problems[:CACHE_PROBLEMS_SHOWN]
-            hidden = len(store.problems) - len(shown)
-            for problem in shown:
-                reporter.add(Diagnostic(".cache", None, Severity.WARNING, problem))
-            if hidden:
-                reporter.add(
-                    Diagnostic(
-                        ".cache",
-                        None,
-                        Severity.WARNING,
-                        f"... and {hidden} more cache entries ignored",
-                    )
-                )
+        self._store = store
         views: list[NoteView] = []
         for key, note in zip(keys, notes, strict=True):
-            rendered = self._rendered[key]
-            reporter.extend(rendered.diagnostics)
-            text = rendered.text
-            summary = note.description or summarize(text)
-            views.append(NoteView(note, rendered, text, reading_minutes(text), summary))
+            facts = self._facts[key]
+            reporter.extend(facts.diagnostics)
+            views.append(
+                NoteView(
+                    note,
+                    facts,
+                    partial(self._load_rendered, key, note, md, store, config),
+                    key,
+                    _card(note, facts),
+                    loaded=self._rendered.get(key),
+                )
+            )
+        self._keys = {n.source: k for n, k in zip(notes, keys, strict=True)}
+        self._cards = {v.note.rel: (v.card, v.key) for v in views}
+        live = set(keys)
+        self._rendered = {k: r for k, r in self._rendered.items() if k in live}
+        self._facts = {k: f for k, f in self._facts.items() if k in live}
         return views
+
+    def _load_rendered(
+        self,
+        key: str,
+        note: Note,
+        md: MarkdownIt,
+        store: render_cache.RenderStore | None,
+        config: SiteConfig,
+    ) -> RenderedNote:
+        """A note's HTML for a page being rendered: from memory, the cache, or rendered now
+        (when its cache entry has gone since the last build)."""
+        rendered = self._rendered.get(key)
+        if rendered is None and store is not None:
+            rendered = store.get(key)
+        if rendered is None:
+            rendered = _render_one(md, _with_body(note, config))
+            if store is not None and self.options.save_cache:
+                store.put(key, rendered)
+        self._rendered[key] = rendered
+        return rendered
 
     def _render_pages(
         self,
@@ -301,17 +442,19 @@ class Builder:
         specs: list[PageSpec],
         jinja: jinja2.Environment,
         hashes: TemplateHashes,
-        files: dict[str, bytes],
+        files: PageFiles,
         page_sources: dict[str, str],
         deps: dict[str, frozenset[str]],
         stats: BuildStats,
         reporter: Reporter,
     ) -> None:
         fp = config.fingerprint() + str(self.options.live_reload)
-        pages: dict[str, tuple[str, bytes]] = {}
+        pages: dict[str, tuple[str, frozenset[str], bytes | None]] = {}
+        used_by: dict[str, frozenset[str]] = {}
+        todo: list[tuple[PageSpec, str]] = []
         for spec in specs:
-            if spec.path in files:
-                owner = page_sources.get(spec.path, spec.path)
+            if spec.path in page_sources:
+                owner = page_sources[spec.path] or spec.path
                 reporter.add(
                     error(
                         spec.source or spec.path,
@@ -320,27 +463,9 @@ class Builder:
                     )
                 )
                 continue
-            template_digest = hashes.digest(spec.template) if spec.template else ""
-            signature = _signature(spec, template_digest, fp)
-            cached = self._pages.get(spec.path)
-            data_or_none = cached[1] if cached and cached[0] == signature else None
-            if data_or_none is None:
-                data_or_none = self._published_page(config, spec.path, signature)
-            if data_or_none is not None:
-                data = data_or_none
-            elif spec.render is not None:
-                data = spec.render()
-            else:
-                try:
-                    template = jinja.get_template(spec.template)
-                    data = template.render(**spec.context()).encode("utf-8")
-                except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
-                    reporter.add(template_error(exc, config.templates_dir, config.root))
-                    continue
-                stats.rendered_pages += 1
-            pages[spec.path] = (signature, data)
-            files[spec.path] = data
             page_sources[spec.path] = spec.source
+            template_digest = hashes.digest(spec.template) if spec.template else ""
+            head = _signature_head(spec, template_digest, fp)
             deps[spec.path] = frozenset(
                 [
                     *(n.display_path for n in spec.deps),
@@ -350,57 +475,175 @@ class Builder:
                     ),
                 ]
             )
+            reused = self._reuse(config, spec, head)
+            if reused is None:
+                todo.append((spec, head))
+                continue
+            signature, used, data = reused
+            used_by[spec.path] = used
+            pages[spec.path] = (signature, used, data)
+            if data is not None:
+                files[spec.path] = data
+            else:
+                files.reuse(spec.path)
+                self._reused.add(spec.path)
+        stage = self.options.stage
+        if stage is not None and len(todo) >= self.options.parallel_pages:
+            done = _render_pages_forked(self, todo, jinja, config, stage, self.options.jobs)
+        else:
+            done = [self._render_page(spec, head, jinja, config, None) for spec, head in todo]
+        for page in done:
+            if page.problem is not None:
+                reporter.add(page.problem)
+                page_sources.pop(page.path, None)
+                deps.pop(page.path, None)
+                continue
+            stats.rendered_pages += page.templated
+            used_by[page.path] = page.used
+            pages[page.path] = (page.signature, page.used, page.data)
+            if page.data is not None:
+                files[page.path] = page.data
+            else:
+                files.staged(page.path)
         self._pages = pages
+        self._page_used = used_by
+
+    def _render_page(
+        self,
+        spec: PageSpec,
+        head: str,
+        jinja: jinja2.Environment,
+        config: SiteConfig,
+        stage: Path | None,
+    ) -> RenderedPage:
+        """Render one page, noting which notes' bodies it used; with ``stage``, write it
+        there and keep no bytes (worker processes)."""
+        global _USED
+        _USED = set()
+        try:
+            if spec.render is not None:
+                data = spec.render()
+            else:
+                template = jinja.get_template(spec.template)
+                data = template.render(**spec.context()).encode("utf-8")
+        except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
+            problem = template_error(exc, config.templates_dir, config.root)
+            return RenderedPage(spec.path, "", frozenset(), None, 0, problem)
+        finally:
+            used = frozenset(_USED)
+            _USED = None
+        signature = self._signature(head, spec, used)
+        templated = 0 if spec.render is not None else 1
+        if stage is None:
+            return RenderedPage(spec.path, signature, used, data, templated)
+        target = _safe_target(stage, spec.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        return RenderedPage(spec.path, signature, used, None, templated)
+
+    def _signature(self, head: str, spec: PageSpec, used: frozenset[str]) -> str:
+        """What a page is made of: its template, settings and key (``head``), what it shows
+        of each note it lists (``card``), and all of the notes whose body or HTML it used
+        when last rendered (render key). Same signature, same bytes."""
+        h = hashlib.sha256(head.encode())
+        cards = self._cards
+        for note in spec.deps:
+            h.update(f"\0{note.rel}:{cards.get(note.rel, ('', ''))[0]}".encode())
+        for rel in sorted(used):
+            h.update(f"\1{rel}:{cards.get(rel, ('', '?'))[1]}".encode())
+        return h.hexdigest()
+
+    def _reuse(
+        self, config: SiteConfig, spec: PageSpec, head: str
+    ) -> tuple[str, frozenset[str], bytes | None] | None:
+        """The page from the last build if its inputs are unchanged: from memory (serve), or
+        as published by the last CLI build (``data`` None: the file in the output folder
+        is it, unchanged since it was written, by size and modification time)."""
+        cached = self._pages.get(spec.path)
+        if cached is not None:
+            signature = self._signature(head, spec, cached[1])
+            if signature == cached[0]:
+                return signature, cached[1], cached[2]
+        if not self.options.use_cache:
+            return None
+        if self._disk_pages is None:
+            self._disk_pages = render_cache.load_pages(config.root / ".cache", self._out)
+        entry = self._disk_pages.get(spec.path)
+        if entry is None:
+            return None
+        signature = self._signature(head, spec, entry.used)
+        if signature != entry.signature:
+            return None
+        try:
+            st = os.stat(self._out / spec.path)
+        except OSError:
+            return None
+        if (st.st_size, st.st_mtime_ns) != (entry.size, entry.mtime_ns):
+            return None
+        return signature, entry.used, None
 
     def _templates(self, config: SiteConfig) -> tuple[jinja2.Environment, TemplateHashes]:
         """The Jinja environment (kept while the config is the same, so compiled templates
         are reused; Jinja reloads a template whose file changed) and template hashes
-        (kept while no file in templates/ changed)."""
+        (kept while no file in templates/ changed; across CLI builds in .cache/)."""
         stamp = _tree_stamp(config.templates_dir)
         fingerprint = config.fingerprint() + str(config.root)
+        folder = config.root / ".cache"
         if self._jinja is None or self._jinja[0] != fingerprint:
-            env = create_environment(config)
-            self._jinja = (fingerprint, env, stamp, TemplateHashes(env, config.templates_dir))
+            env = create_environment(
+                config, folder / JINJA_DIR if self.options.use_cache else None
+            )
         elif self._jinja[2] != stamp:
             env = self._jinja[1]
-            self._jinja = (fingerprint, env, stamp, TemplateHashes(env, config.templates_dir))
-        return self._jinja[1], self._jinja[3]
+        else:
+            return self._jinja[1], self._jinja[3]
+        hashes = TemplateHashes(env, config.templates_dir)
+        if self.options.use_cache:
+            hashes.preload(render_cache.load_templates(folder, repr(stamp)))
+        self._jinja = (fingerprint, env, stamp, hashes)
+        return env, hashes
 
     # -- the persistent caches --------------------------------------------------------
-    def _published_page(self, config: SiteConfig, path: str, signature: str) -> bytes | None:
-        """The page as the last build wrote it, if its inputs are unchanged and the file
-        still holds exactly what was written (checked by hash)."""
-        if not self.options.use_cache:
-            return None
-        if self._disk_pages is None:
-            self._disk_pages = render_cache.load_pages(config.root / ".cache", config.output_path)
-        entry = self._disk_pages.get(path)
-        if entry is None or entry[0] != signature:
-            return None
-        try:
-            data = (config.output_path / path).read_bytes()
-        except OSError:
-            return None
-        if hashlib.sha256(data).hexdigest() != entry[1]:
-            return None
-        self._reused.add(path)
-        return data
-
-    def save_page_cache(self, config: SiteConfig) -> None:
-        """Remember each written page's inputs, for the next CLI build."""
-        if self.options.use_cache:
-            render_cache.save_pages(
-                config.root / ".cache",
-                config.output_path,
-                {
-                    path: (sig, hashlib.sha256(data).hexdigest())
-                    for path, (sig, data) in self._pages.items()
-                },
+    def save_caches(self, config: SiteConfig) -> None:
+        """Remember, for the next CLI build, each note's front matter and facts
+        (``notes.json``) and each published page's inputs and file stamp (``pages.json``)."""
+        if not self.options.use_cache or not self.options.save_cache:
+            return
+        folder = config.root / ".cache"
+        out = config.output_path
+        pages: dict[str, render_cache.PageRecord] = {}
+        old = self._disk_pages or {}
+        for path, used in self._page_used.items():
+            fresh = self._pages.get(path)
+            if fresh is None:
+                if path in old:
+                    pages[path] = old[path]
+                continue
+            try:
+                st = os.stat(out / path)
+            except OSError:
+                continue
+            pages[path] = render_cache.PageRecord(fresh[0], st.st_size, st.st_mtime_ns, used)
+        render_cache.save_pages(folder, out, pages)
+        if self._jinja is not None:
+            render_cache.save_templates(folder, repr(self._jinja[2]), self._jinja[3].export())
+        records = {
+            str(path): render_cache.NoteRecord(
+                stamp,
+                note,
+                self._keys.get(path, ""),
+                self._facts.get(self._keys.get(path, "")),
             )
+            for path, (stamp, note) in self._notes.items()
+        }
+        if records != self._records:
+            render_cache.save_notes(folder, self._notes_context(config), records, config.tz)
+            self._records = records
 
 
 # -- rendering notes, in parallel when there are many -------------------------------
 PARALLEL_THRESHOLD = 64
+JINJA_DIR = "jinja"  # compiled templates (Jinja's own bytecode cache)
 CACHE_PROBLEMS_SHOWN = 3
 _WORKER_MD: MarkdownIt | None = None
 
@@ -419,6 +662,58 @@ def _worker_render(args: tuple[str, str, int, dict[str, Any]]) -> RenderedNote:
     return render_markdown(_WORKER_MD, body, path, line, page)
 
 
+@dataclass
+class RenderedPage:
+    path: str
+    signature: str
+    used: frozenset[str]
+    data: bytes | None  # None: written into the staging folder by a worker
+    templated: int  # 1 for a page from a template, 0 for a generated file
+    problem: Diagnostic | None = None
+
+
+_WORKER_PAGES: tuple[Builder, list[tuple[PageSpec, str]], jinja2.Environment, SiteConfig, Path]
+_WORKER_PAGES = None  # type: ignore[assignment]
+
+
+def _worker_pages(indices: list[int]) -> list[RenderedPage]:
+    builder, todo, jinja, config, stage = _WORKER_PAGES
+    return [builder._render_page(*todo[i], jinja, config, stage) for i in indices]
+
+
+def _render_pages_forked(
+    builder: Builder,
+    todo: list[tuple[PageSpec, str]],
+    jinja: jinja2.Environment,
+    config: SiteConfig,
+    stage: Path,
+    jobs: int,
+) -> list[RenderedPage]:
+    """Render pages in forked workers that inherit the assembled site and write each page
+    straight into the staging folder: only paths, signatures and problems come back."""
+    workers = jobs or os.cpu_count() or 1
+    if workers < 2 or not hasattr(os, "fork"):
+        return [builder._render_page(spec, head, jinja, config, stage) for spec, head in todo]
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _WORKER_PAGES
+    for name in sorted({spec.template for spec, _ in todo if spec.template}):
+        with contextlib.suppress(jinja2.TemplateError):
+            jinja.get_template(name)  # compiled once, before the fork
+    _WORKER_PAGES = (builder, todo, jinja, config, stage)
+    try:
+        size = max(1, len(todo) // (workers * 8))
+        chunks = [list(range(i, min(i + size, len(todo)))) for i in range(0, len(todo), size)]
+        results: list[RenderedPage] = []
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+            for part in pool.map(_worker_pages, chunks):
+                results.extend(part)
+        return results
+    finally:
+        _WORKER_PAGES = None  # type: ignore[assignment]
+
+
 Progress = Callable[[int, int], None]
 
 
@@ -430,12 +725,15 @@ def render_all(
     ``progress(done, total)`` is called as notes finish."""
     workers = jobs or os.cpu_count() or 1
     results: list[RenderedNote] = []
-    if workers < 2 or len(notes) < PARALLEL_THRESHOLD or "fork" not in mp.get_all_start_methods():
+    if workers < 2 or len(notes) < PARALLEL_THRESHOLD or not hasattr(os, "fork"):
         for note in notes:
             results.append(_render_one(md, note))
             if progress:
                 progress(len(results), len(notes))
         return results
+    import multiprocessing as mp  # imported here: a small rebuild renders in-process
+    from concurrent.futures import ProcessPoolExecutor
+
     global _WORKER_MD
     _WORKER_MD = md
     try:
@@ -478,9 +776,15 @@ def _tree_stamp(folder: Path) -> tuple[Any, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=200_000)
 def _internal_target(page_url: str, url: str, base: str) -> str | None:
     """The site-relative path an internal URL written on ``page_url`` points at."""
+    if url.startswith("/") and not url.startswith("//"):
+        return _site_target("", url, base)  # root-relative: the same on every page
+    return _site_target(page_url, url, base)
+
+
+@lru_cache(maxsize=200_000)
+def _site_target(page_url: str, url: str, base: str) -> str | None:
     parts = urlsplit(url.strip())
     if parts.scheme or parts.netloc or not parts.path:
         return None
@@ -499,12 +803,10 @@ def _missing_targets(
 ) -> None:
     """Warn about internal links and images in notes whose target is not in the site
     (``check`` and ``--strict`` make these errors; ``check`` also verifies fragments)."""
-    from awsnotes_site.check import OutputIndex
-
     index = OutputIndex(paths)
     base = config.base_path
     for view in views:
-        for ref in view.rendered.links:
+        for ref in view.facts.links:
             if ref.kind not in ("link", "image"):
                 continue
             rel = _internal_target(view.note.url, ref.url, base)
@@ -527,13 +829,50 @@ def _now(config: SiteConfig) -> dt.datetime:
     return dt.datetime.now(tz=config.tz)
 
 
-def _signature(spec: PageSpec, template_digest: str, fp: str) -> str:
-    h = hashlib.sha256()
-    h.update(f"{spec.template}:{template_digest}:{fp}:{spec.key!r}".encode())
-    for note in spec.deps:
-        lastmod = note.lastmod.isoformat() if note.lastmod else ""
-        h.update(f"\0{note.rel}:{note.digest}:{lastmod}".encode())
-    return h.hexdigest()
+def _signature_head(spec: PageSpec, template_digest: str, fp: str) -> str:
+    return f"{spec.template}:{template_digest}:{fp}:{spec.key!r}"
+
+
+def _card(note: Note, facts: NoteFacts) -> str:
+    """A digest of what other pages can show of a note without its body: every front
+    matter field and what is derived from them, the summary and the reading time."""
+    fields = [
+        note.rel,
+        note.url,
+        note.title,
+        note.description,
+        note.section,
+        note.slug,
+        note.date.isoformat() if note.date else "",
+        note.lastmod.isoformat() if note.lastmod else "",
+        note.tags,
+        note.series,
+        note.draft,
+        note.weight,
+        note.display_path,
+        facts.summary,
+        facts.minutes,
+    ]
+    blob = json.dumps([fields, note.params], ensure_ascii=False, default=repr, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _with_body(note: Note, config: SiteConfig) -> Note:
+    """The note with its body (notes restored from ``.cache/notes.json`` have none)."""
+    return note if note.body_loaded else load_note(note.source, config)
+
+
+def _report_cache_problems(problems: list[str], reporter: Reporter) -> None:
+    shown = problems[:CACHE_PROBLEMS_SHOWN]
+    hidden = len(problems) - len(shown)
+    for problem in shown:
+        reporter.add(Diagnostic(".cache", None, Severity.WARNING, problem))
+    if hidden:
+        reporter.add(
+            Diagnostic(
+                ".cache", None, Severity.WARNING, f"... and {hidden} more cache entries ignored"
+            )
+        )
 
 
 def _shortcodes_digest(templates_dir: Path) -> str:
@@ -900,24 +1239,40 @@ class WriteStats:
     unchanged: int = 0
 
 
-def write_site(result: BuildResult, out_dir: Path) -> WriteStats:
-    """Write the site into a sibling folder, reusing unchanged files (hard links keep their
-    modification times), then swap it in place of ``out_dir``."""
+def write_site(result: BuildResult, out_dir: Path, stage: Path | None = None) -> WriteStats:
+    """Publish the build into ``out_dir``. A few changed files (an edit) are written next to
+    their targets and renamed into place once all are written; a larger change is written
+    into a sibling folder, reusing unchanged files (hard links keep their modification
+    times), which is then swapped in place of ``out_dir``. Either way a failure while
+    writing leaves the published site as it was. ``stage``: the sibling folder, when the
+    build's workers already wrote pages into it."""
     out_dir = out_dir.resolve()
     parent = out_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
-    stage = parent / f".{out_dir.name}.new-{os.getpid()}"
     old = parent / f".{out_dir.name}.old-{os.getpid()}"
-    for leftover in (stage, old):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    if _already_published(result, out_dir):
-        return WriteStats(unchanged=len(result.files) + len(result.static))
-    stage.mkdir()
+    if old.exists():
+        shutil.rmtree(old)
+    if result.files.in_stage:
+        assert stage is not None, "pages were staged without a staging folder"
+    else:
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
+        stage = staging_folder(out_dir)
+        if stage.exists():
+            shutil.rmtree(stage)
+        if out_dir.is_dir():
+            stats = _write_in_place(result, out_dir)
+            if stats is not None:
+                return stats
+        stage.mkdir()
     writer = _Stager(stage.resolve(), out_dir, result.unchanged)
+    writer.stats.written = len(result.files.in_stage)
     try:
-        for rel, data in sorted(result.files.items()):
-            writer.data(rel, data)
+        for rel in sorted(result.files):
+            if rel in result.files.fresh:
+                writer.data(rel, result.files.fresh[rel])
+            elif rel in result.files.reused:
+                writer.reused(rel)
         for rel, source in sorted(result.static.items()):
             writer.copy(rel, source)
         if out_dir.exists():
@@ -932,26 +1287,118 @@ def write_site(result: BuildResult, out_dir: Path) -> WriteStats:
     return writer.stats
 
 
-def _already_published(result: BuildResult, out_dir: Path) -> bool:
-    """True when the output folder holds exactly this build already: every generated file
-    was read back from it (hash-checked), every static file matches by size and time,
-    and there is no other file. Then there is nothing to write."""
-    if not out_dir.is_dir() or not set(result.files) <= result.unchanged:
-        return False
+def staging_folder(out_dir: Path) -> Path:
+    """Where a build is written before it replaces ``out_dir`` (a hidden sibling)."""
+    out_dir = out_dir.resolve()
+    return out_dir.parent / f".{out_dir.name}.new-{os.getpid()}"
+
+
+IN_PLACE_LIMIT = 64  # more changed files than this (and than a quarter of all): stage + swap
+
+
+class _Conflict(Exception):
+    """The new layout needs a folder where the old one has a file (or the reverse)."""
+
+
+def _published_files(out_dir: Path) -> set[str]:
+    found: set[str] = set()
+    for dirpath, _, filenames in os.walk(out_dir):
+        rel_dir = os.path.relpath(dirpath, out_dir)
+        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        found.update(prefix + name for name in filenames)
+    return found
+
+
+def _write_in_place(result: BuildResult, out_dir: Path) -> WriteStats | None:
+    """Update ``out_dir`` file by file; None when the change is too large or reshapes
+    folders (the caller then stages and swaps)."""
+    existing = _published_files(out_dir)
+    changes: list[tuple[str, bytes | Path]] = []
+    for rel, data in result.files.fresh.items():
+        target = out_dir / rel
+        if rel in existing:
+            try:
+                if target.stat().st_size == len(data) and target.read_bytes() == data:
+                    continue
+            except OSError:
+                pass
+        changes.append((rel, data))
+    if any(rel not in existing for rel in result.files.reused):
+        return None
     for rel, source in result.static.items():
-        try:
-            src, dst = source.stat(), (out_dir / rel).stat()
-        except OSError:
-            return False
-        if (src.st_size, src.st_mtime_ns) != (dst.st_size, dst.st_mtime_ns):
-            return False
-    expected = len(result.files) + len(result.static)
-    found = 0
-    for _, _, filenames in os.walk(out_dir):
-        found += len(filenames)
-        if found > expected:
-            return False
-    return found == expected
+        if rel in existing:
+            try:
+                src, dst = source.stat(), (out_dir / rel).stat()
+                if src.st_size == dst.st_size and (
+                    src.st_mtime_ns == dst.st_mtime_ns
+                    or filecmp.cmp(source, out_dir / rel, shallow=False)
+                ):
+                    continue
+            except OSError:
+                pass
+        changes.append((rel, source))
+    wanted = set(result.files) | set(result.static)
+    stale = sorted(existing - wanted)
+    total = len(wanted)
+    if len(changes) + len(stale) > max(IN_PLACE_LIMIT, total // 4):
+        return None
+    temps: list[tuple[Path, Path]] = []
+    made: list[Path] = []
+    try:
+        for rel, item in sorted(changes, key=lambda c: c[0]):
+            target = _safe_target(out_dir, rel)
+            if target.is_dir():
+                raise _Conflict(rel)
+            _make_parents(target.parent, out_dir, made)
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            if isinstance(item, Path):
+                shutil.copy2(item, tmp)  # keeps the source's modification time
+            else:
+                tmp.write_bytes(item)
+            temps.append((tmp, target))
+    except BaseException as exc:
+        for tmp, _ in temps:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        if isinstance(exc, _Conflict):
+            return None
+        raise
+    for tmp, target in temps:
+        os.replace(tmp, target)
+    for rel in stale:
+        path = out_dir / rel
+        with contextlib.suppress(OSError):
+            path.unlink()
+        folder = path.parent
+        while folder != out_dir and folder.is_relative_to(out_dir):
+            try:
+                folder.rmdir()  # only when empty
+            except OSError:
+                break
+            folder = folder.parent
+    return WriteStats(written=len(temps), unchanged=total - len(temps))
+
+
+def _safe_target(out_dir: Path, rel: str) -> Path:
+    target = (out_dir / rel).resolve()
+    if not target.is_relative_to(out_dir):
+        raise BuildError([error(rel, None, "output path leaves the output folder")])
+    return target
+
+
+def _make_parents(folder: Path, out_dir: Path, made: list[Path]) -> None:
+    missing: list[Path] = []
+    while not folder.is_dir():
+        if folder.exists() or folder == out_dir:
+            raise _Conflict(str(folder))
+        missing.append(folder)
+        folder = folder.parent
+    for new in reversed(missing):
+        new.mkdir()
+        made.append(new)
 
 
 class _Stager:
@@ -985,6 +1432,15 @@ class _Stager:
         self.stats.unchanged += 1
         return True
 
+    def reused(self, rel: str) -> None:
+        """A file the build took unchanged from the published folder."""
+        target = self._target(rel)
+        existing = self.current / rel
+        if not self._link(existing, target):
+            raise BuildError(
+                [error(rel, None, "published file vanished during the build; build again")]
+            )
+
     def data(self, rel: str, data: bytes) -> None:
         target = self._target(rel)
         existing = self.current / rel
@@ -1016,9 +1472,26 @@ class _Stager:
 
 
 def build(root: Path, options: BuildOptions) -> tuple[BuildResult, WriteStats]:
-    """``awsnotes-site build``: build everything in memory, then write it out."""
-    builder = Builder(root, options)
-    result = builder.build()
-    stats = write_site(result, result.config.output_path)
-    builder.save_page_cache(result.config)
+    """``awsnotes-site build``: build everything (pages rendered by worker processes go
+    straight into a staging folder), then publish it."""
+    options.stage = None
+    try:
+        config, _ = load_config(root, options.base_url, options.output)
+    except BuildError:
+        pass  # reported by the build itself
+    else:
+        stage = staging_folder(config.output_path)
+        shutil.rmtree(stage, ignore_errors=True)
+        config.output_path.parent.mkdir(parents=True, exist_ok=True)
+        stage.mkdir()
+        options.stage = stage
+    try:
+        builder = Builder(root, options)
+        result = builder.build()
+        stats = write_site(result, result.config.output_path, options.stage)
+    except BaseException:
+        if options.stage is not None:
+            shutil.rmtree(options.stage, ignore_errors=True)
+        raise
+    builder.save_caches(result.config)
     return result, stats

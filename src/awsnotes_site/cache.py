@@ -1,10 +1,19 @@
-"""The persistent caches in ``.cache/``.
+"""The persistent caches in ``.cache/``: what lets a CLI build after a one-note edit read,
+render and write little more than that note.
 
-- ``render/<k[:2]>/<k>.json``: one rendered note per file, keyed by content hash, note
-  path, renderer version, config and shortcode templates; read only when a note needs it,
-  written only when a note was rendered.
-- ``pages.json``: per output file, the signature of its inputs and the hash of what was
-  written, so an unchanged page is taken from the published folder.
+- ``notes.json``: every note's front matter (without its body) and the *facts* of its
+  rendering (summary, reading time, links, warnings, refs), keyed by the file's size and
+  modification time; the first line holds a checksum of the rest. A note whose file did
+  not change is neither read nor parsed.
+- ``render/<k[:2]>/<k>.json``: one rendered note (HTML, text, TOC) per file, keyed by
+  content hash, note path, renderer version, config and shortcode templates; read only
+  when a page that shows the note's body has to be rendered.
+- ``pages.json``: per output file, the signature of its inputs (template, settings, what
+  it shows of each note, the whole of the notes whose body it used), and its size and
+  modification time as written: an unchanged page stays as published, unread.
+- ``templates.json``: template hashes and their include/extends closure, valid while no
+  file in ``templates/`` changed; ``jinja/``: Jinja's bytecode cache of compiled
+  templates (Jinja checks each entry against its source and its own version).
 
 JSON, not pickle: a foreign or corrupt entry is ignored with a warning and can never run
 code."""
@@ -12,16 +21,19 @@ code."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from awsnotes_site.content import Note
 from awsnotes_site.diagnostics import Diagnostic, Severity
-from awsnotes_site.markdown import RenderedNote
+from awsnotes_site.markdown import NoteFacts, RenderedNote
 from awsnotes_site.markdown.context import LinkRef, TocEntry
 
 FORMAT = "awsnotes-render-cache/3"
@@ -103,35 +115,265 @@ class RenderStore:
 
 def clear(folder: Path) -> None:
     shutil.rmtree(folder / RENDER_DIR, ignore_errors=True)
-    for name in (LEGACY_FILE, PAGES_FILE):
+    shutil.rmtree(folder / "jinja", ignore_errors=True)
+    for name in (LEGACY_FILE, PAGES_FILE, NOTES_FILE, TEMPLATES_FILE):
         with contextlib.suppress(OSError):
             (folder / name).unlink()
 
 
 PAGES_FILE = "pages.json"
-PAGES_FORMAT = "awsnotes-page-cache/1"
+PAGES_FORMAT = "awsnotes-page-cache/2"
 
 
-def load_pages(folder: Path, output: Path) -> dict[str, tuple[str, str]]:
-    """Page path -> (input signature, sha256 of the written bytes) for ``output``."""
+@dataclass(frozen=True)
+class PageRecord:
+    """A published file: the signature of its inputs, its size and modification time as
+    written, and the notes whose whole body or HTML it used."""
+
+    signature: str
+    size: int
+    mtime_ns: int
+    used: frozenset[str]
+
+
+def load_pages(folder: Path, output: Path) -> dict[str, PageRecord]:
+    """Page path -> :class:`PageRecord` for ``output``; empty if missing or foreign."""
     try:
         data = json.loads((folder / PAGES_FILE).read_text(encoding="utf-8"))
         if data.get("format") != PAGES_FORMAT or data.get("output") != str(output):
             return {}
-        return {str(k): (str(v[0]), str(v[1])) for k, v in data["pages"].items()}
+        return {
+            str(k): PageRecord(str(v[0]), int(v[1]), int(v[2]), frozenset(map(str, v[3])))
+            for k, v in data["pages"].items()
+        }
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return {}
 
 
-def save_pages(folder: Path, output: Path, pages: dict[str, tuple[str, str]]) -> None:
+def save_pages(folder: Path, output: Path, pages: dict[str, PageRecord]) -> None:
     blob = json.dumps(
         {
             "format": PAGES_FORMAT,
             "output": str(output),
-            "pages": {k: list(v) for k, v in sorted(pages.items())},
-        }
+            "pages": {
+                k: [v.signature, v.size, v.mtime_ns, sorted(v.used)]
+                for k, v in sorted(pages.items())
+            },
+        },
+        ensure_ascii=False,
     )
     _atomic_write(folder, PAGES_FILE, blob)
+
+
+# -- notes.json: every note's front matter and facts --------------------------------------
+NOTES_FILE = "notes.json"
+NOTES_FORMAT = "awsnotes-notes-cache/1"
+
+
+@dataclass
+class NoteRecord:
+    """A note as the last build loaded it (without its body), keyed by the file's
+    modification time and size, with the facts of its rendering under ``key``."""
+
+    stamp: tuple[int, int]
+    note: Note
+    key: str
+    facts: NoteFacts | None
+
+
+def _enc_value(v: Any) -> Any:
+    """Front matter values as JSON; dates and tables tagged so they come back as such."""
+    if v is None or isinstance(v, (str, bool, int, float)):
+        return v
+    if isinstance(v, dt.datetime):
+        return {"$dt": v.isoformat()}
+    if isinstance(v, dt.date):
+        return {"$d": v.isoformat()}
+    if isinstance(v, dt.time):
+        return {"$t": v.isoformat()}
+    if isinstance(v, list):
+        return [_enc_value(x) for x in v]
+    if isinstance(v, dict):
+        return {"$m": {str(k): _enc_value(x) for k, x in v.items()}}
+    raise TypeError(f"cannot keep {type(v).__name__} in the notes cache")
+
+
+def _dec_value(v: Any) -> Any:
+    if isinstance(v, list):
+        return [_dec_value(x) for x in v]
+    if isinstance(v, dict):
+        ((tag, inner),) = v.items()
+        if tag == "$dt":
+            return dt.datetime.fromisoformat(inner)
+        if tag == "$d":
+            return dt.date.fromisoformat(inner)
+        if tag == "$t":
+            return dt.time.fromisoformat(inner)
+        if tag == "$m":
+            return {k: _dec_value(x) for k, x in inner.items()}
+        raise ValueError(f"unknown tag {tag}")
+    return v
+
+
+def _enc_when(when: dt.datetime | None, tz: dt.tzinfo) -> Any:
+    """A note date; one in the site's time zone is kept naive and given the zone back."""
+    if when is None:
+        return None
+    if when.tzinfo is tz:
+        return [when.replace(tzinfo=None).isoformat()]
+    return when.isoformat()
+
+
+def _dec_when(v: Any, tz: dt.tzinfo) -> dt.datetime | None:
+    if v is None:
+        return None
+    if isinstance(v, list):
+        return dt.datetime.fromisoformat(v[0]).replace(tzinfo=tz)
+    return dt.datetime.fromisoformat(v)
+
+
+def _enc_diag(d: Diagnostic) -> list[Any]:
+    return [d.path, d.line, d.severity.value, d.message, d.col, d.hint]
+
+
+def _dec_diag(v: list[Any]) -> Diagnostic:
+    p, ln, sev, m, col, hint = v
+    return Diagnostic(str(p), ln, Severity(sev), str(m), col, hint)
+
+
+def _enc_record(r: NoteRecord, tz: dt.tzinfo) -> dict[str, Any]:
+    n = r.note
+    note = {
+        "source": str(n.source),
+        "rel": n.rel,
+        "display_path": n.display_path,
+        "section": n.section,
+        "slug": n.slug,
+        "url": n.url,
+        "title": n.title,
+        "date": _enc_when(n.date, tz),
+        "lastmod": None if n.lastmod_from_git else _enc_when(n.lastmod, tz),
+        "description": n.description,
+        "tags": n.tags,
+        "series": n.series,
+        "draft": n.draft,
+        "weight": n.weight,
+        "params": _enc_value(n.params),
+        "body_line": n.body_line,
+        "digest": n.digest,
+        "diagnostics": [_enc_diag(d) for d in n.diagnostics],
+    }
+    facts = None
+    if r.facts is not None:
+        f = r.facts
+        facts = {
+            "summary": f.summary,
+            "minutes": f.minutes,
+            "links": [[lk.url, lk.line, lk.kind] for lk in f.links],
+            "diagnostics": [_enc_diag(d) for d in f.diagnostics],
+            "refs": f.refs,
+        }
+    return {"stamp": list(r.stamp), "note": note, "key": r.key, "facts": facts}
+
+
+def _dec_record(v: dict[str, Any], tz: dt.tzinfo) -> NoteRecord:
+    n = v["note"]
+    note = Note(
+        source=Path(n["source"]),
+        rel=str(n["rel"]),
+        display_path=str(n["display_path"]),
+        section=str(n["section"]),
+        slug=str(n["slug"]),
+        url=str(n["url"]),
+        title=str(n["title"]),
+        date=_dec_when(n["date"], tz),
+        lastmod=_dec_when(n["lastmod"], tz),
+        description=str(n["description"]),
+        tags=[str(t) for t in n["tags"]],
+        series=[str(t) for t in n["series"]],
+        draft=bool(n["draft"]),
+        weight=int(n["weight"]),
+        params=_dec_value(n["params"]),
+        body="",
+        body_line=int(n["body_line"]),
+        digest=str(n["digest"]),
+        diagnostics=[_dec_diag(d) for d in n["diagnostics"]],
+        body_loaded=False,
+    )
+    facts = None
+    f = v["facts"]
+    if f is not None:
+        facts = NoteFacts(
+            str(f["summary"]),
+            int(f["minutes"]),
+            [LinkRef(str(a), int(b), str(c)) for a, b, c in f["links"]],
+            [_dec_diag(d) for d in f["diagnostics"]],
+            {str(k): (None if x is None else str(x)) for k, x in f["refs"].items()},
+        )
+    stamp = (int(v["stamp"][0]), int(v["stamp"][1]))
+    return NoteRecord(stamp, note, str(v["key"]), facts)
+
+
+def load_notes(
+    folder: Path, context: str, tz: dt.tzinfo
+) -> tuple[dict[str, NoteRecord], str | None]:
+    """Source path -> :class:`NoteRecord`, and a problem to warn about. Nothing is taken
+    from a file that is missing, made for other settings (``context``: renderer version,
+    config fingerprint and project) or corrupt (its first line holds a checksum of the
+    rest, and every field is type-checked)."""
+    path = folder / NOTES_FILE
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return {}, None
+    try:
+        head_raw, _, payload = raw.partition(b"\n")
+        head = json.loads(head_raw)
+        if head.get("format") != NOTES_FORMAT or head.get("context") != context:
+            return {}, None
+        if head.get("sha256") != hashlib.sha256(payload).hexdigest():
+            raise ValueError("checksum mismatch")
+        return {str(k): _dec_record(v, tz) for k, v in json.loads(payload).items()}, None
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+        return {}, f"ignoring corrupt cache {path}: {exc.__class__.__name__}"
+
+
+def save_notes(
+    folder: Path, context: str, records: dict[str, NoteRecord], tz: dt.tzinfo
+) -> None:
+    notes: dict[str, Any] = {}
+    for path, record in records.items():
+        try:
+            notes[path] = _enc_record(record, tz)
+        except TypeError:
+            continue  # a value JSON cannot hold: this note is simply read again next time
+    payload = json.dumps(notes, ensure_ascii=False)
+    digest = hashlib.sha256(payload.encode()).hexdigest()
+    head = json.dumps({"format": NOTES_FORMAT, "context": context, "sha256": digest})
+    _atomic_write(folder, NOTES_FILE, head + "\n" + payload)
+
+
+# -- templates.json: template hashes, valid while no file in templates/ changed -------------
+TEMPLATES_FILE = "templates.json"
+TEMPLATES_FORMAT = "awsnotes-template-hashes/1"
+
+
+def load_templates(folder: Path, stamp: str) -> dict[str, Any]:
+    try:
+        data = json.loads((folder / TEMPLATES_FILE).read_text(encoding="utf-8"))
+        if data.get("format") != TEMPLATES_FORMAT or data.get("stamp") != stamp:
+            return {}
+        hashes = data["hashes"]
+        return hashes if isinstance(hashes, dict) else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def save_templates(folder: Path, stamp: str, hashes: dict[str, Any]) -> None:
+    if load_templates(folder, stamp) == hashes:
+        return
+    blob = json.dumps({"format": TEMPLATES_FORMAT, "stamp": stamp, "hashes": hashes})
+    _atomic_write(folder, TEMPLATES_FILE, blob)
 
 
 def _atomic_write(folder: Path, name: str, blob: str) -> None:

@@ -41,6 +41,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from awsnotes_site.diagnostics import BuildError, Diagnostic, error
 from awsnotes_site.markdown.context import LinkRef
 from awsnotes_site.markdown.urls import with_base
+from awsnotes_site.outputindex import OutputIndex
 
 if TYPE_CHECKING:
     from awsnotes_site.build import BuildResult
@@ -240,37 +241,6 @@ def parse_all(files: SiteFiles, todo: list[tuple[str, bool]], jobs: int = 0) -> 
 
 
 # -- the site's files -----------------------------------------------------------------
-class OutputIndex:
-    """The output's file paths, for lookups the way a static host serves them."""
-
-    def __init__(self, paths: Iterable[str]) -> None:
-        self.files: set[str] = {_nfc(p) for p in paths}
-        self.lower: dict[str, str] = {}
-        for p in sorted(self.files):
-            self.lower.setdefault(p.lower(), p)
-
-    @staticmethod
-    def candidates(rel: str) -> list[tuple[str, str]]:
-        """(file, suffix the URL lacks) for a decoded path relative to the base."""
-        if rel == "" or rel.endswith("/"):
-            return [(rel + "index.html", "index.html")]
-        return [(rel, ""), (rel + "/index.html", "/index.html"), (rel + ".html", ".html")]
-
-    def find(self, rel: str) -> str | None:
-        for path, _ in self.candidates(rel):
-            if path in self.files:
-                return path
-        return None
-
-    def find_other_case(self, rel: str) -> str | None:
-        """The URL (relative to the base) of the file REL names in another case."""
-        for path, suffix in self.candidates(rel):
-            actual = self.lower.get(path.lower())
-            if actual is not None:
-                return actual[: len(actual) - len(suffix)] if suffix else actual
-        return None
-
-
 # -- mapping problems back to notes ---------------------------------------------------
 def _key(url: str) -> str:
     return _nfc(unquote(_URL_WS.sub("", url.strip())))
@@ -608,7 +578,7 @@ def _sources(result: BuildResult, same: Callable[[str, bytes], bool]) -> dict[st
     for path, note_path in result.page_sources.items():
         view = by_note.get(note_path)
         if view is not None and path in result.files and same(path, result.files[path]):
-            sources[_nfc(path)] = Source(note_path, tuple(view.rendered.links))
+            sources[_nfc(path)] = Source(note_path, tuple(view.facts.links))
     return sources
 
 

@@ -53,6 +53,7 @@ class Note:
     digest: str  # hash of the file's bytes
     diagnostics: list[Diagnostic] = field(default_factory=list)
     lastmod_from_git: bool = False
+    body_loaded: bool = True  # False when restored from .cache/notes.json (body is "")
 
     @cached_property
     def sort_key(self) -> tuple[float, str]:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from email.utils import format_datetime
-from xml.sax.saxutils import escape
+from html import escape as _html_escape
 
 from awsnotes_site.config import SiteConfig
+
+
+def escape(text: str) -> str:
+    """XML character data: ``&``, ``<`` and ``>`` escaped (as ``xml.sax.saxutils``)."""
+    return _html_escape(text, quote=False)
 
 FEED_LIMIT = 20
 
@@ -39,6 +43,7 @@ def _epoch() -> dt.datetime:
 def atom(
     config: SiteConfig, items: Sequence[FeedItem], feed_url: str, page_url: str, title: str
 ) -> str:
+
     items = list(items)[:FEED_LIMIT]
     updated = max((i.updated or _epoch() for i in items), default=_epoch())
     out = [
@@ -60,7 +65,7 @@ def atom(
             f"<id>{escape(item.url)}</id>",
             f"<published>{(item.date or _epoch()).isoformat()}</published>",
             f"<updated>{(item.updated or _epoch()).isoformat()}</updated>",
-            *[f'<category term="{escape(t, {chr(34): "&quot;"})}"/>' for t in item.tags],
+            *[f'<category term="{_attr(t)}"/>' for t in item.tags],
             f"<summary>{escape(item.summary)}</summary>",
             *(
                 [f'<content type="html">{escape(item.content_html)}</content>']
@@ -71,6 +76,17 @@ def atom(
         ]
     out.append("</feed>")
     return "\n".join(out) + "\n"
+
+
+def _attr(text: str) -> str:
+    return _html_escape(text, quote=True).replace("&#x27;", "'")
+
+
+def format_datetime(when: dt.datetime) -> str:
+    """RFC 2822 date for RSS (``email.utils`` is imported only when a feed is written)."""
+    from email.utils import format_datetime as rfc2822
+
+    return rfc2822(when)
 
 
 def rss(

@@ -7,8 +7,6 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from awsnotes_site.diagnostics import BuildError, error
 
 if sys.version_info >= (3, 11):
@@ -102,6 +100,8 @@ def _parse(fmt: str, fm_text: str, path: str) -> dict[str, Any]:
             raise BuildError(
                 [error(path, line, f"invalid TOML front matter: {msg}", col=col)]
             ) from None
+    import yaml  # imported here: only YAML front matter needs it
+
     try:
         data = yaml.safe_load(fm_text)
     except yaml.YAMLError as exc:

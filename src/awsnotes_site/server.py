@@ -41,7 +41,7 @@ import traceback
 import unicodedata
 import urllib.parse
 import webbrowser
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -690,7 +690,10 @@ class _Handler(BaseHTTPRequestHandler):
         return True
 
     def _not_found(
-        self, files: dict[str, bytes], head: bool, headers: list[tuple[str, str]] | None = None
+        self,
+        files: Mapping[str, bytes],
+        head: bool,
+        headers: list[tuple[str, str]] | None = None,
     ) -> None:
         page = files.get("404.html")
         if page is None:

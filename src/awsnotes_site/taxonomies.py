@@ -39,24 +39,27 @@ def series_order(term: Term) -> list[Note]:
 
 
 def related_notes(notes: Sequence[Note], limit: int = 5) -> dict[str, list[Note]]:
-    """For each note, others sharing the most tags (ties: newer first)."""
-    by_tag: dict[str, list[Note]] = defaultdict(list)
-    for note in notes:
+    """For each note, others sharing the most tags (ties: newer first). Notes with the same
+    set of tags have the same candidates, so each distinct set is ranked once."""
+    by_tag: dict[str, list[int]] = defaultdict(list)
+    for i, note in enumerate(notes):
         for tag in note.tags:
-            by_tag[tag].append(note)
-    order = {n.rel: i for i, n in enumerate(notes)}
+            by_tag[tag].append(i)
+    ranked_for: dict[frozenset[str], list[int]] = {}
     result: dict[str, list[Note]] = {}
-    for note in notes:
-        scores: dict[str, int] = defaultdict(int)
-        members: dict[str, Note] = {}
-        for tag in note.tags:
-            peers = by_tag[tag]
-            if len(peers) > 200:  # a tag on everything says nothing about relatedness
-                continue
-            for other in peers:
-                if other.rel != note.rel:
-                    scores[other.rel] += 1
-                    members[other.rel] = other
-        ranked = sorted(scores, key=lambda r: (-scores[r], order[r]))[:limit]
-        result[note.rel] = [members[r] for r in ranked]
+    for i, note in enumerate(notes):
+        key = frozenset(note.tags)
+        ranked = ranked_for.get(key)
+        if ranked is None:
+            scores: dict[int, int] = defaultdict(int)
+            for tag in key:
+                peers = by_tag[tag]
+                if len(peers) > 200:  # a tag on everything says nothing about relatedness
+                    continue
+                for other in peers:
+                    scores[other] += 1
+            # one more than needed: the note itself is among them, and is dropped below
+            ranked = sorted(scores, key=lambda j: (-scores[j], j))[: limit + 1]
+            ranked_for[key] = ranked
+        result[note.rel] = [notes[j] for j in ranked if j != i][:limit]
     return result

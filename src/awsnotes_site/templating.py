@@ -30,8 +30,20 @@ def json_script(value: Any) -> Markup:
     return Markup(script_safe_json(json.dumps(value, ensure_ascii=False, sort_keys=True)))
 
 
-def create_environment(config: SiteConfig) -> jinja2.Environment:
+def create_environment(
+    config: SiteConfig, bytecode_dir: Path | None = None
+) -> jinja2.Environment:
+    """``bytecode_dir``: keep compiled templates there (Jinja checks each against its
+    source and its own version before using it)."""
+    cache = None
+    if bytecode_dir is not None:
+        try:
+            bytecode_dir.mkdir(parents=True, exist_ok=True)
+            cache = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
+        except OSError:
+            cache = None
     env = jinja2.Environment(
+        bytecode_cache=cache,
         loader=jinja2.FileSystemLoader(str(config.templates_dir)),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -67,6 +79,18 @@ class TemplateHashes:
         self.env = env
         self.dir = templates_dir
         self._cache: dict[str, tuple[str, frozenset[str]]] = {}
+
+    def export(self) -> dict[str, list[Any]]:
+        """What was computed, to :meth:`preload` into the next build's instance."""
+        return {k: [d, sorted(c)] for k, (d, c) in sorted(self._cache.items())}
+
+    def preload(self, data: Any) -> None:
+        """Take hashes computed by an earlier build for the same template files."""
+        try:
+            for name, (digest, closure) in data.items():
+                self._cache[str(name)] = (str(digest), frozenset(map(str, closure)))
+        except (AttributeError, TypeError, ValueError):
+            self._cache.clear()
 
     def closure(self, name: str) -> frozenset[str]:
         return self._get(name)[1]

@@ -29,6 +29,7 @@ from awsnotes_site.markdown.html_tokens import events_text, plain_text
 from awsnotes_site.markdown.shortcodes import Registry, shortcodes_plugin
 from awsnotes_site.markdown.tasklists import tasklists_plugin
 from awsnotes_site.markdown.urls import urls_plugin
+from awsnotes_site.text import reading_minutes, summarize
 
 RENDERER_VERSION = "3"
 MAX_NESTING = 100
@@ -43,6 +44,28 @@ class RenderedNote:
     refs: dict[str, str | None] = field(default_factory=dict)
     shortcodes: set[str] = field(default_factory=set)
     text: str = ""  # plain text (search, reading time, summaries)
+
+
+@dataclass
+class NoteFacts:
+    """What a build needs of a rendered note besides its HTML, text and TOC: small enough
+    to keep for every note in ``.cache/notes.json``."""
+
+    summary: str
+    minutes: int
+    links: list[LinkRef]
+    diagnostics: list[Diagnostic]
+    refs: dict[str, str | None]
+
+    @classmethod
+    def of(cls, description: str, rendered: RenderedNote) -> NoteFacts:
+        return cls(
+            description or summarize(rendered.text),
+            reading_minutes(rendered.text),
+            list(rendered.links),
+            list(rendered.diagnostics),
+            dict(rendered.refs),
+        )
 
 
 def create_markdown(
