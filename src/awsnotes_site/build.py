@@ -41,7 +41,14 @@ from awsnotes_site.markdown.headings import toc_tree
 from awsnotes_site.markdown.highlight import stylesheet
 from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry
 from awsnotes_site.markdown.urls import with_base
-from awsnotes_site.search import SearchDoc, build_index
+from awsnotes_site.search import (
+    SearchDoc,
+    build_manifest,
+    build_shard,
+    shard_count,
+    shard_of,
+    shard_path,
+)
 from awsnotes_site.taxonomies import Term, group_terms, related_notes, series_order
 from awsnotes_site.templating import (
     TemplateHashes,
@@ -829,8 +836,8 @@ def plan_generated(config: SiteConfig, views: list[NoteView]) -> list[PageSpec]:
         ]
         return sitemap(entries)
 
-    def search_index() -> str:
-        return build_index(
+    def search_shard(members: list[NoteView]) -> Callable[[], str]:
+        return lambda: build_shard(
             [
                 SearchDoc(
                     v.note.url,
@@ -839,9 +846,14 @@ def plan_generated(config: SiteConfig, views: list[NoteView]) -> list[PageSpec]:
                     v.note.tags,
                     v.text,
                 )
-                for v in views
+                for v in members
             ]
         )
+
+    count = shard_count(len(views))
+    shards: list[list[NoteView]] = [[] for _ in range(count)]
+    for v in views:
+        shards[shard_of(v.note.url, count)].append(v)
 
     specs = feeds(views, "", config.title, full=True)
     by_rel = {v.note.rel: v for v in views}
@@ -851,7 +863,11 @@ def plan_generated(config: SiteConfig, views: list[NoteView]) -> list[PageSpec]:
     specs += [
         _generated("sitemap.xml", all_notes, sitemap_xml),
         _generated("robots.txt", (), lambda: robots(home + "sitemap.xml")),
-        _generated("search-index.json", all_notes, search_index),
+        *(
+            _generated(shard_path(k, count), tuple(v.note for v in members), search_shard(members))
+            for k, members in enumerate(shards)
+        ),
+        _generated("search-index.json", (), lambda: build_manifest(count), key=str(count)),
         _generated("static/css/syntax.css", (), stylesheet, key=pygments_version),
         _generated(".nojekyll", (), lambda: ""),
     ]
