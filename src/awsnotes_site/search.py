@@ -1,4 +1,5 @@
-"""Korean full-text search: the static index (``search-index.json``) and a reference query.
+"""Korean full-text search: the static index (``search-index.json`` and its shards) and a
+reference query.
 
 Why not a word index
 --------------------
@@ -22,14 +23,26 @@ Keys (all computed on *folded* text: NFC, lower case, invisible characters dropp
     note, which the client derives from the stored text: spaces dropped, each syllable
     replaced by its initial consonant (``배치 그룹`` -> ``ㅂㅊㄱㄹ``), other characters kept.
 
-Each key maps to the ids (positions in ``docs``) of the notes that have it, encoded as
-a short ASCII string (see :func:`encode_postings`): ``*`` for every note, ``~`` and a
+Shards
+  ``search-index.json`` is a small manifest: ``version``, ``suffixes`` and ``shards``, the
+  paths of the shard files relative to the manifest (``search-index/00.json``...), so a
+  site under a sub-path works. A note's shard is the CRC-32 of its URL modulo the shard
+  count (:func:`shard_of`), a power of two with at most 128 notes per shard on average
+  (:func:`shard_count`; one shard up to 128 notes). A note therefore stays in its shard
+  when others are added, and an edit rebuilds only its shard: the build plans each shard
+  as a generated file depending on its notes. More shards would make an edit cheaper still
+  but repeat common keys in every shard (8 shards: +23 % gzipped bytes at 1,000 notes,
+  ``bench/search_bench.py``).
+
+Each shard has its own ``docs`` and its own ``grams`` and ``words`` tables. Each key maps
+to the ids (positions in the shard's ``docs``) of the notes that have it, encoded as a
+short ASCII string (see :func:`encode_postings`): ``*`` for every note, ``~`` and a
 6-bits-per-character bitmap for common keys, else gaps between ids as base-32 varints.
 
 Docs
-  ``docs`` keeps, per note, ``url`` (site-relative), ``title``, ``date``, ``tags`` and
-  the whole plain ``text`` (NFC, whitespace collapsed to single spaces): keys only pick
-  candidates, the text verifies them and gives the snippet.
+  ``docs`` keeps, per note (newest first within a shard), ``url`` (site-relative),
+  ``title``, ``date``, ``tags`` and the whole plain ``text`` (NFC, whitespace collapsed to
+  single spaces): keys only pick candidates, the text verifies them and gives the snippet.
 
 Query (this module's :func:`search` is the reference; ``static/js/search.js`` does the same)
   1. The query is folded and split on spaces into *terms* (all must match). A term made of
@@ -37,9 +50,9 @@ Query (this module's :func:`search` is the reference; ``static/js/search.js`` do
      A text term ending in a particle or common ending (``는``, ``를``, ``에서``, ``한다``...)
      also gets its *stem* as a fallback variant, if a stem of two or more syllables (or
      ending in a letter/digit: ``VPC의``) remains.
-  2. Candidates: per variant, AND of its runs' keys (bigrams of a Hangul run; for a single
-     syllable, every gram key containing it; for a letter/digit run, every word key
-     containing it); OR over variants; AND over terms. A term with no keys (choseong,
+  2. Candidates, in each shard: per variant, AND of its runs' keys (bigrams of a Hangul
+     run; for a single syllable, every gram key containing it; for a letter/digit run,
+     every word key containing it); OR over variants; AND over terms. A term with no keys (choseong,
      punctuation) does not narrow the candidates.
   3. Verification, per candidate and term, in the title, each tag and the text: the exact
      term as written, else with spaces ignored (``배치그룹`` in ``배치 그룹``); its stem
@@ -49,12 +62,13 @@ Query (this module's :func:`search` is the reference; ``static/js/search.js`` do
      terms of points per occurrence in the text (exact: 4 as written, 3 with spaces
      ignored; stem: 2 or 1 more; choseong view: 3), each count capped at 10, plus 8 for a
      term found in a tag, plus up to 32 for terms close together (the smallest stretch of
-     text holding every term); then the newer date; then index order.
+     text holding every term); then the newer date; then the URL (as JavaScript compares
+     strings). One ranking for the hits of all shards, so the sharding never shows.
 
-The particle list travels in the index (``suffixes``), so the client and this module
+The particle list travels in the manifest (``suffixes``), so the client and this module
 cannot disagree about stems.
 
-The JSON is valid UTF-8 (lone surrogates replaced) and ``<``, ``>``, ``&``, U+2028 and
+Every file is valid UTF-8 (lone surrogates replaced) and ``<``, ``>``, ``&``, U+2028 and
 U+2029 are written as ``\\u`` escapes, so the index can be inlined in a ``<script>``.
 """
 
