@@ -5,9 +5,11 @@
 Generates N Korean notes from the shipped note (content/posts/aws-network-2.md): its
 sentences shuffled and sampled, AWS terms swapped, numbers and code changed, plus words
 drawn from a Zipf-like pool of made-up Hangul words so the vocabulary grows with N as
-in a real corpus. Builds the index with ``build_index``, reports its size (raw and
-gzip), then loads the index and ``static/js/search.js`` into headless Chromium (Debian's
-/usr/bin/chromium through Playwright; no network) and times ~20 queries there with
+in a real corpus. Builds the index with ``build_index`` (the manifest and its shards, as
+the site build writes them), reports its size (raw and gzip, in all and per shard) and the
+CPU time of building it and of rebuilding one shard, then loads the index and
+``static/js/search.js`` into headless Chromium (Debian's /usr/bin/chromium through
+Playwright; no network) and times ~20 queries there with
 ``performance.now()``: after the index is loaded and warmed up as the search page does,
 each query's first run (cold: its keys decoded, choseong views built), then the median of
 many runs (each a search plus rendering the first page of results).
@@ -32,7 +34,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from awsnotes_site.search import SearchDoc, build_index  # noqa: E402
+from awsnotes_site import search  # noqa: E402
+from awsnotes_site.search import MANIFEST, SearchDoc, build_index, build_shard  # noqa: E402
 
 SHIPPED_NOTE = ROOT / "content" / "posts" / "aws-network-2.md"
 SEARCH_JS = ROOT / "static" / "js" / "search.js"
@@ -179,34 +182,60 @@ def machine_info() -> dict[str, Any]:
 
 
 def measure_size(docs: list[SearchDoc]) -> dict[str, Any]:
-    started = time.perf_counter()
-    text = build_index(docs)
-    seconds = time.perf_counter() - started
-    raw = text.encode("utf-8")
-    data = json.loads(text)
-    parts = {
-        name: len(json.dumps(data[name], ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-        for name in ("docs", "grams", "words")
-    }
+    search._doc_entry.cache_clear()  # a cold build: every note tokenized
+    started = time.process_time()
+    files = build_index(docs)
+    seconds = time.process_time() - started
+    manifest = json.loads(files[MANIFEST])
+    shards = [files[path] for path in manifest["shards"]]
+    # an edit: one note changed, its shard rebuilt (other notes' keys memoised, as in serve)
+    first = json.loads(shards[0])["docs"]
+    members = [d for d in docs if d.url in {x["url"] for x in first}]
+    members[0] = SearchDoc(
+        members[0].url,
+        members[0].title,
+        members[0].date,
+        members[0].tags,
+        members[0].text + " 편집한 문장.",
+    )
+    started = time.process_time()
+    build_shard(members)
+    shard_seconds = time.process_time() - started
+    raw = [text.encode("utf-8") for text in files.values()]
+    gz = [len(gzip.compress(r, 9)) for r in raw]
+    parts = {"docs": 0, "grams": 0, "words": 0}
+    keys = {"grams": 0, "words": 0}
+    for text in shards:
+        data = json.loads(text)
+        for name in parts:
+            parts[name] += len(
+                json.dumps(data[name], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            )
+        keys["grams"] += len(data["grams"])
+        keys["words"] += len(data["words"])
     per_k = 1000 / max(1, len(docs))
+    shard_bytes = [len(t.encode("utf-8")) for t in shards]
     return {
         "notes": len(docs),
         "build_seconds": round(seconds, 3),
-        "raw_bytes": len(raw),
-        "gzip_bytes": len(gzip.compress(raw, 9)),
-        "raw_per_1000": round(len(raw) * per_k),
-        "gzip_per_1000": round(len(gzip.compress(raw, 9)) * per_k),
+        "shard_rebuild_seconds": round(shard_seconds, 3),
+        "shards": len(shards),
+        "shard_bytes": {"min": min(shard_bytes), "max": max(shard_bytes)},
+        "raw_bytes": sum(map(len, raw)),
+        "gzip_bytes": sum(gz),
+        "raw_per_1000": round(sum(map(len, raw)) * per_k),
+        "gzip_per_1000": round(sum(gz) * per_k),
         "parts": parts,
-        "keys": {"grams": len(data["grams"]), "words": len(data["words"])},
-        "index_text": text,
+        "keys": keys,
+        "index": [manifest, [json.loads(t) for t in shards]],
     }
 
 
 PAGE_JS = """
-async ([indexText, queries, samples, batch]) => {
+async ([manifestText, shardTexts, queries, samples, batch]) => {
   const S = window.AwsnotesSearch;
   let t0 = performance.now();
-  const index = S.load(JSON.parse(indexText));
+  const index = S.load(JSON.parse(manifestText), shardTexts.map((t) => JSON.parse(t)));
   const loadMs = performance.now() - t0;
   t0 = performance.now();
   await new Promise((resolve) => S.warm(index, resolve));  // as the page does after loading
@@ -236,7 +265,7 @@ async ([indexText, queries, samples, batch]) => {
 """
 
 
-def time_queries(index_text: str, queries: list[str], samples: int, batch: int) -> dict[str, Any]:
+def time_queries(index: list[Any], queries: list[str], samples: int, batch: int) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -248,7 +277,12 @@ def time_queries(index_text: str, queries: list[str], samples: int, batch: int) 
             page.route("**/*", lambda route: route.abort())  # nothing leaves the page
             page.set_content('<!DOCTYPE html><html lang="ko"><body data-base="/"></body></html>')
             page.add_script_tag(content=SEARCH_JS.read_text("utf-8"))
-            result: dict[str, Any] = page.evaluate(PAGE_JS, [index_text, queries, samples, batch])
+            manifest, shards = index
+            texts = [
+                json.dumps(manifest, ensure_ascii=False),
+                [json.dumps(x, ensure_ascii=False) for x in shards],
+            ]
+            result: dict[str, Any] = page.evaluate(PAGE_JS, [*texts, queries, samples, batch])
             result["chromium"] = browser.version
         finally:
             browser.close()
@@ -270,8 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     docs = generate_docs(args.notes)
     size = measure_size(docs)
-    index_text = size.pop("index_text")
-    timing = None if args.size_only else time_queries(index_text, QUERIES, args.samples, args.batch)
+    index = size.pop("index")
+    timing = None if args.size_only else time_queries(index, QUERIES, args.samples, args.batch)
     if args.json:
         print(
             json.dumps(
@@ -282,7 +316,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: nproc={info['nproc']} cpu={info['cpu']!r} python={info['python']}")
     if timing:
         print(f"chromium: {timing['chromium']}")
-    print(f"notes: {size['notes']}  (index built in {size['build_seconds']} s)")
+    print(
+        f"notes: {size['notes']}  (index built in {size['build_seconds']} s CPU; one shard "
+        f"rebuilt after an edit in {size['shard_rebuild_seconds']} s CPU)"
+    )
+    print(
+        f"shards: {size['shards']}, {size['shard_bytes']['min']:,}-"
+        f"{size['shard_bytes']['max']:,} B raw each"
+    )
     print(
         f"index: {size['raw_bytes']:,} B raw, {size['gzip_bytes']:,} B gzip "
         f"-> per 1,000 notes {size['raw_per_1000']:,} B raw / {size['gzip_per_1000']:,} B gzip"

@@ -107,3 +107,19 @@ def make_project(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     return project
+
+
+def many_notes(n: int, start: int = 0) -> dict[str, str]:
+    """N short notes (content paths -> text), note i holding the words 고유{i}번 and
+    uniq{i}x found in no other note, for sites big enough to have several search shards."""
+    return {
+        f"bulk/note-{i:03d}.md": f"""+++
+title = "대량 노트 {i}"
+date = 20{10 + i % 15}-{1 + i % 12:02d}-{1 + i % 28:02d}
+tags = ["대량"]
++++
+
+대량 시험용 본문 {i}. 이 노트만 고유{i}번 단어와 uniq{i}x 토큰을 가진다.
+"""
+        for i in range(start, start + n)
+    }

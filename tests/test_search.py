@@ -18,10 +18,14 @@ from hypothesis import strategies as st
 
 from awsnotes_site.build import Builder, BuildOptions
 from awsnotes_site.search import (
+    INDEX_VERSION,
+    MANIFEST,
     SUFFIXES,
     LoadedIndex,
     SearchDoc,
     build_index,
+    build_manifest,
+    build_shard,
     choseong_view,
     clean,
     compact_view,
@@ -32,10 +36,14 @@ from awsnotes_site.search import (
     load_index,
     parse_query,
     search,
+    shard_count,
+    shard_of,
+    shard_path,
     strip_suffix,
     word_keys,
 )
-from sitefactory import DEMO_NOTES, IMDS_NOTE, make_project
+from helpers import build_site, describe_process
+from sitefactory import DEMO_NOTES, IMDS_NOTE, make_project, many_notes
 
 SHIPPED = "posts/aws-network-2/"
 IMDS = "posts/imds/"
@@ -56,13 +64,23 @@ def doc(
     return SearchDoc(url, title, date, tags or [], text)
 
 
+def index_files(files: dict[str, bytes]) -> dict[str, str]:
+    """The manifest and shards among a build's files, as text."""
+    return {
+        path: data.decode("utf-8")
+        for path, data in files.items()
+        if path == MANIFEST or path.startswith("search-index/")
+    }
+
+
 @pytest.fixture(scope="module")
-def site_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, LoadedIndex]:
-    """The index of the demo site (shipped note + DEMO_NOTES + EXTRA_NOTES), built in-process."""
+def site_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], LoadedIndex]:
+    """The index files of the demo site (shipped note + DEMO_NOTES + EXTRA_NOTES), built
+    in-process, and the index loaded from them."""
     project = make_project(tmp_path_factory.mktemp("search"), {**DEMO_NOTES, **EXTRA_NOTES})
     result = Builder(project, BuildOptions(use_cache=False)).build()
-    text = result.files["search-index.json"].decode("utf-8")
-    return text, load_index(text)
+    files = index_files(result.files)
+    return files, load_index(files)
 
 
 # -- text and keys -----------------------------------------------------------------------
@@ -172,22 +190,31 @@ def test_postings_forms() -> None:
 
 
 # -- the index ---------------------------------------------------------------------------
-def test_index_layout(site_index: tuple[str, LoadedIndex]) -> None:
-    text, index = site_index
-    data = json.loads(text)
-    assert data["version"] == 1
-    assert data["suffixes"] == list(SUFFIXES)
+def test_index_layout(site_index: tuple[dict[str, str], LoadedIndex]) -> None:
+    files, index = site_index
+    manifest = json.loads(files[MANIFEST])
+    assert manifest == {
+        "version": INDEX_VERSION,
+        "suffixes": list(SUFFIXES),
+        "shards": ["search-index/00.json"],  # a small site has one shard
+    }
+    assert set(files) == {MANIFEST, "search-index/00.json"}
+    data = json.loads(files["search-index/00.json"])
+    assert data["version"] == INDEX_VERSION
     by_url = {d["url"]: d for d in data["docs"]}
     assert set(by_url) >= {SHIPPED, IMDS, "posts/vpc-basics/", "posts/nat-gateway/"}
     shipped = by_url[SHIPPED]
     assert shipped["date"] == "2023-03-26" and shipped["tags"] == ["Book"]
     assert "배치 그룹" in shipped["text"] and "  " not in shipped["text"]
+    dates = [d["date"] for d in data["docs"]]
+    assert dates == sorted(dates, reverse=True)  # newest first, as the build orders notes
     ids = {d["url"]: i for i, d in enumerate(data["docs"])}
+    [shard] = index.shards
     for key in ("스턴", "치그", "그룹"):
-        assert ids[SHIPPED] in decode_postings(index.grams[key], index.n), key
-    assert ids[IMDS] in decode_postings(index.words["imdsv2"], index.n)
-    assert ids[SHIPPED] in decode_postings(index.words["curl"], index.n)
-    assert "IMDSv2" not in index.words  # keys are folded
+        assert ids[SHIPPED] in decode_postings(shard.grams[key], shard.n), key
+    assert ids[IMDS] in decode_postings(shard.words["imdsv2"], shard.n)
+    assert ids[SHIPPED] in decode_postings(shard.words["curl"], shard.n)
+    assert "IMDSv2" not in shard.words  # keys are folded
 
 
 @pytest.mark.parametrize(
@@ -220,7 +247,7 @@ def test_index_layout(site_index: tuple[str, LoadedIndex]) -> None:
     ],
 )
 def test_query_kinds_find_the_right_notes(
-    site_index: tuple[str, LoadedIndex], query: str, expected: set[str]
+    site_index: tuple[dict[str, str], LoadedIndex], query: str, expected: set[str]
 ) -> None:
     _, index = site_index
     found = set(urls(index, query))
@@ -232,7 +259,7 @@ def test_query_kinds_find_the_right_notes(
 @pytest.mark.parametrize(
     "query", ["가나다라마바사", "zzqxv", "ㅋㅌㅊㅍㅋㅌ", "169.254.169.253", "스턴스 zzqxv"]
 )
-def test_nonsense_finds_nothing(site_index: tuple[str, LoadedIndex], query: str) -> None:
+def test_nonsense_finds_nothing(site_index: tuple[dict[str, str], LoadedIndex], query: str) -> None:
     assert urls(site_index[1], query) == []
 
 
@@ -290,6 +317,7 @@ def test_highlight_ranges_point_into_the_original_text() -> None:
         build_index([doc("a/", "배치 그룹 정리", "EC2의 배치 그룹은 IMDSv2와 무관")])
     )
     [hit] = search(index, "ㅂㅊㄱㄹ imdsv2")
+    assert (hit.shard, hit.id) == (0, 0)
     text = index.docs[0]["text"]
     assert [text[a:b] for a, b in hit.ranges["text"]] == ["배치 그룹", "IMDSv2"]
     assert [index.docs[0]["title"][a:b] for a, b in hit.ranges["title"]] == ["배치 그룹"]
@@ -308,22 +336,25 @@ HOSTILE = [
 
 
 def test_index_cannot_close_a_script_and_is_valid_utf8() -> None:
-    text = build_index(HOSTILE)
-    raw = text.encode("utf-8")  # valid UTF-8: no lone surrogates left
-    assert raw.decode("utf-8") == text
-    assert "</script" not in text.lower()
-    assert "<" not in text and ">" not in text and "&" not in text
-    assert "\u2028" not in text and "\u2029" not in text
-    data = json.loads(raw)
-    assert data["docs"][0]["title"] == "</script><script>alert(1)</script>"
-    assert data["docs"][0]["tags"] == ["<b>", "</Script"]
-    assert "\ufffd" in data["docs"][0]["text"]
+    files = build_index(HOSTILE)
+    for text in files.values():
+        raw = text.encode("utf-8")  # valid UTF-8: no lone surrogates left
+        assert raw.decode("utf-8") == text
+        assert "</script" not in text.lower()
+        assert "<" not in text and ">" not in text and "&" not in text
+        assert "\u2028" not in text and "\u2029" not in text
+        json.loads(raw)
+    [hostile] = [d for d in load_index(files).docs if d["url"] == "x/"]
+    assert hostile["title"] == "</script><script>alert(1)</script>"
+    assert hostile["tags"] == ["<b>", "</Script"]
+    assert "\ufffd" in hostile["text"]
 
 
-def test_site_index_is_script_safe(site_index: tuple[str, LoadedIndex]) -> None:
-    text, _ = site_index
-    assert "</script" not in text.lower() and "<" not in text
-    json.loads(text.encode("utf-8"))
+def test_site_index_is_script_safe(site_index: tuple[dict[str, str], LoadedIndex]) -> None:
+    files, _ = site_index
+    for text in files.values():
+        assert "</script" not in text.lower() and "<" not in text
+        json.loads(text.encode("utf-8"))
 
 
 def test_index_is_deterministic() -> None:
@@ -332,10 +363,10 @@ def test_index_is_deterministic() -> None:
 
 
 def test_written_site_index(tmp_path: Path) -> None:
-    """The CLI-shaped build writes search-index.json that loads."""
+    """The CLI-shaped build writes search-index.json and its shard, which load."""
     project = make_project(tmp_path, DEMO_NOTES)
     result = Builder(project, BuildOptions(use_cache=False)).build()
-    index = load_index(result.files["search-index.json"].decode("utf-8"))
+    index = load_index(lambda path: result.files[path].decode("utf-8"))
     assert SHIPPED in urls(index, "ㅂㅊㄱㄹ")
 
 
@@ -363,18 +394,149 @@ def test_every_substring_finds_its_note(texts: list[str], data: st.DataObject) -
     assert f"d{i}/" in urls(index, cho)
 
 
-def test_incremental_postings_equal_a_fresh_index() -> None:
-    """Editing a few notes between builds patches the posting lists; the result must be
-    exactly what a build from scratch gives."""
-    import awsnotes_site.search as search_module
+# -- shards ------------------------------------------------------------------------------
+def generated(n: int, start: int = 0) -> list[SearchDoc]:
+    return [
+        SearchDoc(
+            f"posts/n{i}/",
+            f"노트 {i}",
+            f"20{10 + i % 15}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            ["AWS"],
+            f"인스턴스 {i} 배치 그룹 엔드포인트는 curl v{i} 고유{i}번",
+        )
+        for i in range(start, start + n)
+    ]
 
-    docs = [SearchDoc(f"posts/n{i}/", f"노트 {i}", "2023-03-26", ["AWS"],
-                      f"인스턴스 {i} 배치 그룹 엔드포인트 curl v{i}") for i in range(50)]
-    build_index(docs)
-    edited = list(docs)
-    edited[3] = SearchDoc("posts/n3/", "노트 3", "2023-03-26", ["AWS", "새 태그"],
-                          "완전히 다른 내용 IMDSv2 토큰")
-    edited[40] = SearchDoc("posts/n40/", "노트 40", "2023-03-26", [], "")
-    incremental = build_index(edited)
-    search_module._POSTINGS = search_module._Postings()
-    assert incremental == build_index(edited)
+
+def shard_urls(files: dict[str, str]) -> dict[str, list[str]]:
+    return {
+        path: [d["url"] for d in json.loads(text)["docs"]]
+        for path, text in files.items()
+        if path != MANIFEST
+    }
+
+
+def test_shard_count_is_a_power_of_two_of_64_to_128_notes() -> None:
+    assert [shard_count(n) for n in (0, 1, 128)] == [1, 1, 1]
+    assert [shard_count(n) for n in (129, 256, 257, 1000, 10_000)] == [2, 2, 4, 8, 128]
+    for n in range(129, 5000, 97):
+        count = shard_count(n)
+        assert count & (count - 1) == 0
+        assert 64 < n / count <= 128
+
+
+def test_shard_paths_and_manifest() -> None:
+    assert shard_path(3, 8) == "search-index/03.json"
+    assert shard_path(0, 1) == "search-index/00.json"
+    assert shard_path(5, 128) == "search-index/005.json"
+    manifest = json.loads(build_manifest(4))
+    assert manifest["version"] == INDEX_VERSION
+    assert manifest["suffixes"] == list(SUFFIXES)
+    assert manifest["shards"] == [f"search-index/0{k}.json" for k in range(4)]
+    assert not any(p.startswith("/") for p in manifest["shards"])  # relative: sub-paths work
+
+
+def test_shard_of_is_the_crc32_of_the_url() -> None:
+    """Fixed values: the same on every machine and run (no hash randomisation)."""
+    assert [
+        shard_of(u, 8) for u in ("posts/aws-network-2/", "posts/imds/", "posts/배치-그룹/")
+    ] == [
+        0,
+        7,
+        0,
+    ]
+    assert all(0 <= shard_of(f"p/{i}/", 16) < 16 for i in range(500))
+
+
+def test_notes_stay_in_their_shard_when_notes_are_added() -> None:
+    before = shard_urls(build_index(generated(300)))
+    after = shard_urls(build_index(generated(320)))  # 300 and 320 notes: 4 shards each
+    assert len(before) == len(after) == 4
+    for path, urls in before.items():
+        added = [u for u in after[path] if u not in urls]
+        assert [u for u in after[path] if u in urls] == urls, path
+        assert all(int(u.split("n")[1].rstrip("/")) >= 300 for u in added)
+    # when the count doubles, shard k splits into k and k + count
+    doubled = shard_urls(build_index(generated(300), count=8))
+    for k in range(4):
+        halves = doubled[shard_path(k, 8)] + doubled[shard_path(k + 4, 8)]
+        assert sorted(halves) == sorted(before[shard_path(k, 4)])
+
+
+def test_shard_keeps_the_given_order_and_local_ids() -> None:
+    docs = generated(5)
+    data = json.loads(build_shard(docs[::-1]))
+    assert [d["url"] for d in data["docs"]] == [d.url for d in docs[::-1]]
+    assert decode_postings(data["words"]["v4"], 5) == [0]  # posts/n4/ comes first
+    assert decode_postings(data["words"]["curl"], 5) == [0, 1, 2, 3, 4]
+
+
+def test_ranking_does_not_depend_on_the_sharding() -> None:
+    """All shards are searched and ranked as one: title hits, score, newer date, then URL."""
+    docs = generated(300)
+    one = load_index(build_index(docs, count=1))
+    many = load_index(build_index(docs))
+    assert len(many.shards) == 4
+    for query in ("인스턴스", "고유1", "ㅂㅊㄱㄹ", "엔드포인트", "curl v12", "노트 7"):
+        expected = [(h.url, h.title_hits, h.score) for h in search(one, query)]
+        assert [(h.url, h.title_hits, h.score) for h in search(many, query)] == expected
+        assert expected, query
+    hits = search(many, "curl")
+    assert len(hits) == 300 and len({h.shard for h in hits}) == 4
+    keys = [(-h.title_hits, -h.score, h.date) for h in hits]
+    assert keys == sorted(keys, key=lambda k: (k[0], k[1])) and hits[0].date >= hits[-1].date
+    same = [h for h in hits if h.date == hits[0].date]
+    assert [h.url for h in same] == sorted(h.url for h in same)
+
+
+def test_the_reference_reads_every_shard() -> None:
+    files = build_index(generated(300))
+    loaded = load_index(lambda path: files[path])
+    assert loaded.n == 300 and len(loaded.shards) == 4
+    for i in (0, 77, 150, 299):
+        assert urls(loaded, f"고유{i}번") == [f"posts/n{i}/"]
+    with pytest.raises(ValueError, match="version"):
+        load_index({**files, MANIFEST: files[MANIFEST].replace('"version":2', '"version":1')})
+
+
+def index_bytes(out: Path) -> dict[str, bytes]:
+    files = {MANIFEST: (out / MANIFEST).read_bytes()}
+    for path in sorted((out / "search-index").iterdir()):
+        files[f"search-index/{path.name}"] = path.read_bytes()
+    return files
+
+
+def test_one_note_edit_or_addition_rewrites_one_shard(tmp_path: Path) -> None:
+    """The real CLI, twice on the same project: an edit changes exactly the edited note's
+    shard, adding a note exactly the shard it joins; the manifest stays as it was."""
+    project = make_project(tmp_path, many_notes(300), shipped=False)
+    out = tmp_path / "public"
+
+    def build() -> dict[str, bytes]:
+        proc = build_site(out, "--source", str(project))
+        assert proc.returncode == 0, describe_process(proc)
+        return index_bytes(out)
+
+    first = build()
+    count = shard_count(300)
+    assert count == 4
+    assert set(first) == {MANIFEST, *(shard_path(k, count) for k in range(count))}
+    assert json.loads(first[MANIFEST])["shards"] == [shard_path(k, count) for k in range(count)]
+    assert build() == first  # nothing changed, nothing differs
+
+    note = project / "content" / "bulk" / "note-123.md"
+    note.write_text(note.read_text("utf-8") + "\n덧붙인 문장 편집됨.\n", "utf-8")
+    edited = build()
+    changed = {path for path in first if edited[path] != first[path]}
+    assert changed == {shard_path(shard_of("bulk/note-123/", count), count)}
+    assert "편집됨" in edited[changed.pop()].decode("utf-8")
+
+    (project / "content" / "bulk" / "note-300.md").write_text(
+        many_notes(1, 300)["bulk/note-300.md"], "utf-8"
+    )
+    added = build()
+    changed = {path for path in edited if added[path] != edited[path]}
+    assert changed == {shard_path(shard_of("bulk/note-300/", count), count)}
+    index = load_index(lambda path: added[path].decode("utf-8"))
+    assert urls(index, "고유300번") == ["bulk/note-300/"]
+    assert urls(index, "편집됨") == ["bulk/note-123/"]

@@ -14,11 +14,21 @@ import re
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
 
-from awsnotes_site.search import LoadedIndex, SearchDoc, build_index, load_index, search
+from awsnotes_site.search import (
+    MANIFEST,
+    LoadedIndex,
+    SearchDoc,
+    build_index,
+    load_index,
+    search,
+    shard_count,
+    shard_of,
+    shard_path,
+)
 from helpers import (
     build_site,
     describe_process,
@@ -28,7 +38,7 @@ from helpers import (
     record_requests,
     serve_directory,
 )
-from sitefactory import DEMO_NOTES, IMDS_NOTE, make_project
+from sitefactory import DEMO_NOTES, IMDS_NOTE, make_project, many_notes
 
 if TYPE_CHECKING:
     from playwright.sync_api import Dialog, Page
@@ -93,7 +103,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     proc = build_site(out, "--source", str(project), "--base-url", base)
     if proc.returncode != 0:
         pytest.fail(f"building the demo site failed\n{describe_process(proc)}", pytrace=False)
-    index = load_index((out / "search-index.json").read_text("utf-8"))
+    index = load_index(lambda path: (out / path).read_text("utf-8"))
     with serve_directory(out, PREFIX, port) as url:
         assert url == base
         yield Site(base, out, index)
@@ -283,8 +293,10 @@ def test_index_is_fetched_from_the_subpath(page: Page, site: Site) -> None:
     requests = record_requests(page)
     open_search(page, site, "curl")
     assert f"{site.base}search-index.json" in requests
-    data = json.loads((site.out / "search-index.json").read_text("utf-8"))
-    assert all(not re.match(r"^/|https?:", d["url"]) for d in data["docs"])
+    assert f"{site.base}search-index/00.json" in requests  # the one shard of a small site
+    manifest = json.loads((site.out / MANIFEST).read_text("utf-8"))
+    assert manifest["shards"] == ["search-index/00.json"]
+    assert all(not re.match(r"^/|https?:", d["url"]) for d in site.search_index.docs)
 
 
 # -- the client against the reference, on a generated corpus ------------------------------
@@ -373,36 +385,108 @@ def generated_docs(n: int) -> list[SearchDoc]:
     return docs
 
 
+def parsed(files: dict[str, str]) -> list[Any]:
+    """The manifest and its shards from build_index's FILES, parsed: the arguments of
+    AwsnotesSearch.load."""
+    manifest = json.loads(files[MANIFEST])
+    return [manifest, [json.loads(files[path]) for path in manifest["shards"]]]
+
+
 def test_client_ranks_like_the_reference(page: Page) -> None:
-    text = build_index(generated_docs(150))
-    index = load_index(text)
+    files = build_index(generated_docs(150))  # 150 notes: two shards
+    index = load_index(files)
+    assert len(index.shards) == 2
     page.set_content('<!DOCTYPE html><html lang="ko"><body data-base="/"></body></html>')
     page.add_script_tag(path=str(SEARCH_JS))
     got = page.evaluate(
-        """([text, queries]) => {
-            const S = window.AwsnotesSearch, index = S.load(JSON.parse(text));
-            return queries.map(q => S.search(index, q).map(h => [h.id, h.titleHits, h.score]));
+        """([manifest, shards, queries]) => {
+            const S = window.AwsnotesSearch, index = S.load(manifest, shards);
+            return queries.map(q => S.search(index, q).map(h => [h.shard, h.id, h.titleHits, h.score]));
         }""",
-        [text, PARITY_QUERIES],
+        [*parsed(files), PARITY_QUERIES],
     )
     for query, js in zip(PARITY_QUERIES, got, strict=True):
-        py = [[h.id, h.title_hits, h.score] for h in search(index, query)]
+        py = [[h.shard, h.id, h.title_hits, h.score] for h in search(index, query)]
         assert js == py, query
     assert sum(map(len, got)) > 500  # the queries do find things
+    assert {shard for hits in got for shard, *_ in hits} == {0, 1}
 
 
 def test_snippet_stays_short_and_marks_the_match(page: Page) -> None:
     far = "배치 " + "가나다라 " * 200 + "그룹 끝"
-    text = build_index([SearchDoc("a/", "제목", "", [], far)])
+    files = build_index([SearchDoc("a/", "제목", "", [], far)])
     page.set_content('<!DOCTYPE html><html lang="ko"><body data-base="/"></body></html>')
     page.add_script_tag(path=str(SEARCH_JS))
     parts = page.evaluate(
-        """text => {
-            const S = window.AwsnotesSearch, index = S.load(JSON.parse(text));
+        """([manifest, shards]) => {
+            const S = window.AwsnotesSearch, index = S.load(manifest, shards);
             const [hit] = S.search(index, "배치 그룹");
-            return S.snippet(index.docs[hit.id].text, hit);
+            return S.snippet(hit.doc.text, hit);
         }""",
-        text,
+        parsed(files),
     )
     assert sum(len(p) for p, _ in parts) < 200
     assert ["배치", True] in parts
+
+
+# -- a site with several shards ------------------------------------------------------------
+MANY = 300  # notes: four shards
+
+
+@pytest.fixture(scope="module")
+def many_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """MANY notes built by the CLI for the sub-path /notes/ and served like GitHub Pages."""
+    tmp = tmp_path_factory.mktemp("many_site")
+    project = make_project(tmp, many_notes(MANY))
+    port = free_port()
+    base = f"http://127.0.0.1:{port}{PREFIX}"
+    out = tmp / "public"
+    proc = build_site(out, "--source", str(project), "--base-url", base)
+    if proc.returncode != 0:
+        pytest.fail(f"building the site failed\n{describe_process(proc)}", pytrace=False)
+    index = load_index(lambda path: (out / path).read_text("utf-8"))
+    with serve_directory(out, PREFIX, port) as url:
+        yield Site(url, out, index)
+
+
+def test_every_shard_is_loaded_and_searched(page: Page, many_site: Site) -> None:
+    """A note of every shard is found through the page, whose shards all come from the
+    sub-path; the results equal the reference on all shards at once."""
+    count = shard_count(MANY + 1)  # the notes and the shipped one
+    assert count == 4 and len(many_site.search_index.shards) == count
+    shard_files = [shard_path(k, count) for k in range(count)]
+    assert (
+        sorted(
+            p.relative_to(many_site.out).as_posix()
+            for p in (many_site.out / "search-index").iterdir()
+        )
+        == shard_files
+    )
+    requests = record_requests(page)
+    errors = record_console_errors(page)
+    for k in range(count):
+        i = next(i for i in range(MANY) if shard_of(f"bulk/note-{i:03d}/", count) == k)
+        for query in (f"고유{i}번", f"UNIQ{i}X"):
+            assert open_search(page, many_site, query) == [href(f"bulk/note-{i:03d}/")], query
+    # one query with results in every shard, ranked as the reference ranks them
+    hrefs = open_search(page, many_site, "대량")
+    reference = [href(h.url) for h in search(many_site.search_index, "대량")]
+    assert len(reference) == MANY and {
+        h.shard for h in search(many_site.search_index, "대량")
+    } == set(range(count))
+    assert hrefs == reference[:PAGE_SIZE]
+    for path in [MANIFEST, *shard_files]:
+        assert many_site.base + path in requests, path
+    assert non_local_requests(requests) == []
+    assert errors == []
+
+
+def test_a_missing_shard_is_reported(page: Page, many_site: Site) -> None:
+    """A shard that does not load (here: the request fails) gives the failure message, not
+    results from the other shards."""
+    from playwright.sync_api import expect
+
+    page.route(f"{many_site.base}search-index/01.json", lambda route: route.abort())
+    page.goto(f"{many_site.base}search/?q=" + urllib.parse.quote("대량"))
+    expect(page.locator("#search-status")).to_have_text("검색 색인을 불러오지 못했습니다.")
+    expect(page.locator("#search-results > li")).to_have_count(0)

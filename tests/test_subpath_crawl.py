@@ -184,6 +184,7 @@ def test_search_results_link_under_the_sub_path(page: Page, subpath_server: str)
     page.goto(subpath_server + "search/?q=" + urllib.parse.quote("엔드포인트"))
     page.wait_for_selector("#search-results a[href]")
     assert statuses.get(subpath_server + "search-index.json") == 200, statuses
+    assert statuses.get(subpath_server + "search-index/00.json") == 200, statuses
     hrefs = page.eval_on_selector_all("#search-results a[href]", "els => els.map(a => a.href)")
     assert any(h.split("#", 1)[0] == subpath_server + NOTE_URL for h in hrefs), hrefs
     assert all(h.startswith(subpath_server) for h in hrefs), hrefs

@@ -48,7 +48,14 @@ from awsnotes_site.markdown.highlight import stylesheet
 from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry
 from awsnotes_site.markdown.urls import with_base
 from awsnotes_site.outputindex import OutputIndex
-from awsnotes_site.search import SearchDoc, build_index
+from awsnotes_site.search import (
+    SearchDoc,
+    build_manifest,
+    build_shard,
+    shard_count,
+    shard_of,
+    shard_path,
+)
 from awsnotes_site.taxonomies import Term, group_terms, related_notes, series_order
 from awsnotes_site.templating import (
     TemplateHashes,
@@ -349,7 +356,7 @@ class Builder:
 
     @staticmethod
     def _notes_context(config: SiteConfig) -> str:
-        return f"{RENDERER_VERSION}:{config.fingerprint()}:{config.root}"
+        return f"{RENDERER_VERSION}:{code_digest()}:{config.fingerprint()}:{config.root}"
 
     def _render_notes(
         self,
@@ -365,7 +372,7 @@ class Builder:
         jinja.globals["site"] = site_view(config)
         md = create_markdown(registry, config.base_path, config.toc_min_level, config.toc_max_level)
         shortcode_hash = _shortcodes_digest(config.templates_dir)
-        context = f"{RENDERER_VERSION}:{config.fingerprint()}:{shortcode_hash}"
+        context = f"{RENDERER_VERSION}:{code_digest()}:{config.fingerprint()}:{shortcode_hash}"
         keys = [render_cache.key(n.digest, n.rel, context) for n in notes]
         store = render_cache.RenderStore(config.root / ".cache") if self.options.use_cache else None
         records = self._disk_records(config)
@@ -448,7 +455,7 @@ class Builder:
         stats: BuildStats,
         reporter: Reporter,
     ) -> None:
-        fp = config.fingerprint() + str(self.options.live_reload)
+        fp = f"{code_digest()}:{config.fingerprint()}:{self.options.live_reload}"
         pages: dict[str, tuple[str, frozenset[str], bytes | None]] = {}
         used_by: dict[str, frozenset[str]] = {}
         todo: list[tuple[PageSpec, str]] = []
@@ -829,6 +836,19 @@ def _now(config: SiteConfig) -> dt.datetime:
     return dt.datetime.now(tz=config.tz)
 
 
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of this package's own source: a new version, or any change to the code,
+    invalidates every cache entry and page signature (the code is what turns inputs into
+    outputs, so an upgrade must never reuse what an older version made)."""
+    h = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def _signature_head(spec: PageSpec, template_digest: str, fp: str) -> str:
     return f"{spec.template}:{template_digest}:{fp}:{spec.key!r}"
 
@@ -1168,8 +1188,8 @@ def plan_generated(config: SiteConfig, views: list[NoteView]) -> list[PageSpec]:
         ]
         return sitemap(entries)
 
-    def search_index() -> str:
-        return build_index(
+    def search_shard(members: list[NoteView]) -> Callable[[], str]:
+        return lambda: build_shard(
             [
                 SearchDoc(
                     v.note.url,
@@ -1178,9 +1198,14 @@ def plan_generated(config: SiteConfig, views: list[NoteView]) -> list[PageSpec]:
                     v.note.tags,
                     v.text,
                 )
-                for v in views
+                for v in members
             ]
         )
+
+    count = shard_count(len(views))
+    shards: list[list[NoteView]] = [[] for _ in range(count)]
+    for v in views:
+        shards[shard_of(v.note.url, count)].append(v)
 
     specs = feeds(views, "", config.title, full=True)
     by_rel = {v.note.rel: v for v in views}
@@ -1190,7 +1215,11 @@ def plan_generated(config: SiteConfig, views: list[NoteView]) -> list[PageSpec]:
     specs += [
         _generated("sitemap.xml", all_notes, sitemap_xml),
         _generated("robots.txt", (), lambda: robots(home + "sitemap.xml")),
-        _generated("search-index.json", all_notes, search_index),
+        *(
+            _generated(shard_path(k, count), tuple(v.note for v in members), search_shard(members))
+            for k, members in enumerate(shards)
+        ),
+        _generated("search-index.json", (), lambda: build_manifest(count), key=str(count)),
         _generated("static/css/syntax.css", (), stylesheet, key=pygments_version),
         _generated(".nojekyll", (), lambda: ""),
     ]

@@ -1,4 +1,5 @@
-"""Korean full-text search: the static index (``search-index.json``) and a reference query.
+"""Korean full-text search: the static index (``search-index.json`` and its shards) and a
+reference query.
 
 Why not a word index
 --------------------
@@ -22,14 +23,26 @@ Keys (all computed on *folded* text: NFC, lower case, invisible characters dropp
     note, which the client derives from the stored text: spaces dropped, each syllable
     replaced by its initial consonant (``배치 그룹`` -> ``ㅂㅊㄱㄹ``), other characters kept.
 
-Each key maps to the ids (positions in ``docs``) of the notes that have it, encoded as
-a short ASCII string (see :func:`encode_postings`): ``*`` for every note, ``~`` and a
+Shards
+  ``search-index.json`` is a small manifest: ``version``, ``suffixes`` and ``shards``, the
+  paths of the shard files relative to the manifest (``search-index/00.json``...), so a
+  site under a sub-path works. A note's shard is the CRC-32 of its URL modulo the shard
+  count (:func:`shard_of`), a power of two with at most 128 notes per shard on average
+  (:func:`shard_count`; one shard up to 128 notes). A note therefore stays in its shard
+  when others are added, and an edit rebuilds only its shard: the build plans each shard
+  as a generated file depending on its notes. More shards would make an edit cheaper still
+  but repeat common keys in every shard (8 shards: +23 % gzipped bytes at 1,000 notes,
+  ``bench/search_bench.py``).
+
+Each shard has its own ``docs`` and its own ``grams`` and ``words`` tables. Each key maps
+to the ids (positions in the shard's ``docs``) of the notes that have it, encoded as a
+short ASCII string (see :func:`encode_postings`): ``*`` for every note, ``~`` and a
 6-bits-per-character bitmap for common keys, else gaps between ids as base-32 varints.
 
 Docs
-  ``docs`` keeps, per note, ``url`` (site-relative), ``title``, ``date``, ``tags`` and
-  the whole plain ``text`` (NFC, whitespace collapsed to single spaces): keys only pick
-  candidates, the text verifies them and gives the snippet.
+  ``docs`` keeps, per note (newest first within a shard), ``url`` (site-relative),
+  ``title``, ``date``, ``tags`` and the whole plain ``text`` (NFC, whitespace collapsed to
+  single spaces): keys only pick candidates, the text verifies them and gives the snippet.
 
 Query (this module's :func:`search` is the reference; ``static/js/search.js`` does the same)
   1. The query is folded and split on spaces into *terms* (all must match). A term made of
@@ -37,9 +50,9 @@ Query (this module's :func:`search` is the reference; ``static/js/search.js`` do
      A text term ending in a particle or common ending (``는``, ``를``, ``에서``, ``한다``...)
      also gets its *stem* as a fallback variant, if a stem of two or more syllables (or
      ending in a letter/digit: ``VPC의``) remains.
-  2. Candidates: per variant, AND of its runs' keys (bigrams of a Hangul run; for a single
-     syllable, every gram key containing it; for a letter/digit run, every word key
-     containing it); OR over variants; AND over terms. A term with no keys (choseong,
+  2. Candidates, in each shard: per variant, AND of its runs' keys (bigrams of a Hangul
+     run; for a single syllable, every gram key containing it; for a letter/digit run,
+     every word key containing it); OR over variants; AND over terms. A term with no keys (choseong,
      punctuation) does not narrow the candidates.
   3. Verification, per candidate and term, in the title, each tag and the text: the exact
      term as written, else with spaces ignored (``배치그룹`` in ``배치 그룹``); its stem
@@ -49,29 +62,37 @@ Query (this module's :func:`search` is the reference; ``static/js/search.js`` do
      terms of points per occurrence in the text (exact: 4 as written, 3 with spaces
      ignored; stem: 2 or 1 more; choseong view: 3), each count capped at 10, plus 8 for a
      term found in a tag, plus up to 32 for terms close together (the smallest stretch of
-     text holding every term); then the newer date; then index order.
+     text holding every term); then the newer date; then the URL (as JavaScript compares
+     strings). One ranking for the hits of all shards, so the sharding never shows.
 
-The particle list travels in the index (``suffixes``), so the client and this module
+The particle list travels in the manifest (``suffixes``), so the client and this module
 cannot disagree about stems.
 
-The JSON is valid UTF-8 (lone surrogates replaced) and ``<``, ``>``, ``&``, U+2028 and
+Every file is valid UTF-8 (lone surrogates replaced) and ``<``, ``>``, ``&``, U+2028 and
 U+2029 are written as ``\\u`` escapes, so the index can be inlined in a ``<script>``.
 """
 
 from __future__ import annotations
 
-import bisect
 import json
+import operator
+import posixpath
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+import zlib
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 from awsnotes_site.text import script_safe_json
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
+MANIFEST = "search-index.json"
+SHARD_DIR = "search-index"
+SHARD_DOCS = 128  # at most this many notes per shard on average (see shard_count)
 
 # Scripts indexed by character n-grams: Hangul jamo, kana, compatibility jamo, Han, syllables.
 GRAM_RANGES = (
@@ -126,6 +147,10 @@ class SearchDoc:
 # -- text --------------------------------------------------------------------------------
 def clean(text: str) -> str:
     """What the index stores: NFC, no invisible characters, single spaces, valid UTF-8."""
+    # The usual case, checked in C: nothing but NFC and the outer spaces to fix (every
+    # whitespace but " ", invisible character and surrogate is not printable).
+    if text.isprintable() and "  " not in text:
+        return unicodedata.normalize("NFC", text).strip(" ")
     text = _SURROGATE.sub("\ufffd", text)
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
@@ -146,13 +171,12 @@ def is_gram_char(ch: str) -> bool:
 
 def gram_keys(folded: str) -> set[str]:
     """Bigrams of n-gram-script runs (spaces inside a run ignored); unigrams of 1-char runs."""
-    keys: set[str] = set()
-    for m in _GRAM_RUN.finditer(folded):
-        run = m.group().replace(" ", "")
-        if len(run) == 1:
-            keys.add(run)
-        else:
-            keys.update(run[i : i + 2] for i in range(len(run) - 1))
+    # All runs at once, spaces dropped, "\0" between runs: one pass of C-level pairs
+    # instead of a Python loop per run; pairs touching a "\0" are dropped afterwards.
+    joined = "\0".join(_GRAM_RUN.findall(folded)).replace(" ", "")
+    keys = set(map(operator.add, joined, joined[1:]))
+    keys = {k for k in keys if "\0" not in k}
+    keys.update([run for run in joined.split("\0") if len(run) == 1])
     return keys
 
 
@@ -197,6 +221,15 @@ def encode_postings(ids: Sequence[int], n: int) -> str:
     """
     if len(ids) == n and n > 0:
         return "*"
+    if ids and ids[-1] < len(_GAP) - 1:  # small ids (every shard): table look-ups in C
+        if len(ids) == 1:  # most keys are in one note
+            return _GAP[ids[0] + 1]
+        bitmap_len = (n + 5) // 6 + 1
+        if len(ids) <= bitmap_len:
+            varint = "".join(map(_GAP.__getitem__, map(operator.sub, ids, [-1, *ids])))
+            if len(varint) <= bitmap_len:
+                return varint
+        return _bitmap(ids, n)
     bitmap_len = (n + 5) // 6 + 1
     if len(ids) > bitmap_len:  # every gap takes a character: the varint cannot be shorter
         return _bitmap(ids, n)
@@ -217,7 +250,22 @@ def encode_postings(ids: Sequence[int], n: int) -> str:
     return _bitmap(ids, n)
 
 
+# _GAP[d]: the base-32 digits of the gap d - 1 (d = id - previous id), for ids < 1024.
+_GAP = [""] + [
+    _ALPHABET[i] if i < 32 else _ALPHABET[32 + (i >> 5)] + _ALPHABET[i & 31] for i in range(1024)
+]
+_POW2 = [1 << i for i in range(1024)]
+# Two octal digits (low, high) -> the bitmap character of those 6 bits.
+_OCTAL_PAIR = {f"{lo}{hi}": _ALPHABET[lo + 8 * hi] for lo in range(8) for hi in range(8)}
+_PAIRS = re.compile("..")
+
+
 def _bitmap(ids: Sequence[int], n: int) -> str:
+    if ids[-1] < len(_POW2):  # the bits as one int, its octal digits read in pairs
+        digits = format(sum(map(_POW2.__getitem__, ids)), "o")[::-1]
+        if len(digits) % 2:
+            digits += "0"
+        return "~" + "".join(map(_OCTAL_PAIR.__getitem__, _PAIRS.findall(digits)))
     bits = [0] * ((n + 5) // 6)
     for i in ids:
         bits[i // 6] |= 1 << (i % 6)
@@ -244,10 +292,11 @@ def decode_postings(code: str, n: int) -> list[int]:
 
 
 # -- building ----------------------------------------------------------------------------
+Entry = tuple[dict[str, Any], frozenset[str], frozenset[str]]
+
+
 @lru_cache(maxsize=100_000)
-def _doc_entry(
-    url: str, title: str, date: str, tags: tuple[str, ...], text: str
-) -> tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]:
+def _doc_entry(url: str, title: str, date: str, tags: tuple[str, ...], text: str) -> Entry:
     """One note's stored fields and keys; memoised, so a rebuild after editing one note
     only re-tokenizes that note."""
     title, text = clean(title), clean(text)
@@ -260,74 +309,81 @@ def _doc_entry(
         "text": text,
     }
     folded = fold(" ".join([title, *clean_tags, text]))
-    return stored, tuple(sorted(gram_keys(folded))), tuple(sorted(word_keys(folded)))
+    return stored, frozenset(gram_keys(folded)), frozenset(word_keys(folded))
 
 
-def build_index(docs: Sequence[SearchDoc]) -> str:
-    """The ``search-index.json`` text for DOCS (ids are positions in DOCS)."""
+def shard_count(n_docs: int) -> int:
+    """Shards for N_DOCS notes: a power of two with at most SHARD_DOCS notes per shard on
+    average (1 up to SHARD_DOCS notes), so an edit re-encodes about 1/count of the index."""
+    count = 1
+    while n_docs > count * SHARD_DOCS:
+        count *= 2
+    return count
+
+
+def shard_of(url: str, count: int) -> int:
+    """The shard of the note at URL: CRC-32 of its UTF-8 bytes, so it is the same on every
+    run and machine and does not move when other notes are added (while COUNT holds;
+    when COUNT doubles, shard k splits into k and k + count)."""
+    return zlib.crc32(url.encode("utf-8", "surrogatepass")) % count
+
+
+def shard_path(k: int, count: int) -> str:
+    """Site-relative path of shard K of COUNT, e.g. ``search-index/03.json``."""
+    width = max(2, len(str(count - 1)))
+    return f"{SHARD_DIR}/{k:0{width}d}.json"
+
+
+def build_shard(docs: Sequence[SearchDoc]) -> str:
+    """The JSON text of one shard holding DOCS (ids are positions in DOCS)."""
     entries = [_doc_entry(d.url, d.title, d.date, tuple(d.tags), d.text) for d in docs]
-    grams, words = _POSTINGS.update(entries)
+    grams: defaultdict[str, list[int]] = defaultdict(list)
+    words: defaultdict[str, list[int]] = defaultdict(list)
+    for doc_id, (_, doc_grams, doc_words) in enumerate(entries):
+        # ids[key].append(doc_id) for every key, looped in C
+        _drain(map(list.append, map(grams.__getitem__, doc_grams), repeat(doc_id)))
+        _drain(map(list.append, map(words.__getitem__, doc_words), repeat(doc_id)))
     n = len(docs)
-    index = {
+    shard = {
+        "version": INDEX_VERSION,
+        "docs": [entry for entry, _, _ in entries],
+        "grams": {k: encode_postings(grams[k], n) for k in sorted(grams)},
+        "words": {k: encode_postings(words[k], n) for k in sorted(words)},
+    }
+    return _dump(shard)
+
+
+def build_manifest(count: int) -> str:
+    """The JSON text of ``search-index.json``: the version, the particle list and the
+    paths of the COUNT shards, relative to the manifest (so a site under a sub-path
+    works)."""
+    manifest = {
         "version": INDEX_VERSION,
         "suffixes": list(SUFFIXES),
-        "docs": [entry for entry, _, _ in entries],
-        "grams": {k: encode_postings(v, n) for k, v in sorted(grams.items()) if v},
-        "words": {k: encode_postings(v, n) for k, v in sorted(words.items()) if v},
+        "shards": [shard_path(k, count) for k in range(count)],
     }
-    return script_safe_json(json.dumps(index, ensure_ascii=False, separators=(",", ":")))
+    return _dump(manifest)
 
 
-Entry = tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]
+def build_index(docs: Sequence[SearchDoc], count: int | None = None) -> dict[str, str]:
+    """Every file of the index for DOCS as {site-relative path: JSON text}: the manifest
+    (``search-index.json``) and COUNT shards (default :func:`shard_count`), each shard's
+    notes in the order of DOCS. The build plans the same files one by one."""
+    count = shard_count(len(docs)) if count is None else count
+    groups: list[list[SearchDoc]] = [[] for _ in range(count)]
+    for d in docs:
+        groups[shard_of(d.url, count)].append(d)
+    files = {MANIFEST: build_manifest(count)}
+    for k, group in enumerate(groups):
+        files[shard_path(k, count)] = build_shard(group)
+    return files
 
 
-class _Postings:
-    """Key -> sorted doc ids, kept between builds: when the same number of notes comes
-    back with a few of them changed (an edit while serving), only those notes' ids are
-    moved instead of rebuilding every posting list."""
-
-    def __init__(self) -> None:
-        self.entries: list[Entry] = []
-        self.grams: dict[str, list[int]] = {}
-        self.words: dict[str, list[int]] = {}
-
-    def update(self, entries: list[Entry]) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-        changed = [
-            i
-            for i, (new, old) in enumerate(zip(entries, self.entries, strict=False))
-            if new is not old
-        ]
-        if len(entries) != len(self.entries) or len(changed) > max(8, len(entries) // 20):
-            self._rebuild(entries)
-        else:
-            for i in changed:
-                _move(self.grams, i, self.entries[i][1], entries[i][1])
-                _move(self.words, i, self.entries[i][2], entries[i][2])
-            self.entries = list(entries)
-        return self.grams, self.words
-
-    def _rebuild(self, entries: list[Entry]) -> None:
-        self.entries = list(entries)
-        self.grams, self.words = {}, {}
-        for doc_id, (_, doc_grams, doc_words) in enumerate(entries):
-            for key in doc_grams:
-                self.grams.setdefault(key, []).append(doc_id)
-            for key in doc_words:
-                self.words.setdefault(key, []).append(doc_id)
+_drain: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend  # runs an iterator out
 
 
-def _move(
-    table: dict[str, list[int]], doc_id: int, old: tuple[str, ...], new: tuple[str, ...]
-) -> None:
-    old_set, new_set = set(old), set(new)
-    for key in old_set - new_set:
-        ids = table[key]
-        del ids[bisect.bisect_left(ids, doc_id)]
-    for key in new_set - old_set:
-        bisect.insort(table.setdefault(key, []), doc_id)
-
-
-_POSTINGS = _Postings()
+def _dump(data: dict[str, Any]) -> str:
+    return script_safe_json(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 # -- the reference query (static/js/search.js implements the same) -------------------------
@@ -365,7 +421,8 @@ class Term:
 
 @dataclass
 class Hit:
-    id: int
+    shard: int  # position of the note's shard in the manifest
+    id: int  # position of the note in its shard
     url: str
     title: str
     date: str
@@ -410,7 +467,7 @@ def parse_query(query: str) -> list[Term]:
 
 
 @dataclass
-class LoadedIndex:
+class Shard:
     docs: list[dict[str, Any]]
     grams: dict[str, str]
     words: dict[str, str]
@@ -420,11 +477,46 @@ class LoadedIndex:
         return len(self.docs)
 
 
-def load_index(text: str) -> LoadedIndex:
+@dataclass
+class LoadedIndex:
+    """The manifest's particle list and every shard of a site's index."""
+
+    suffixes: list[str]
+    shards: list[Shard]
+
+    @property
+    def docs(self) -> list[dict[str, Any]]:
+        """Every note of every shard, shard by shard."""
+        return [d for shard in self.shards for d in shard.docs]
+
+    @property
+    def n(self) -> int:
+        return sum(shard.n for shard in self.shards)
+
+
+def _checked(text: str, what: str) -> dict[str, Any]:
     data = json.loads(text)
-    if data.get("version") != INDEX_VERSION:
-        raise ValueError(f"search index version {data.get('version')!r} is not {INDEX_VERSION}")
-    return LoadedIndex(data["docs"], data["grams"], data["words"])
+    if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
+        version = data.get("version") if isinstance(data, dict) else None
+        raise ValueError(f"{what}: search index version {version!r} is not {INDEX_VERSION}")
+    return data
+
+
+def load_index(
+    files: Mapping[str, str] | Callable[[str], str], manifest: str = MANIFEST
+) -> LoadedIndex:
+    """The index whose manifest is at the site-relative path MANIFEST; FILES gives the text
+    of a site-relative path (a mapping such as :func:`build_index`'s result, or a function
+    reading the built site). Shard paths are resolved against the manifest's folder."""
+    read = files.__getitem__ if isinstance(files, Mapping) else files
+    data = _checked(read(manifest), manifest)
+    folder = posixpath.dirname(manifest)
+    shards = []
+    for rel in data["shards"]:
+        path = posixpath.normpath(posixpath.join(folder, rel))
+        part = _checked(read(path), path)
+        shards.append(Shard(part["docs"], part["grams"], part["words"]))
+    return LoadedIndex(list(data["suffixes"]), shards)
 
 
 def _runs(text: str) -> Iterable[tuple[bool, str]]:
@@ -433,23 +525,25 @@ def _runs(text: str) -> Iterable[tuple[bool, str]]:
         yield is_gram_char(m.group()[0]), m.group()
 
 
-def candidates_for(index: LoadedIndex, variant: str, choseong: bool) -> set[int] | None:
-    """Doc ids that may contain VARIANT; None when its keys do not narrow anything."""
+def candidates_for(shard: Shard, variant: str, choseong: bool) -> set[int] | None:
+    """Ids of the notes of SHARD that may contain VARIANT; None when its keys do not narrow
+    anything."""
     result: set[int] | None = None
+    n = shard.n
     for is_gram, run in _runs(variant):
         if is_gram and choseong:
             continue  # initial consonants have no keys
         if is_gram and len(run) >= 2:
-            ids: set[int] = set(range(index.n))
+            ids: set[int] = set(range(n))
             for i in range(len(run) - 1):
-                code = index.grams.get(run[i : i + 2])
-                ids &= set(decode_postings(code, index.n)) if code else set()
+                code = shard.grams.get(run[i : i + 2])
+                ids &= set(decode_postings(code, n)) if code else set()
         else:
-            keys = index.grams if is_gram else index.words
+            keys = shard.grams if is_gram else shard.words
             ids = set()
             for key, code in keys.items():
                 if run in key:
-                    ids.update(decode_postings(code, index.n))
+                    ids.update(decode_postings(code, n))
         result = ids if result is None else result & ids
     return result
 
@@ -525,15 +619,25 @@ def proximity(ranges: list[list[tuple[int, int]]]) -> int:
 
 
 def search(index: LoadedIndex, query: str) -> list[Hit]:
-    """Ranked hits for QUERY (see the module docstring)."""
+    """Ranked hits for QUERY in every shard of INDEX (see the module docstring)."""
     terms = parse_query(query)
     if not terms:
         return []
+    hits: list[Hit] = []
+    for k, shard in enumerate(index.shards):
+        hits += _search_shard(k, shard, terms)
+    hits.sort(key=lambda h: h.url.encode("utf-16-be"))  # as JavaScript compares strings
+    hits.sort(key=lambda h: h.date, reverse=True)
+    hits.sort(key=lambda h: (h.title_hits, h.score), reverse=True)
+    return hits
+
+
+def _search_shard(k: int, shard: Shard, terms: list[Term]) -> list[Hit]:
     cand: set[int] | None = None
     for term in terms:
         term_ids: set[int] | None = set()
         for variant in term.variants:
-            ids = candidates_for(index, variant, term.choseong)
+            ids = candidates_for(shard, variant, term.choseong)
             if ids is None or term_ids is None:
                 term_ids = None
             else:
@@ -541,8 +645,8 @@ def search(index: LoadedIndex, query: str) -> list[Hit]:
         if term_ids is not None:
             cand = term_ids if cand is None else cand & term_ids
     hits: list[Hit] = []
-    for doc_id in sorted(range(index.n) if cand is None else cand):
-        doc = index.docs[doc_id]
+    for doc_id in sorted(range(shard.n) if cand is None else cand):
+        doc = shard.docs[doc_id]
         title, text = Field(doc["title"]), Field(doc["text"])
         tags = [Field(t) for t in doc["tags"]]
         title_hits = score = 0
@@ -565,6 +669,7 @@ def search(index: LoadedIndex, query: str) -> list[Hit]:
         score += proximity(text_ranges)
         hits.append(
             Hit(
+                k,
                 doc_id,
                 doc["url"],
                 doc["title"],
@@ -574,7 +679,4 @@ def search(index: LoadedIndex, query: str) -> list[Hit]:
                 {"title": title_ranges, "text": sorted(r for rs in text_ranges for r in rs)},
             )
         )
-    hits.sort(key=lambda h: h.id)
-    hits.sort(key=lambda h: h.date, reverse=True)
-    hits.sort(key=lambda h: (h.title_hits, h.score), reverse=True)
     return hits

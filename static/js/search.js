@@ -1,15 +1,18 @@
 /* Korean full-text search for awsnotes-site (no dependencies).
  *
- * The index (search-index.json) and the algorithm are described in
- * src/awsnotes_site/search.py, whose search() is the reference this file follows:
- * candidates from syllable-bigram / word keys, then verification in each note's text
- * (as written, with spaces ignored, by initial consonants), then ranking: terms found in
- * the title first, then the score (more and closer matches), then the newer note.
+ * The index (a manifest, search-index.json, naming its shards, search-index/NN.json) and
+ * the algorithm are described in src/awsnotes_site/search.py, whose search() is the
+ * reference this file follows: in every shard, candidates from syllable-bigram / word
+ * keys, then verification in each note's text (as written, with spaces ignored, by
+ * initial consonants); then one ranking of all shards' hits: terms found in the title
+ * first, then the score (more and closer matches), then the newer note, then the URL.
  *
- * On the search page it reads the index URL from #search-input[data-index], the query
- * from ?q=, searches as you type and renders into #search-results / #search-status.
+ * On the search page it reads the manifest URL from #search-input[data-index], fetches
+ * the shards it names (in parallel, relative to the manifest), takes the query from ?q=,
+ * searches as you type and renders into #search-results / #search-status.
  * Note text is only ever inserted with textContent and DOM nodes.
- * window.AwsnotesSearch exposes load / search / render for tests and the benchmark.
+ * window.AwsnotesSearch exposes fetchIndex / load / search / render for tests and the
+ * benchmark.
  */
 (function () {
   "use strict";
@@ -24,7 +27,7 @@
   var SYLLABLE = /[\uac00-\ud7a3]/;
   var CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ";
 
-  var VERSION = 1;
+  var VERSION = 2;
   var MAX_TERMS = 10;
   var MAX_TERM_CHARS = 64;
   var MAX_HITS = 10;
@@ -111,29 +114,60 @@
   };
 
   // -- the index -----------------------------------------------------------------------
-  function load(data) {
+  function checked(data, what) {
     if (!data || data.version !== VERSION) {
-      throw new Error("search index version " + (data && data.version) + " is not " + VERSION);
+      throw new Error(what + ": search index version " + (data && data.version) + " is not " + VERSION);
     }
-    var docs = data.docs;
+    return data;
+  }
+
+  // The index from the parsed manifest and its parsed shards (in the manifest's order).
+  function load(manifest, shards) {
+    checked(manifest, "manifest");
+    if (!Array.isArray(shards) || shards.length !== manifest.shards.length) {
+      throw new Error("the manifest names " + manifest.shards.length + " shards");
+    }
     return {
-      docs: docs,
-      n: docs.length,
-      grams: data.grams,
-      words: data.words,
-      suffixes: data.suffixes || [],
-      gramList: null,
-      wordList: null,
-      masks: new Map(),
-      fields: new Array(docs.length),
+      suffixes: manifest.suffixes || [],
+      shards: shards.map(function (data, k) {
+        checked(data, manifest.shards[k]);
+        return {
+          docs: data.docs,
+          n: data.docs.length,
+          grams: data.grams,
+          words: data.words,
+          gramList: null,
+          wordList: null,
+          masks: new Map(),
+          fields: new Array(data.docs.length),
+        };
+      }),
     };
   }
 
-  function fieldsOf(index, id) {
-    var f = index.fields[id];
+  function getJson(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (res) {
+      if (!res.ok) throw new Error("HTTP " + res.status + " for " + url);
+      return res.json();
+    });
+  }
+
+  // Fetch the manifest at URL, then all its shards at once: a promise of the index.
+  function fetchIndex(url) {
+    var base = new URL(url, document.baseURI);
+    return getJson(base.href).then(function (manifest) {
+      checked(manifest, "manifest");
+      return Promise.all(manifest.shards.map(function (path) {
+        return getJson(new URL(path, base).href);
+      })).then(function (shards) { return load(manifest, shards); });
+    });
+  }
+
+  function fieldsOf(shard, id) {
+    var f = shard.fields[id];
     if (!f) {
-      var doc = index.docs[id];
-      f = index.fields[id] = {
+      var doc = shard.docs[id];
+      f = shard.fields[id] = {
         title: new Field(doc.title),
         text: new Field(doc.text),
         tags: doc.tags.map(function (t) { return new Field(t); }),
@@ -144,11 +178,15 @@
 
   // Prepare every note's fields in slices of about 8 ms, so the first query is fast too.
   function warm(index, done) {
-    var id = 0;
+    var k = 0, id = 0;
     (function slice() {
       var until = Date.now() + 8;
-      while (id < index.n && Date.now() < until) fieldsOf(index, id++);
-      if (id < index.n) setTimeout(slice, 0);
+      while (k < index.shards.length && Date.now() < until) {
+        var shard = index.shards[k];
+        if (id < shard.n) fieldsOf(shard, id++);
+        else { k++; id = 0; }
+      }
+      if (k < index.shards.length) setTimeout(slice, 0);
       else if (done) done();
     })();
   }
@@ -171,20 +209,20 @@
     }
   }
 
-  function cached(index, key, make) {
-    var m = index.masks.get(key);
+  function cached(shard, key, make) {
+    var m = shard.masks.get(key);
     if (m === undefined) {
-      if (index.masks.size > CACHE_LIMIT) index.masks.clear();
+      if (shard.masks.size > CACHE_LIMIT) shard.masks.clear();
       m = make();
-      index.masks.set(key, m);
+      shard.masks.set(key, m);
     }
     return m;
   }
 
-  function keyMask(index, table, key) {
-    return cached(index, table + "\u0000" + key, function () {
-      var mask = new Uint8Array(index.n);
-      if (HAS.call(index[table], key)) decodeInto(index[table][key], mask, index.n);
+  function keyMask(shard, table, key) {
+    return cached(shard, table + "\u0000" + key, function () {
+      var mask = new Uint8Array(shard.n);
+      if (HAS.call(shard[table], key)) decodeInto(shard[table][key], mask, shard.n);
       return mask;
     });
   }
@@ -193,35 +231,35 @@
   function or(a, b) { var r = new Uint8Array(a.length); for (var i = 0; i < a.length; i++) r[i] = a[i] | b[i]; return r; }
 
   // Docs that may hold RUN: bigrams of an n-gram run; else every key containing it.
-  function runMask(index, gram, run) {
+  function runMask(shard, gram, run) {
     if (gram && run.length >= 2) {
       var mask = null;
       for (var i = 0; i + 1 < run.length; i++) {
-        var m = keyMask(index, "grams", run.slice(i, i + 2));
+        var m = keyMask(shard, "grams", run.slice(i, i + 2));
         mask = mask === null ? m : and(mask, m);
       }
       return mask;
     }
     var table = gram ? "grams" : "words";
-    return cached(index, "scan\u0000" + table + "\u0000" + run, function () {
-      var list = gram ? (index.gramList || (index.gramList = Object.keys(index.grams)))
-        : (index.wordList || (index.wordList = Object.keys(index.words)));
-      var out = new Uint8Array(index.n);
+    return cached(shard, "scan\u0000" + table + "\u0000" + run, function () {
+      var list = gram ? (shard.gramList || (shard.gramList = Object.keys(shard.grams)))
+        : (shard.wordList || (shard.wordList = Object.keys(shard.words)));
+      var out = new Uint8Array(shard.n);
       for (var k = 0; k < list.length; k++) {
-        if (list[k].indexOf(run) >= 0) decodeInto(index[table][list[k]], out, index.n);
+        if (list[k].indexOf(run) >= 0) decodeInto(shard[table][list[k]], out, shard.n);
       }
       return out;
     });
   }
 
   // Mask of docs that may contain VARIANT, or null when its keys narrow nothing.
-  function variantMask(index, variant, choseong) {
+  function variantMask(shard, variant, choseong) {
     var result = null, m;
     RUNS.lastIndex = 0;
     while ((m = RUNS.exec(variant)) !== null) {
       var run = m[0], gram = isGram(run[0]);
       if (gram && choseong) continue; // initial consonants have no keys
-      var mask = runMask(index, gram, run);
+      var mask = runMask(shard, gram, run);
       result = result === null ? mask : and(result, mask);
     }
     return result;
@@ -347,31 +385,37 @@
   function search(index, query) {
     var terms = parseQuery(query, index.suffixes);
     if (!terms.length) return [];
+    var hits = [];
+    for (var k = 0; k < index.shards.length; k++) searchShard(index.shards[k], k, terms, hits);
+    hits.sort(function (a, b) {
+      return b.titleHits - a.titleHits || b.score - a.score ||
+        (a.date < b.date ? 1 : a.date > b.date ? -1 : 0) ||
+        (a.url < b.url ? -1 : a.url > b.url ? 1 : 0);
+    });
+    return hits;
+  }
+
+  // Append SHARD's hits for TERMS to HITS.
+  function searchShard(shard, k, terms, hits) {
     var cand = null;
     for (var t = 0; t < terms.length; t++) {
       var term = terms[t], termMask = null, narrows = true;
       for (var v = 0; v < term.variants.length; v++) {
-        var m = variantMask(index, term.variants[v], term.choseong);
+        var m = variantMask(shard, term.variants[v], term.choseong);
         if (m === null) { narrows = false; break; }
         termMask = termMask === null ? m : or(termMask, m);
       }
       if (narrows && termMask !== null) cand = cand === null ? termMask : and(cand, termMask);
     }
-    var hits = [];
-    for (var id = 0; id < index.n; id++) {
+    for (var id = 0; id < shard.n; id++) {
       if (cand !== null && !cand[id]) continue;
-      var hit = verify(index, id, terms);
-      if (hit) hits.push(hit);
+      var hit = verify(shard, id, terms);
+      if (hit) { hit.shard = k; hits.push(hit); }
     }
-    hits.sort(function (a, b) {
-      return b.titleHits - a.titleHits || b.score - a.score ||
-        (a.date < b.date ? 1 : a.date > b.date ? -1 : 0) || a.id - b.id;
-    });
-    return hits;
   }
 
-  function verify(index, id, terms) {
-    var f = fieldsOf(index, id);
+  function verify(shard, id, terms) {
+    var f = fieldsOf(shard, id);
     var titleHits = 0, score = 0, titleRanges = [], perTerm = [], box = [null];
     for (var t = 0; t < terms.length; t++) {
       var term = terms[t];
@@ -387,9 +431,9 @@
       score += points + (inTag ? TAG_BONUS : 0);
       perTerm.push(inText);
     }
-    var near = proximity(perTerm);
-    return { id: id, date: index.docs[id].date, titleHits: titleHits, score: score + near.bonus,
-      titleRanges: titleRanges, textRanges: perTerm, near: near };
+    var near = proximity(perTerm), doc = shard.docs[id];
+    return { shard: -1, id: id, doc: doc, url: doc.url, date: doc.date, titleHits: titleHits,
+      score: score + near.bonus, titleRanges: titleRanges, textRanges: perTerm, near: near };
   }
 
   // -- snippets and rendering ----------------------------------------------------------
@@ -464,7 +508,7 @@
   function render(index, hits) {
     var frag = document.createDocumentFragment(), base = basePath();
     hits.forEach(function (hit) {
-      var doc = index.docs[hit.id];
+      var doc = index.shards[hit.shard].docs[hit.id];
       var li = document.createElement("li");
       li.className = "search-result";
       var a = document.createElement("a");
@@ -505,7 +549,8 @@
     return frag;
   }
 
-  var api = { load: load, warm: warm, search: search, render: render, snippet: snippet,
+  var api = { fetchIndex: fetchIndex, load: load, warm: warm, search: search, render: render,
+    snippet: snippet,
     parseQuery: parseQuery, fold: fold, clean: clean, PAGE_SIZE: PAGE_SIZE, VERSION: VERSION };
   window.AwsnotesSearch = api;
 
@@ -575,12 +620,8 @@
     var q = new URLSearchParams(window.location.search).get("q");
     if (q) input.value = q;
     list.setAttribute("aria-busy", "true");
-    fetch(input.dataset.index, { credentials: "same-origin" })
-      .then(function (res) {
-        if (!res.ok) throw new Error("HTTP " + res.status);
-        return res.json();
-      })
-      .then(function (data) { index = load(data); run(); warm(index); })
+    fetchIndex(input.dataset.index)
+      .then(function (loaded) { index = loaded; run(); warm(index); })
       .catch(function () { failed = true; list.setAttribute("aria-busy", "false"); run(); });
     run();
   }
