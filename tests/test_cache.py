@@ -178,7 +178,7 @@ def test_corrupt_notes_cache_is_not_trusted(tmp_path: Path) -> None:
     assert cli(project).returncode == 0
     good = html_pages(project / "public")
     notes_cache = project / ".cache" / "notes.json"
-    for bad in (b"\x00{garbage", b'{"format": "awsnotes-notes-cache/1", "context": 1}',
+    for bad in (b"\x00{garbage", b'{"format": "awsnotes-notes-cache/2", "context": 1}',
                 notes_cache.read_bytes().replace(b'"title": "', b'"title": 7, "x": "')):
         notes_cache.write_bytes(bad)
         (project / ".cache" / "pages.json").unlink(missing_ok=True)

@@ -392,15 +392,14 @@ class Builder:
                 resolver.resolve(t, note.rel) != url for t, url in facts.refs.items()
             ):
                 todo.append((key, _with_body(note, config)))
+        saver = store if store is not None and self.options.save_cache else None
         rendered_list = render_all(
-            md, [n for _, n in todo], self.options.jobs, self.options.progress
+            md, todo, self.options.jobs, self.options.progress, saver
         )
         self._rendered_count = len(rendered_list)
         for (key, note), rendered in zip(todo, rendered_list, strict=True):
             self._rendered[key] = rendered
             self._facts[key] = NoteFacts.of(note.description, rendered)
-            if store is not None and self.options.save_cache:
-                store.put(key, rendered)
         self._store = store
         views: list[NoteView] = []
         for key, note in zip(keys, notes, strict=True):
@@ -634,15 +633,15 @@ class Builder:
         render_cache.save_pages(folder, out, pages)
         if self._jinja is not None:
             render_cache.save_templates(folder, repr(self._jinja[2]), self._jinja[3].export())
-        records = {
-            str(path): render_cache.NoteRecord(
-                stamp,
-                note,
-                self._keys.get(path, ""),
-                self._facts.get(self._keys.get(path, "")),
-            )
-            for path, (stamp, note) in self._notes.items()
-        }
+        records: dict[str, render_cache.NoteRecord] = {}
+        previous = self._records or {}
+        for source, (stamp, note) in self._notes.items():
+            key = self._keys.get(source, "")
+            record = render_cache.NoteRecord(stamp, note, key, self._facts.get(key))
+            old_record = previous.get(str(source))
+            if old_record is not None and old_record == record:
+                record = old_record  # unchanged: written back as it was read
+            records[str(source)] = record
         if records != self._records:
             render_cache.save_notes(folder, self._notes_context(config), records, config.tz)
             self._records = records
@@ -653,6 +652,7 @@ PARALLEL_THRESHOLD = 64
 JINJA_DIR = "jinja"  # compiled templates (Jinja's own bytecode cache)
 CACHE_PROBLEMS_SHOWN = 3
 _WORKER_MD: MarkdownIt | None = None
+_WORKER_STORE: render_cache.RenderStore | None = None
 
 
 def _page_stub(note: Note) -> dict[str, Any]:
@@ -663,10 +663,13 @@ def _render_one(md: MarkdownIt, note: Note) -> RenderedNote:
     return render_markdown(md, note.body, note.display_path, note.body_line, _page_stub(note))
 
 
-def _worker_render(args: tuple[str, str, int, dict[str, Any]]) -> RenderedNote:
-    body, path, line, page = args
+def _worker_render(args: tuple[str, str, str, int, dict[str, Any]]) -> RenderedNote:
+    key, body, path, line, page = args
     assert _WORKER_MD is not None
-    return render_markdown(_WORKER_MD, body, path, line, page)
+    rendered = render_markdown(_WORKER_MD, body, path, line, page)
+    if _WORKER_STORE is not None:
+        _WORKER_STORE.put(key, rendered)  # cache entries are written by the workers
+    return rendered
 
 
 @dataclass
@@ -725,38 +728,46 @@ Progress = Callable[[int, int], None]
 
 
 def render_all(
-    md: MarkdownIt, notes: list[Note], jobs: int, progress: Progress | None = None
+    md: MarkdownIt,
+    todo: list[tuple[str, Note]],
+    jobs: int,
+    progress: Progress | None = None,
+    store: render_cache.RenderStore | None = None,
 ) -> list[RenderedNote]:
-    """Render notes; with many notes and several CPUs, in forked worker processes that
-    inherit the configured parser (Markdown rendering is pure: same input, same output).
+    """Render notes (``(cache key, note)``) and put each into ``store``; with many notes and
+    several CPUs, in forked worker processes that inherit the configured parser (Markdown
+    rendering is pure: same input, same output) and write the cache entries themselves.
     ``progress(done, total)`` is called as notes finish."""
     workers = jobs or os.cpu_count() or 1
     results: list[RenderedNote] = []
-    if workers < 2 or len(notes) < PARALLEL_THRESHOLD or not hasattr(os, "fork"):
-        for note in notes:
-            results.append(_render_one(md, note))
+    if workers < 2 or len(todo) < PARALLEL_THRESHOLD or not hasattr(os, "fork"):
+        for key, note in todo:
+            rendered = _render_one(md, note)
+            if store is not None:
+                store.put(key, rendered)
+            results.append(rendered)
             if progress:
-                progress(len(results), len(notes))
+                progress(len(results), len(todo))
         return results
     import multiprocessing as mp  # imported here: a small rebuild renders in-process
     from concurrent.futures import ProcessPoolExecutor
 
-    global _WORKER_MD
-    _WORKER_MD = md
+    global _WORKER_MD, _WORKER_STORE
+    _WORKER_MD, _WORKER_STORE = md, store
     try:
         ctx = mp.get_context("fork")
-        tasks = [(n.body, n.display_path, n.body_line, _page_stub(n)) for n in notes]
+        tasks = [(k, n.body, n.display_path, n.body_line, _page_stub(n)) for k, n in todo]
         chunk = max(1, len(tasks) // (workers * 8))
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             for rendered in pool.map(_worker_render, tasks, chunksize=chunk):
                 results.append(rendered)
                 if progress and len(results) % chunk == 0:
-                    progress(len(results), len(notes))
+                    progress(len(results), len(todo))
         if progress:
-            progress(len(results), len(notes))
+            progress(len(results), len(todo))
         return results
     finally:
-        _WORKER_MD = None
+        _WORKER_MD = _WORKER_STORE = None
 
 
 def _apply_git_dates(config: SiteConfig, notes: list[Note]) -> None:
@@ -940,7 +951,9 @@ def assemble(config: SiteConfig, views: list[NoteView], options: BuildOptions) -
     """Link notes together and plan every page. Cheap: nothing is rendered here."""
     _link_neighbours(views)
     by_rel = {v.note.rel: v for v in views}
-    related = _related([v.note for v in views])
+    related = _related(
+        [v.note for v in views], config.root / ".cache" if options.use_cache else None
+    )
     tags = group_terms([v.note for v in views], "tags", "tags")
     series = group_terms([v.note for v in views], "series", "series")
     tag_by_slug = {t.slug: t for t in tags}
@@ -1055,15 +1068,22 @@ def assemble(config: SiteConfig, views: list[NoteView], options: BuildOptions) -
 _RELATED_CACHE: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, list[str]]] = {}
 
 
-def _related(notes: list[Note]) -> dict[str, list[str]]:
+def _related(notes: list[Note], folder: Path | None = None) -> dict[str, list[str]]:
     """Related notes (by path), recomputed only when some note's path, order or tags
-    changed."""
+    changed: kept in memory (serve) and, with ``folder``, in ``related.json`` there."""
     key = tuple((n.rel, tuple(n.tags)) for n in notes)
     cached = _RELATED_CACHE.get(key)
+    if cached is not None:
+        return cached
+    digest = hashlib.sha256(json.dumps(key, ensure_ascii=False).encode()).hexdigest()
+    if folder is not None:
+        cached = render_cache.load_related(folder, digest)
     if cached is None:
         cached = {rel: [o.rel for o in others] for rel, others in related_notes(notes).items()}
-        _RELATED_CACHE.clear()
-        _RELATED_CACHE[key] = cached
+        if folder is not None:
+            render_cache.save_related(folder, digest, cached)
+    _RELATED_CACHE.clear()
+    _RELATED_CACHE[key] = cached
     return cached
 
 

@@ -11,6 +11,7 @@ render and write little more than that note.
 - ``pages.json``: per output file, the signature of its inputs (template, settings, what
   it shows of each note, the whole of the notes whose body it used), and its size and
   modification time as written: an unchanged page stays as published, unread.
+- ``related.json``: related notes, valid for one list of (note path, tags) in order.
 - ``templates.json``: template hashes and their include/extends closure, valid while no
   file in ``templates/`` changed; ``jinja/``: Jinja's bytecode cache of compiled
   templates (Jinja checks each entry against its source and its own version).
@@ -27,7 +28,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +117,7 @@ class RenderStore:
 def clear(folder: Path) -> None:
     shutil.rmtree(folder / RENDER_DIR, ignore_errors=True)
     shutil.rmtree(folder / "jinja", ignore_errors=True)
-    for name in (LEGACY_FILE, PAGES_FILE, NOTES_FILE, TEMPLATES_FILE):
+    for name in (LEGACY_FILE, PAGES_FILE, NOTES_FILE, TEMPLATES_FILE, RELATED_FILE):
         with contextlib.suppress(OSError):
             (folder / name).unlink()
 
@@ -167,7 +168,7 @@ def save_pages(folder: Path, output: Path, pages: dict[str, PageRecord]) -> None
 
 # -- notes.json: every note's front matter and facts --------------------------------------
 NOTES_FILE = "notes.json"
-NOTES_FORMAT = "awsnotes-notes-cache/1"
+NOTES_FORMAT = "awsnotes-notes-cache/2"
 
 
 @dataclass
@@ -179,6 +180,7 @@ class NoteRecord:
     note: Note
     key: str
     facts: NoteFacts | None
+    line: str | None = field(default=None, compare=False)  # as read, to write back as is
 
 
 def _enc_value(v: Any) -> Any:
@@ -319,8 +321,8 @@ def load_notes(
 ) -> tuple[dict[str, NoteRecord], str | None]:
     """Source path -> :class:`NoteRecord`, and a problem to warn about. Nothing is taken
     from a file that is missing, made for other settings (``context``: renderer version,
-    config fingerprint and project) or corrupt (its first line holds a checksum of the
-    rest, and every field is type-checked)."""
+    code, config fingerprint and project) or corrupt (its first line holds a checksum of
+    the rest, one note per line, and every field is type-checked)."""
     path = folder / NOTES_FILE
     try:
         raw = path.read_bytes()
@@ -333,7 +335,13 @@ def load_notes(
             return {}, None
         if head.get("sha256") != hashlib.sha256(payload).hexdigest():
             raise ValueError("checksum mismatch")
-        return {str(k): _dec_record(v, tz) for k, v in json.loads(payload).items()}, None
+        records: dict[str, NoteRecord] = {}
+        for line in payload.decode("utf-8").splitlines():
+            source, value = json.loads(line)
+            record = _dec_record(value, tz)
+            record.line = line
+            records[str(source)] = record
+        return records, None
     except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
         return {}, f"ignoring corrupt cache {path}: {exc.__class__.__name__}"
 
@@ -341,13 +349,17 @@ def load_notes(
 def save_notes(
     folder: Path, context: str, records: dict[str, NoteRecord], tz: dt.tzinfo
 ) -> None:
-    notes: dict[str, Any] = {}
+    """Write the records, one line each; a record read from the file and not changed since
+    is written back as it was read."""
+    lines: list[str] = []
     for path, record in records.items():
-        try:
-            notes[path] = _enc_record(record, tz)
-        except TypeError:
-            continue  # a value JSON cannot hold: this note is simply read again next time
-    payload = json.dumps(notes, ensure_ascii=False)
+        if record.line is None:
+            try:
+                record.line = json.dumps([path, _enc_record(record, tz)], ensure_ascii=False)
+            except TypeError:
+                continue  # a value JSON cannot hold: this note is simply read again next time
+        lines.append(record.line)
+    payload = "\n".join(lines)
     digest = hashlib.sha256(payload.encode()).hexdigest()
     head = json.dumps({"format": NOTES_FORMAT, "context": context, "sha256": digest})
     _atomic_write(folder, NOTES_FILE, head + "\n" + payload)
@@ -374,6 +386,28 @@ def save_templates(folder: Path, stamp: str, hashes: dict[str, Any]) -> None:
         return
     blob = json.dumps({"format": TEMPLATES_FORMAT, "stamp": stamp, "hashes": hashes})
     _atomic_write(folder, TEMPLATES_FILE, blob)
+
+
+# -- related.json: related notes, valid for one set of (path, tags) in order ---------------
+RELATED_FILE = "related.json"
+RELATED_FORMAT = "awsnotes-related/1"
+
+
+def load_related(folder: Path, digest: str) -> dict[str, list[str]] | None:
+    try:
+        data = json.loads((folder / RELATED_FILE).read_text(encoding="utf-8"))
+        if data.get("format") != RELATED_FORMAT or data.get("key") != digest:
+            return None
+        return {str(k): [str(r) for r in v] for k, v in data["related"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def save_related(folder: Path, digest: str, related: dict[str, list[str]]) -> None:
+    blob = json.dumps(
+        {"format": RELATED_FORMAT, "key": digest, "related": related}, ensure_ascii=False
+    )
+    _atomic_write(folder, RELATED_FILE, blob)
 
 
 def _atomic_write(folder: Path, name: str, blob: str) -> None:
