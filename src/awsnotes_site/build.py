@@ -245,7 +245,8 @@ class Builder:
         self._reused: set[str] = set()
         self._disk_pages: dict[str, render_cache.PageRecord] | None = None
         self._page_used: dict[str, frozenset[str]] = {}
-        self._cards: dict[str, tuple[str, str]] = {}
+        self._card_parts: dict[str, str] = {}  # note path -> its card, for signatures
+        self._key_parts: dict[str, str] = {}  # note path -> its render key, for signatures
         self._store: render_cache.RenderStore | None = None
         self._problems: list[str] = []
         self._out = Path()
@@ -416,7 +417,8 @@ class Builder:
                 )
             )
         self._keys = {n.source: k for n, k in zip(notes, keys, strict=True)}
-        self._cards = {v.note.rel: (v.card, v.key) for v in views}
+        self._card_parts = {v.note.rel: f"\0{v.note.rel}:{v.card}" for v in views}
+        self._key_parts = {v.note.rel: f"\1{v.note.rel}:{v.key}" for v in views}
         live = set(keys)
         self._rendered = {k: r for k, r in self._rendered.items() if k in live}
         self._facts = {k: f for k, f in self._facts.items() if k in live}
@@ -551,13 +553,15 @@ class Builder:
         """What a page is made of: its template, settings and key (``head``), what it shows
         of each note it lists (``card``), and all of the notes whose body or HTML it used
         when last rendered (render key). Same signature, same bytes."""
-        h = hashlib.sha256(head.encode())
-        cards = self._cards
-        for note in spec.deps:
-            h.update(f"\0{note.rel}:{cards.get(note.rel, ('', ''))[0]}".encode())
-        for rel in sorted(used):
-            h.update(f"\1{rel}:{cards.get(rel, ('', '?'))[1]}".encode())
-        return h.hexdigest()
+        cards, keys = self._card_parts, self._key_parts
+        text = "".join(
+            [
+                head,
+                *[cards.get(n.rel) or f"\0{n.rel}:" for n in spec.deps],
+                *[keys.get(rel) or f"\1{rel}:?" for rel in sorted(used)],
+            ]
+        )
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def _reuse(
         self, config: SiteConfig, spec: PageSpec, head: str
@@ -581,7 +585,7 @@ class Builder:
         if signature != entry.signature:
             return None
         try:
-            st = os.stat(self._out / spec.path)
+            st = os.stat(os.path.join(self._out, spec.path))
         except OSError:
             return None
         if (st.st_size, st.st_mtime_ns) != (entry.size, entry.mtime_ns):
