@@ -250,6 +250,8 @@ class Builder:
         self._store: render_cache.RenderStore | None = None
         self._problems: list[str] = []
         self._out = Path()
+        self._missing = MissingTargets()
+        self._card_memo: dict[tuple[str, str], str] = {}
         self._jinja: tuple[str, jinja2.Environment, tuple[Any, ...], TemplateHashes] | None = None
 
     # -- the pipeline ---------------------------------------------------------------
@@ -292,7 +294,7 @@ class Builder:
                         f"static file would overwrite generated /{path}",
                     )
                 )
-        _missing_targets(config, views, [*files, *static], reporter)
+        self._missing.check(config, views, [*files, *static], reporter)
         if reporter.errors or (self.options.strict and reporter.items):
             raise BuildError(reporter.items)
         stats.pages = sum(1 for spec in specs if spec.template)
@@ -412,7 +414,7 @@ class Builder:
                     facts,
                     partial(self._load_rendered, key, note, md, store, config),
                     key,
-                    _card(note, facts),
+                    self._card(key, note, facts),
                     loaded=self._rendered.get(key),
                 )
             )
@@ -422,7 +424,17 @@ class Builder:
         live = set(keys)
         self._rendered = {k: r for k, r in self._rendered.items() if k in live}
         self._facts = {k: f for k, f in self._facts.items() if k in live}
+        self._card_memo = {m: c for m, c in self._card_memo.items() if m[0] in live}
         return views
+
+    def _card(self, key: str, note: Note, facts: NoteFacts) -> str:
+        """:func:`_card`, remembered per render key (which covers the note's bytes, hence
+        its front matter and facts) and date from git."""
+        memo = (key, note.lastmod.isoformat() if note.lastmod else "")
+        card = self._card_memo.get(memo)
+        if card is None:
+            card = self._card_memo[memo] = _card(note, facts)
+        return card
 
     def _load_rendered(
         self,
@@ -820,28 +832,51 @@ def _site_target(page_url: str, url: str, base: str) -> str | None:
     return target[len(base) :] if target.startswith(base) else None
 
 
-def _missing_targets(
-    config: SiteConfig, views: list[NoteView], paths: list[str], reporter: Reporter
-) -> None:
-    """Warn about internal links and images in notes whose target is not in the site
-    (``check`` and ``--strict`` make these errors; ``check`` also verifies fragments)."""
-    index = OutputIndex(paths)
-    base = config.base_path
-    for view in views:
-        for ref in view.facts.links:
-            if ref.kind not in ("link", "image"):
-                continue
-            rel = _internal_target(view.note.url, ref.url, base)
-            if rel is not None and index.find(rel) is None:
-                what = "image" if ref.kind == "image" else "link target"
-                reporter.add(
-                    Diagnostic(
-                        view.note.display_path,
-                        ref.line or None,
-                        Severity.WARNING,
-                        f"{what} {ref.url!r} is not in the site",
-                    )
+class MissingTargets:
+    """Warnings for internal links and images in notes whose target is not in the site
+    (``check`` and ``--strict`` make these errors; ``check`` also verifies fragments).
+    Remembers each note's findings while the site's file list stays the same, so a
+    rebuild looks only at the notes that changed."""
+
+    def __init__(self) -> None:
+        self._paths: list[str] = []
+        self._found: dict[tuple[str, str], list[Diagnostic]] = {}
+
+    def check(
+        self, config: SiteConfig, views: list[NoteView], paths: list[str], reporter: Reporter
+    ) -> None:
+        if paths != self._paths:
+            self._paths, self._found = paths, {}
+        found: dict[tuple[str, str], list[Diagnostic]] = {}
+        index: OutputIndex | None = None
+        for view in views:
+            memo = (view.key, view.note.url)
+            diags = self._found.get(memo)
+            if diags is None:
+                index = index or OutputIndex(paths)
+                diags = _missing_in(view, index, config.base_path)
+            found[memo] = diags
+            reporter.extend(diags)
+        self._found = found
+
+
+def _missing_in(view: NoteView, index: OutputIndex, base: str) -> list[Diagnostic]:
+    diags: list[Diagnostic] = []
+    for ref in view.facts.links:
+        if ref.kind not in ("link", "image"):
+            continue
+        rel = _internal_target(view.note.url, ref.url, base)
+        if rel is not None and index.find(rel) is None:
+            what = "image" if ref.kind == "image" else "link target"
+            diags.append(
+                Diagnostic(
+                    view.note.display_path,
+                    ref.line or None,
+                    Severity.WARNING,
+                    f"{what} {ref.url!r} is not in the site",
                 )
+            )
+    return diags
 
 
 def _now(config: SiteConfig) -> dt.datetime:
