@@ -226,8 +226,8 @@ def test_note_deleted_while_building_is_reported(tmp_path: Path,
     project = make_project(tmp_path, {"posts/a.md": '+++\ntitle = "a"\n+++\n'}, shipped=False)
     real_discover = build_module.discover
 
-    def discover_then_delete(content: Path) -> tuple[list[Path], list[object]]:
-        paths, diags = real_discover(content)
+    def discover_then_delete(content: Path, *folders: list[Path]) -> tuple[list[Path], list[object]]:
+        paths, diags = real_discover(content, *folders)
         doomed = content / "posts" / "a.md"
         doomed.unlink()  # deleted between discovery and reading
         return paths, diags

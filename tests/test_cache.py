@@ -282,3 +282,23 @@ def test_pages_rendered_by_workers_equal_pages_rendered_in_process(tmp_path: Pat
         raise AssertionError("the template error was not reported")
     assert _tree_bytes(forked) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_builder_sees_notes_added_removed_and_renamed(tmp_path: Path) -> None:
+    """A Builder skips the walk of content/ while no folder changed; any added, removed or
+    renamed note (in an existing or a new folder) changes a folder and is seen."""
+    project = make_project(tmp_path, DEMO_NOTES)
+    builder = Builder(project, BuildOptions(use_cache=False))
+    first = {v.note.rel for v in builder.build().notes}
+    posts = project / "content" / "posts"
+    (posts / "new.md").write_text('+++\ntitle = "새 글"\n+++\n본문\n', encoding="utf-8")
+    assert {v.note.rel for v in builder.build().notes} == first | {"posts/new.md"}
+    (posts / "new.md").rename(posts / "renamed.md")
+    assert {v.note.rel for v in builder.build().notes} == first | {"posts/renamed.md"}
+    deep = project / "content" / "posts" / "deeper"
+    deep.mkdir()
+    (deep / "x.md").write_text('+++\ntitle = "깊은 글"\n+++\n', encoding="utf-8")
+    assert "posts/deeper/x.md" in {v.note.rel for v in builder.build().notes}
+    (deep / "x.md").unlink()
+    (posts / "renamed.md").unlink()
+    assert {v.note.rel for v in builder.build().notes} == first

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import filecmp
+import gc
 import hashlib
 import json
 import os
@@ -251,6 +252,11 @@ class Builder:
         self._problems: list[str] = []
         self._out = Path()
         self._missing = MissingTargets()
+        self._parser: (
+            tuple[dict[str, str], str, jinja2.Environment, RefResolver, MarkdownIt] | None
+        ) = None
+        self._folders: tuple[tuple[tuple[str, int], ...], list[Path], list[Diagnostic]] | None
+        self._folders = None
         self._card_memo: dict[tuple[str, str], str] = {}
         self._jinja: tuple[str, jinja2.Environment, tuple[Any, ...], TemplateHashes] | None = None
 
@@ -315,7 +321,7 @@ class Builder:
     def _load_notes(self, config: SiteConfig, reporter: Reporter) -> list[Note]:
         """Every note's front matter: from this Builder's memory or ``.cache/notes.json``
         when the file's size and modification time are unchanged, else read and parsed."""
-        paths, diags = discover(config.content_dir)
+        paths, diags = self._discover(config.content_dir)
         reporter.extend(diags)
         records = self._disk_records(config)
         notes: list[Note] = []
@@ -345,6 +351,25 @@ class Builder:
         self._notes = seen
         return notes
 
+    def _discover(self, content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
+        """:func:`discover`, skipped while no folder it walked changed (a folder's
+        modification time changes when a file in it is added, removed or renamed)."""
+        if self._folders is not None:
+            stamps, paths, diags = self._folders
+            try:
+                if all(os.stat(f).st_mtime_ns == t for f, t in stamps):
+                    return list(paths), list(diags)
+            except OSError:
+                pass
+        folders: list[Path] = []
+        paths, diags = discover(content_dir, folders)
+        self._folders = None
+        if folders:  # (no content folder: nothing to watch, look again next time)
+            with contextlib.suppress(OSError):
+                stamps = tuple((str(f), os.stat(f).st_mtime_ns) for f in folders)
+                self._folders = (stamps, paths, diags)
+        return list(paths), list(diags)
+
     def _disk_records(self, config: SiteConfig) -> dict[str, render_cache.NoteRecord]:
         """``.cache/notes.json`` of the last CLI build, read once per Builder."""
         if not self.options.use_cache:
@@ -368,14 +393,21 @@ class Builder:
         jinja: jinja2.Environment,
         reporter: Reporter,
     ) -> list[NoteView]:
-        resolver = RefResolver({n.rel: n.url for n in notes})
-        registry = ShortcodeRegistry(
-            config.templates_dir, jinja, resolver, config.base_path, config.absolute_base
-        )
-        jinja.globals["site"] = site_view(config)
-        md = create_markdown(registry, config.base_path, config.toc_min_level, config.toc_max_level)
+        urls = {n.rel: n.url for n in notes}
         shortcode_hash = _shortcodes_digest(config.templates_dir)
         context = f"{RENDERER_VERSION}:{code_digest()}:{config.fingerprint()}:{shortcode_hash}"
+        jinja.globals["site"] = site_view(config)
+        if self._parser is not None and self._parser[:3] == (urls, context, jinja):
+            resolver, md = self._parser[3], self._parser[4]  # same notes, URLs and settings
+        else:
+            resolver = RefResolver(urls)
+            registry = ShortcodeRegistry(
+                config.templates_dir, jinja, resolver, config.base_path, config.absolute_base
+            )
+            md = create_markdown(
+                registry, config.base_path, config.toc_min_level, config.toc_max_level
+            )
+            self._parser = (urls, context, jinja, resolver, md)
         keys = [render_cache.key(n.digest, n.rel, context) for n in notes]
         store = render_cache.RenderStore(config.root / ".cache") if self.options.use_cache else None
         records = self._disk_records(config)
@@ -728,6 +760,7 @@ def _render_pages_forked(
         with contextlib.suppress(jinja2.TemplateError):
             jinja.get_template(name)  # compiled once, before the fork
     _WORKER_PAGES = (builder, todo, jinja, config, stage)
+    gc.freeze()  # the workers' collector leaves the inherited objects (and their pages) alone
     try:
         size = max(1, len(todo) // (workers * 8))
         chunks = [list(range(i, min(i + size, len(todo)))) for i in range(0, len(todo), size)]
@@ -737,6 +770,7 @@ def _render_pages_forked(
                 results.extend(part)
         return results
     finally:
+        gc.unfreeze()
         _WORKER_PAGES = None  # type: ignore[assignment]
 
 
@@ -770,6 +804,7 @@ def render_all(
 
     global _WORKER_MD, _WORKER_STORE
     _WORKER_MD, _WORKER_STORE = md, store
+    gc.freeze()
     try:
         ctx = mp.get_context("fork")
         tasks = [(k, n.body, n.display_path, n.body_line, _page_stub(n)) for k, n in todo]
@@ -783,6 +818,7 @@ def render_all(
             progress(len(results), len(todo))
         return results
     finally:
+        gc.unfreeze()
         _WORKER_MD = _WORKER_STORE = None
 
 

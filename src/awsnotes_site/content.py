@@ -61,8 +61,11 @@ class Note:
         return (-ts, self.rel)
 
 
-def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
-    """Every ``.md`` file below ``content_dir``, sorted; symlink loops skipped with a warning."""
+def discover(
+    content_dir: Path, folders: list[Path] | None = None
+) -> tuple[list[Path], list[Diagnostic]]:
+    """Every ``.md`` file below ``content_dir``, sorted; symlink loops skipped with a warning.
+    ``folders``, if given, receives every folder walked."""
     found: list[Path] = []
     diags: list[Diagnostic] = []
     if not content_dir.is_dir():
@@ -76,6 +79,8 @@ def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
             diags.append(warning(current, None, "symlink loop: folder already visited, skipped"))
             continue
         seen_dirs.add(real)
+        if folders is not None:
+            folders.append(current)
         try:
             entries = sorted(os.scandir(current), key=lambda e: e.name)
         except OSError as exc:
