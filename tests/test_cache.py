@@ -302,3 +302,29 @@ def test_builder_sees_notes_added_removed_and_renamed(tmp_path: Path) -> None:
     (deep / "x.md").unlink()
     (posts / "renamed.md").unlink()
     assert {v.note.rel for v in builder.build().notes} == first
+
+
+def test_notes_loaded_by_workers_equal_notes_loaded_in_process(tmp_path: Path) -> None:
+    """A cold build of a big site parses front matter in worker processes: the notes, and
+    the errors of a broken one, are exactly those of a single-process load."""
+    from awsnotes_site.build import load_all
+    from awsnotes_site.config import load_config
+    from awsnotes_site.diagnostics import BuildError
+
+    notes = {f"posts/n{i:03d}.md": f'+++\ntitle = "노트 {i}"\ndate = 2023-01-{i % 28 + 1:02d}\n'
+             f'tags = ["t{i % 7}"]\n+++\n본문 {i}\n' for i in range(300)}
+    notes["posts/broken.md"] = '+++\ntitle = "깨짐"\ndate = "어제"\n+++\n'
+    project = make_project(tmp_path, notes, shipped=False)
+    config, _ = load_config(project)
+    paths = sorted((project / "content" / "posts").glob("*.md"))
+    forked = load_all(paths, config, jobs=2)
+    serial = load_all(paths, config, jobs=1)
+    assert list(forked) == list(serial) == paths
+    broken = project / "content" / "posts" / "broken.md"
+    for path in paths:
+        if path == broken:
+            assert isinstance(forked[path], BuildError) and isinstance(serial[path], BuildError)
+            assert [d.format() for d in forked[path].diagnostics] == \
+                [d.format() for d in serial[path].diagnostics]
+        else:
+            assert forked[path] == serial[path]

@@ -320,12 +320,12 @@ class Builder:
 
     def _load_notes(self, config: SiteConfig, reporter: Reporter) -> list[Note]:
         """Every note's front matter: from this Builder's memory or ``.cache/notes.json``
-        when the file's size and modification time are unchanged, else read and parsed."""
+        when the file's size and modification time are unchanged, else read and parsed
+        (by worker processes when there are many)."""
         paths, diags = self._discover(config.content_dir)
         reporter.extend(diags)
         records = self._disk_records(config)
-        notes: list[Note] = []
-        seen: dict[Path, tuple[tuple[int, int], Note]] = {}
+        found: list[tuple[Path, tuple[int, int], Note | None]] = []
         for path in paths:
             try:
                 st = path.stat()
@@ -336,18 +336,24 @@ class Builder:
             cached = self._notes.get(path)
             record = records.get(str(path))
             if cached and cached[0] == stamp:
-                note = cached[1]
+                found.append((path, stamp, cached[1]))
             elif record is not None and record.stamp == stamp:
-                note = record.note
+                found.append((path, stamp, record.note))
             else:
-                try:
-                    note = load_note(path, config)
-                except BuildError as exc:
-                    reporter.extend(exc.diagnostics)
-                    continue
-            seen[path] = (stamp, note)
-            reporter.extend(note.diagnostics)
-            notes.append(note)
+                found.append((path, stamp, None))
+        loaded = load_all(
+            [path for path, _, note in found if note is None], config, self.options.jobs
+        )
+        notes: list[Note] = []
+        seen: dict[Path, tuple[tuple[int, int], Note]] = {}
+        for path, stamp, known in found:
+            note_or_error = known if known is not None else loaded[path]
+            if isinstance(note_or_error, BuildError):
+                reporter.extend(note_or_error.diagnostics)
+                continue
+            seen[path] = (stamp, note_or_error)
+            reporter.extend(note_or_error.diagnostics)
+            notes.append(note_or_error)
         self._notes = seen
         return notes
 
@@ -432,9 +438,9 @@ class Builder:
             md, todo, self.options.jobs, self.options.progress, saver
         )
         self._rendered_count = len(rendered_list)
-        for (key, note), rendered in zip(todo, rendered_list, strict=True):
+        for (key, _), (rendered, facts) in zip(todo, rendered_list, strict=True):
             self._rendered[key] = rendered
-            self._facts[key] = NoteFacts.of(note.description, rendered)
+            self._facts[key] = facts
         self._store = store
         views: list[NoteView] = []
         for key, note in zip(keys, notes, strict=True):
@@ -703,6 +709,39 @@ _WORKER_MD: MarkdownIt | None = None
 _WORKER_STORE: render_cache.RenderStore | None = None
 
 
+def _load_or_error(path: Path, config: SiteConfig) -> Note | BuildError:
+    try:
+        return load_note(path, config)
+    except BuildError as exc:
+        return exc
+
+
+_WORKER_CONFIG: SiteConfig | None = None
+
+
+def _worker_load(path: Path) -> Note | BuildError:
+    assert _WORKER_CONFIG is not None
+    return _load_or_error(path, _WORKER_CONFIG)
+
+
+def load_all(paths: list[Path], config: SiteConfig, jobs: int) -> dict[Path, Note | BuildError]:
+    """Read and parse notes; many of them (a cold build) in forked worker processes."""
+    workers = jobs or os.cpu_count() or 1
+    if workers < 2 or len(paths) < PARALLEL_THRESHOLD * 4 or not hasattr(os, "fork"):
+        return {path: _load_or_error(path, config) for path in paths}
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _WORKER_CONFIG
+    _WORKER_CONFIG = config
+    try:
+        chunk = max(1, len(paths) // (workers * 4))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+            return dict(zip(paths, pool.map(_worker_load, paths, chunksize=chunk), strict=True))
+    finally:
+        _WORKER_CONFIG = None
+
+
 def _page_stub(note: Note) -> dict[str, Any]:
     return {"title": note.title, "rel": note.rel, "url": note.url, "params": note.params}
 
@@ -711,13 +750,15 @@ def _render_one(md: MarkdownIt, note: Note) -> RenderedNote:
     return render_markdown(md, note.body, note.display_path, note.body_line, _page_stub(note))
 
 
-def _worker_render(args: tuple[str, str, str, int, dict[str, Any]]) -> RenderedNote:
-    key, body, path, line, page = args
+def _worker_render(
+    args: tuple[str, str, str, int, dict[str, Any], str],
+) -> tuple[RenderedNote, NoteFacts]:
+    key, body, path, line, page, description = args
     assert _WORKER_MD is not None
     rendered = render_markdown(_WORKER_MD, body, path, line, page)
     if _WORKER_STORE is not None:
         _WORKER_STORE.put(key, rendered)  # cache entries are written by the workers
-    return rendered
+    return rendered, NoteFacts.of(description, rendered)
 
 
 @dataclass
@@ -783,19 +824,19 @@ def render_all(
     jobs: int,
     progress: Progress | None = None,
     store: render_cache.RenderStore | None = None,
-) -> list[RenderedNote]:
+) -> list[tuple[RenderedNote, NoteFacts]]:
     """Render notes (``(cache key, note)``) and put each into ``store``; with many notes and
     several CPUs, in forked worker processes that inherit the configured parser (Markdown
     rendering is pure: same input, same output) and write the cache entries themselves.
     ``progress(done, total)`` is called as notes finish."""
     workers = jobs or os.cpu_count() or 1
-    results: list[RenderedNote] = []
+    results: list[tuple[RenderedNote, NoteFacts]] = []
     if workers < 2 or len(todo) < PARALLEL_THRESHOLD or not hasattr(os, "fork"):
         for key, note in todo:
             rendered = _render_one(md, note)
             if store is not None:
                 store.put(key, rendered)
-            results.append(rendered)
+            results.append((rendered, NoteFacts.of(note.description, rendered)))
             if progress:
                 progress(len(results), len(todo))
         return results
@@ -807,11 +848,14 @@ def render_all(
     gc.freeze()
     try:
         ctx = mp.get_context("fork")
-        tasks = [(k, n.body, n.display_path, n.body_line, _page_stub(n)) for k, n in todo]
+        tasks = [
+            (k, n.body, n.display_path, n.body_line, _page_stub(n), n.description)
+            for k, n in todo
+        ]
         chunk = max(1, len(tasks) // (workers * 8))
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            for rendered in pool.map(_worker_render, tasks, chunksize=chunk):
-                results.append(rendered)
+            for done in pool.map(_worker_render, tasks, chunksize=chunk):
+                results.append(done)
                 if progress and len(results) % chunk == 0:
                     progress(len(results), len(todo))
         if progress:
