@@ -540,3 +540,19 @@ def test_one_note_edit_or_addition_rewrites_one_shard(tmp_path: Path) -> None:
     index = load_index(lambda path: added[path].decode("utf-8"))
     assert urls(index, "고유300번") == ["bulk/note-300/"]
     assert urls(index, "편집됨") == ["bulk/note-123/"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=12), st.lists(st.text(max_size=6), max_size=3),
+                          st.text(max_size=80)), min_size=1, max_size=6))
+def test_shard_from_kept_keys_equals_shard_from_text(notes: list[tuple[str, list[str], str]]
+                                                     ) -> None:
+    """The build keeps each rendered note's keys (note_keys) and builds shards from them:
+    the shard is the same as one tokenized from the text."""
+    from awsnotes_site.search import note_keys
+
+    docs = [SearchDoc(f"posts/n{i}/", title, "2023-01-02", tags, text)
+            for i, (title, tags, text) in enumerate(notes)]
+    kept = [SearchDoc(d.url, d.title, d.date, d.tags, d.text,
+                      note_keys(d.title, d.tags, d.text)) for d in docs]
+    assert build_shard(kept) == build_shard(docs)

@@ -1,3 +1,3 @@
-from awsnotes_site.cli import main
+from awsnotes_site.cli import run
 
-raise SystemExit(main())
+run()

@@ -56,6 +56,7 @@ def _encode(r: RenderedNote) -> dict[str, Any]:
         "refs": r.refs,
         "shortcodes": sorted(r.shortcodes),
         "text": r.text,
+        "search_keys": None if r.search_keys is None else list(r.search_keys),
     }
 
 
@@ -71,7 +72,17 @@ def _decode(d: dict[str, Any]) -> RenderedNote:
         refs={str(k): (None if v is None else str(v)) for k, v in d["refs"].items()},
         shortcodes=set(d["shortcodes"]),
         text=str(d["text"]),
+        search_keys=_keys(d.get("search_keys")),
     )
+
+
+def _keys(v: Any) -> tuple[str, str] | None:
+    if v is None:
+        return None
+    grams, words = v
+    if not isinstance(grams, str) or not isinstance(words, str):
+        raise TypeError("search keys must be strings")
+    return grams, words
 
 
 RENDER_DIR = "render"
@@ -336,8 +347,9 @@ def load_notes(
         if head.get("sha256") != hashlib.sha256(payload).hexdigest():
             raise ValueError("checksum mismatch")
         records: dict[str, NoteRecord] = {}
-        for line in payload.decode("utf-8").splitlines():
-            source, value = json.loads(line)
+        lines = payload.decode("utf-8").split("\n") if payload else []
+        values = json.loads("[" + ",".join(lines) + "]")  # one parse for all the lines
+        for line, (source, value) in zip(lines, values, strict=True):
             record = _dec_record(value, tz)
             record.line = line
             records[str(source)] = record

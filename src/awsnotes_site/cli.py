@@ -197,3 +197,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handlers[args.command](args)
     except KeyboardInterrupt:
         return 130
+
+
+def run() -> None:
+    """Console entry point (``awsnotes-site``, ``python -m awsnotes_site``): :func:`main`,
+    then exit without tearing down the interpreter. Everything is written and closed by
+    then; freeing the build's objects one by one at exit cost ~0.08 s of a one-note
+    rebuild of 1,000 notes."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

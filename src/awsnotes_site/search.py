@@ -142,6 +142,9 @@ class SearchDoc:
     date: str  # ISO date or ""
     tags: list[str]
     text: str  # plain text of the note
+    # (grams, words) from note_keys(title, tags, text), if known already (the build keeps
+    # them with each rendered note, so a shard is rebuilt without re-tokenizing it)
+    keys: tuple[Sequence[str], Sequence[str]] | None = None
 
 
 # -- text --------------------------------------------------------------------------------
@@ -295,21 +298,36 @@ def decode_postings(code: str, n: int) -> list[int]:
 Entry = tuple[dict[str, Any], frozenset[str], frozenset[str]]
 
 
+def note_keys(title: str, tags: Sequence[str], text: str) -> tuple[list[str], list[str]]:
+    """A note's gram and word keys (sorted), from its title, tags and plain text."""
+    folded = fold(" ".join([clean(title), *[clean(t) for t in tags], clean(text)]))
+    return sorted(gram_keys(folded)), sorted(word_keys(folded))
+
+
 @lru_cache(maxsize=100_000)
 def _doc_entry(url: str, title: str, date: str, tags: tuple[str, ...], text: str) -> Entry:
     """One note's stored fields and keys; memoised, so a rebuild after editing one note
     only re-tokenizes that note."""
-    title, text = clean(title), clean(text)
-    clean_tags = [clean(t) for t in tags]
-    stored = {
+    grams, words = note_keys(title, tags, text)
+    return _stored(url, title, date, tags, text), frozenset(grams), frozenset(words)
+
+
+def _stored(url: str, title: str, date: str, tags: Sequence[str], text: str) -> dict[str, Any]:
+    return {
         "url": clean(url),
-        "title": title,
+        "title": clean(title),
         "date": clean(date),
-        "tags": clean_tags,
-        "text": text,
+        "tags": [clean(t) for t in tags],
+        "text": clean(text),
     }
-    folded = fold(" ".join([title, *clean_tags, text]))
-    return stored, frozenset(gram_keys(folded)), frozenset(word_keys(folded))
+
+
+def _entry(d: SearchDoc) -> Entry:
+    if d.keys is None:
+        return _doc_entry(d.url, d.title, d.date, tuple(d.tags), d.text)
+    return _stored(d.url, d.title, d.date, d.tags, d.text), frozenset(d.keys[0]), frozenset(
+        d.keys[1]
+    )
 
 
 def shard_count(n_docs: int) -> int:
@@ -336,7 +354,7 @@ def shard_path(k: int, count: int) -> str:
 
 def build_shard(docs: Sequence[SearchDoc]) -> str:
     """The JSON text of one shard holding DOCS (ids are positions in DOCS)."""
-    entries = [_doc_entry(d.url, d.title, d.date, tuple(d.tags), d.text) for d in docs]
+    entries = [_entry(d) for d in docs]
     grams: defaultdict[str, list[int]] = defaultdict(list)
     words: defaultdict[str, list[int]] = defaultdict(list)
     for doc_id, (_, doc_grams, doc_words) in enumerate(entries):

@@ -44,6 +44,7 @@ class RenderedNote:
     refs: dict[str, str | None] = field(default_factory=dict)
     shortcodes: set[str] = field(default_factory=set)
     text: str = ""  # plain text (search, reading time, summaries)
+    search_keys: tuple[str, str] | None = None  # set by the build: NUL-joined search keys
 
 
 @dataclass
