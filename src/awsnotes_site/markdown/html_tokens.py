@@ -159,10 +159,30 @@ class _TextCollector(HTMLParser):
         self.parts.append(data)
 
 
+# A tag without attributes (``<br>``, ``</U>``, ``<br/>``): what html.parser reports as a
+# start, end or start-end tag, and nothing else; elements whose content html.parser (in
+# some Python version) does not read as markup are left to it.
+_BARE_TAG = re.compile(
+    r"<([A-Za-z][A-Za-z0-9]*)[ \t\n\r\f]*/?>|</([A-Za-z][A-Za-z0-9]*)[ \t\n\r\f]*>"
+)
+_RAW_TEXT = frozenset(
+    {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"}
+    | {"noscript", "plaintext"}
+)
+
+
 def plain_text(source: str) -> str:
     """The text content of an HTML fragment, entities decoded."""
     if "<" not in source and "&" not in source:
         return source
+    if "&" not in source:
+        # Fast path: text and bare tags only, as in ``<br>`` or ``<U>제목</U>``.
+        parts = _BARE_TAG.split(source)
+        texts = parts[::3]
+        if not any("<" in t for t in texts) and not any(
+            name.lower() in _RAW_TEXT for name in parts[1::3] if name
+        ):
+            return "".join(texts)
     parser = _TextCollector()
     parser.feed(source)
     parser.close()
