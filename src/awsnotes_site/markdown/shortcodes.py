@@ -308,6 +308,8 @@ def shortcodes_plugin(md: MarkdownIt, registry: Registry) -> None:
         # Inline shortcode tokens learn their file line from their paragraph.
         for token in state.tokens:
             if token.type == "inline" and token.map:
+                if "{{" not in token.content:  # inline shortcodes start with {{< or {{%
+                    continue
                 for child in token.children or []:
                     if child.type == "shortcode" and child.meta:
                         child.meta["line"] = token.map[0] + token.content.count(
@@ -370,7 +372,8 @@ def shortcodes_plugin(md: MarkdownIt, registry: Registry) -> None:
 
     def resolve_ref_links(state: StateCore) -> None:
         for token in state.tokens:
-            if token.type != "inline" or not token.children:
+            # a ref link's destination is a shortcode: {{< or {{% in the inline source
+            if token.type != "inline" or not token.children or "{{" not in token.content:
                 continue
             for child in token.children:
                 if child.type == "link_open" and child.meta and "ref" in child.meta:
