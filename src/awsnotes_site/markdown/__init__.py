@@ -21,6 +21,7 @@ from mdit_py_plugins.gfm import gfm_plugin
 
 from awsnotes_site.diagnostics import Diagnostic, Severity
 from awsnotes_site.markdown.context import LinkRef, RenderEnv, TocEntry
+from awsnotes_site.markdown.dispatch import use_dispatch
 from awsnotes_site.markdown.figures import figures_plugin
 from awsnotes_site.markdown.headings import headings_plugin
 from awsnotes_site.markdown.highlight import fence_plugin
@@ -45,8 +46,15 @@ class RenderedNote:
 
 
 def create_markdown(
-    registry: Registry, base_path: str = "/", toc_min: int = 1, toc_max: int = 3
+    registry: Registry,
+    base_path: str = "/",
+    toc_min: int = 1,
+    toc_max: int = 3,
+    *,
+    dispatch: bool = True,
 ) -> MarkdownIt:
+    """The configured parser; ``dispatch=False`` keeps markdown-it's own rule loops (the
+    output is the same, only slower: see :mod:`.dispatch`)."""
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False, "maxNesting": MAX_NESTING})
     md.use(gfm_plugin)
     md.options["alerts"] = False  # `> [!NOTE]` stays a quote, as in Hugo
@@ -57,6 +65,8 @@ def create_markdown(
     md.use(shortcodes_plugin, registry=registry)
     md.use(fence_plugin)
     md.use(tasklists_plugin)
+    if dispatch:
+        use_dispatch(md)  # last: it dispatches to the rules configured above
     return md
 
 

@@ -1,0 +1,142 @@
+"""The rendering shortcuts give exactly what the plain way gives: rule dispatch by first
+character (markdown/dispatch.py) against markdown-it's own rule loops, and plain_text's
+bare-tag path against html.parser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it.utils import read_fixture_file
+
+from awsnotes_site.markdown import create_markdown, render_markdown
+from awsnotes_site.markdown.html_tokens import _TextCollector, plain_text
+from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry
+from markdown_fixture import BASE_PATH, FIXTURES, NOTES
+from test_properties import MARKDOWN
+
+EXAMPLES = settings(
+    max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+def _parsers() -> tuple[Any, Any]:
+    templates = FIXTURES / "templates"
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    registry = ShortcodeRegistry(
+        templates, env, RefResolver(NOTES), BASE_PATH, "https://user.github.io/notes/"
+    )
+    return create_markdown(registry, BASE_PATH), create_markdown(
+        registry, BASE_PATH, dispatch=False
+    )
+
+
+FAST, STOCK = _parsers()
+PAGE = {"title": "현재 글", "rel": "posts/current.md", "url": "posts/current/", "params": {}}
+
+
+def _render(md: Any, text: str) -> Any:
+    try:
+        r = render_markdown(md, text, "content/posts/current.md", 3, PAGE)
+    except Exception as exc:  # the same failure either way is fine here
+        return repr(exc)
+    return (r.html, r.text, r.toc, r.links, r.diagnostics, r.refs, r.shortcodes)
+
+
+def _tokens(md: Any, text: str) -> list[Any]:
+    try:
+        tokens = md.parse(text, {})
+    except Exception as exc:
+        return [repr(exc)]
+    out = []
+    stack = list(reversed(tokens))
+    while stack:
+        t = stack.pop()
+        out.append((t.type, t.tag, t.nesting, t.map, t.content, t.markup, t.info, t.attrs))
+        stack.extend(reversed(t.children or []))
+    return out
+
+
+def test_dispatch_is_on_by_default() -> None:
+    assert len(FAST.block.ruler.getRules("")) == 1
+    assert len(STOCK.block.ruler.getRules("")) > 1
+
+
+def test_dispatch_renders_every_fixture_the_same() -> None:
+    cases = [
+        text for path in sorted(FIXTURES.glob("*.md")) for _, _, text, _ in read_fixture_file(path)
+    ]
+    assert len(cases) >= 40
+    for text in cases:
+        assert _render(FAST, text) == _render(STOCK, text), text
+
+
+def test_dispatch_renders_the_shipped_note_the_same() -> None:
+    root = Path(__file__).resolve().parent.parent / "content"
+    notes = sorted(root.rglob("*.md"))
+    assert notes
+    for note in notes:
+        text = note.read_text(encoding="utf-8")
+        assert _render(FAST, text) == _render(STOCK, text), note
+
+
+@EXAMPLES
+@given(MARKDOWN)
+def test_dispatch_gives_the_stock_tokens(text: str) -> None:
+    assert _tokens(FAST, text) == _tokens(STOCK, text)
+    assert _render(FAST, text) == _render(STOCK, text)
+
+
+HTML_BITS = st.sampled_from(
+    [
+        "<br>",
+        "<BR/>",
+        "<br />",
+        "<br / >",
+        "< br>",
+        "<U>",
+        "</U>",
+        "</u >",
+        "</br/>",
+        "<b\n>",
+        "<script>",
+        "</script>",
+        "<Style>",
+        "<textarea>",
+        "<title>",
+        "<a1>",
+        "<1>",
+        "<!--",
+        "-->",
+        "&amp;",
+        "&",
+        "<",
+        ">",
+        "/",
+        "텍스트",
+        " ",
+        "\n",
+        "x",
+    ]
+)
+
+
+@EXAMPLES
+@given(
+    st.one_of(
+        st.lists(HTML_BITS, max_size=12).map("".join),
+        st.text(alphabet="<>/ &;brBRsciptyl\n\tx가=\"'!-", max_size=60),
+    )
+)
+def test_plain_text_matches_html_parser(source: str) -> None:
+    parser = _TextCollector()
+    parser.feed(source)
+    parser.close()
+    assert plain_text(source) == "".join(parser.parts)
