@@ -1,6 +1,7 @@
 """The rendering shortcuts give exactly what the plain way gives: rule dispatch by first
-character (markdown/dispatch.py) against markdown-it's own rule loops, and plain_text's
-bare-tag path against html.parser."""
+character (markdown/dispatch.py) against markdown-it's own rule loops, the joined-regex
+lexer loop (markdown/fastlex.py) against Pygments' own, and plain_text's bare-tag path
+against html.parser."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it.utils import read_fixture_file
+from pygments.lexers import get_lexer_by_name
 
 from awsnotes_site.markdown import create_markdown, render_markdown
+from awsnotes_site.markdown.fastlex import accelerate
 from awsnotes_site.markdown.html_tokens import _TextCollector, plain_text
 from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry
 from markdown_fixture import BASE_PATH, FIXTURES, NOTES
@@ -140,3 +144,39 @@ def test_plain_text_matches_html_parser(source: str) -> None:
     parser.feed(source)
     parser.close()
     assert plain_text(source) == "".join(parser.parts)
+
+
+LANGS = ["python", "go", "bash", "yaml", "json", "javascript", "typescript", "java", "kotlin"]
+LANGS += ["rust", "sql", "css", "html", "xml", "toml", "ini", "docker", "nginx", "haskell"]
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = [
+    p.read_text(encoding="utf-8")
+    for p in sorted([*(ROOT / "src").rglob("*.py"), *(ROOT / "bench").glob("*.py")])
+] + [
+    "def f(x: int) -> str:\n    return f\"{x!r:>{w}} {{}}\" + rb\"\\d\" '''doc'''\n",
+    "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(`raw`, 0x1F, 1e3, 'a') }\n",
+    "key: value\nlist:\n  - a\n  - {b: 1}\n# c\n",
+    "cat <<EOF\n$HOME ${x:-y} $(date)\nEOF\necho 'a' \"b\" | grep -E '^x' > /dev/null\n",
+]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_fast_lexer_gives_pygments_tokens(lang: str) -> None:
+    stock = get_lexer_by_name(lang, stripnl=False, ensurenl=True)
+    fast = accelerate(get_lexer_by_name(lang, stripnl=False, ensurenl=True))
+    for text in SOURCES:
+        assert list(fast.get_tokens(text)) == list(stock.get_tokens(text)), text[:200]
+
+
+CODE_CHARS = "ab_1 \n\t<>&\"'#{}[]:,-0x/*`$()=;\\@.%!?r"
+PY = get_lexer_by_name("python", stripnl=False, ensurenl=True)
+GO = get_lexer_by_name("go", stripnl=False, ensurenl=True)
+FAST_PY = accelerate(get_lexer_by_name("python", stripnl=False, ensurenl=True))
+FAST_GO = accelerate(get_lexer_by_name("go", stripnl=False, ensurenl=True))
+
+
+@EXAMPLES
+@given(st.text(alphabet=CODE_CHARS, max_size=200))
+def test_fast_lexer_on_random_code(text: str) -> None:
+    assert list(FAST_PY.get_tokens(text)) == list(PY.get_tokens(text))
+    assert list(FAST_GO.get_tokens(text)) == list(GO.get_tokens(text))

@@ -21,6 +21,7 @@ from pygments.token import STANDARD_TYPES, _TokenType
 from pygments.util import ClassNotFound
 
 from awsnotes_site.markdown.context import RenderEnv
+from awsnotes_site.markdown.fastlex import accelerate
 
 BOOL = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 IGNORED_OPTIONS = frozenset({"style", "noclasses", "guesssyntax", "tabwidth", "nohl", "codefences"})
@@ -175,7 +176,7 @@ def get_lexer(lang: str) -> Lexer | None:
     """A cached lexer for ``lang``; None when Pygments does not know it."""
     name = _ALIASES.get(lang.lower(), lang.lower())
     try:
-        return get_lexer_by_name(name, stripnl=False, ensurenl=True)
+        return accelerate(get_lexer_by_name(name, stripnl=False, ensurenl=True))
     except ClassNotFound:
         return None
 
