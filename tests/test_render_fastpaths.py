@@ -1,7 +1,7 @@
 """The rendering shortcuts give exactly what the plain way gives: rule dispatch by first
 character (markdown/dispatch.py) against markdown-it's own rule loops, the joined-regex
-lexer loop (markdown/fastlex.py) against Pygments' own, and plain_text's bare-tag path
-against html.parser."""
+lexer loop (markdown/fastlex.py) against Pygments' own, and the HTML tokenizer's and
+plain_text's regex paths against html.parser."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pygments.lexers import get_lexer_by_name
 
 from awsnotes_site.markdown import create_markdown, render_markdown
 from awsnotes_site.markdown.fastlex import accelerate
-from awsnotes_site.markdown.html_tokens import _TextCollector, plain_text
+from awsnotes_site.markdown.html_tokens import _TextCollector, parsed_events, plain_text, tokenize
 from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry
 from markdown_fixture import BASE_PATH, FIXTURES, NOTES
 from test_properties import MARKDOWN
@@ -180,3 +180,83 @@ FAST_GO = accelerate(get_lexer_by_name("go", stripnl=False, ensurenl=True))
 def test_fast_lexer_on_random_code(text: str) -> None:
     assert list(FAST_PY.get_tokens(text)) == list(PY.get_tokens(text))
     assert list(FAST_GO.get_tokens(text)) == list(GO.get_tokens(text))
+
+
+TAG_BITS = st.sampled_from(
+    [
+        "<img",
+        "<IMG",
+        "<br",
+        "<figcaption",
+        "</figcaption>",
+        "</FIGCAPTION >",
+        "</a>",
+        "<x-y",
+        "<script>",
+        "<textarea>",
+        "<svg:rect",
+        "<h1",
+        "</h1\n>",
+        " ",
+        "\n",
+        "\t",
+        "\r",
+        "\f",
+        "\u3000",
+        "\x0b",
+        "src",
+        "CLASS",
+        "data-x",
+        "on:click",
+        "a.b",
+        "=",
+        " = ",
+        '"v"',
+        "'v'",
+        '"a>b"',
+        '"/x/"',
+        "plain",
+        "/x/",
+        "c/",
+        "/",
+        "/>",
+        ">",
+        "텍스트",
+        "<",
+        "&amp;",
+        "`",
+        '"',
+        "<!--",
+        "-->",
+        "<!DOCTYPE",
+        "<?x",
+        "<1",
+        "x=y=z",
+    ]
+)
+FIGURE_HTML = (
+    '<img class="img-zoomable __web-inspector-hide-shortcut__" src="/static/x.png" >\n'
+    '<figcaption align = "center">[Picture 1] VPC 엔드포인트</figcaption>\n'
+)
+
+
+def _events(fn: Any, source: str) -> Any:
+    try:
+        return fn(source)
+    except Exception as exc:  # html.parser's own failures must stay the same
+        return repr(exc)
+
+
+def test_tokenizer_fast_path_is_taken_for_figures() -> None:
+    assert tokenize(FIGURE_HTML) == parsed_events(FIGURE_HTML)
+    from awsnotes_site.markdown.html_tokens import _simple_events
+
+    assert _simple_events(FIGURE_HTML) is not None
+
+
+@settings(
+    max_examples=1500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(st.lists(TAG_BITS, max_size=14).map("".join))
+def test_tokenizer_matches_html_parser(source: str) -> None:
+    assert _events(tokenize, source) == _events(parsed_events, source)
