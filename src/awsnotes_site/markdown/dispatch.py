@@ -114,28 +114,39 @@ def inline_first_chars(chars: str) -> Callable[[InlineRule], InlineRule]:
     return mark
 
 
+Candidates = tuple[tuple[R, str | None], ...]
+
+
 def _by_char(
     checks: list[tuple[R, str | None]], keep: Callable[[str | None, str], bool]
-) -> tuple[dict[str, tuple[tuple[R, str | None], ...]], tuple[tuple[R, str | None], ...]]:
-    """Candidates for each ASCII character, and for any other character."""
+) -> tuple[dict[str, Candidates[R]], Callable[[str], Candidates[R]]]:
+    """A cache of the candidates for each character seen, and how to fill it."""
+    cache: dict[str, Candidates[R]] = {}
+    other = tuple((rule, check) for rule, check in checks if keep(check, "\uffff"))
 
-    def for_char(ch: str) -> tuple[tuple[R, str | None], ...]:
-        return tuple((rule, check) for rule, check in checks if keep(check, ch))
+    def miss(ch: str) -> Candidates[R]:
+        # every character a rule here waits for is ASCII
+        found = tuple((r, c) for r, c in checks if keep(c, ch)) if ch < "\x80" else other
+        cache[ch] = found
+        return found
 
-    # Every character a rule here waits for is ASCII.
-    return {chr(c): for_char(chr(c)) for c in range(128)}, for_char("\uffff")
+    return cache, miss
 
 
 def _block_dispatcher(rules: list[BlockRule]) -> BlockRule:
     checks = [(rule, _BLOCK.get(rule)) for rule in rules]
     every = tuple(checks)
-    by_char, other = _by_char(
+    by_char, miss = _by_char(
         checks, lambda check, ch: check is None or check in (_TABLE, _CODE) or ch in check
     )
 
     def dispatch(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
         pos = state.bMarks[line] + state.tShift[line]
-        candidates = by_char.get(state.src[pos], other) if pos < state.eMarks[line] else every
+        if pos < state.eMarks[line]:
+            ch = state.src[pos]
+            candidates = by_char.get(ch) or miss(ch)
+        else:
+            candidates = every
         for rule, check in candidates:
             if check == _TABLE:
                 nxt = line + 1
@@ -157,7 +168,7 @@ def _inline_dispatcher(rules: list[InlineRule], md: MarkdownIt) -> InlineRule:
     checks = [(rule, _INLINE.get(rule)) for rule in rules]
     every = tuple(checks)
     stops = md.inline.terminator_re
-    by_char, other = _by_char(
+    by_char, miss = _by_char(
         checks,
         lambda check, ch: check is None or (not stops.match(ch) if check == _TEXT else ch in check),
     )
@@ -165,7 +176,8 @@ def _inline_dispatcher(rules: list[InlineRule], md: MarkdownIt) -> InlineRule:
     def dispatch(state: StateInline, silent: bool) -> bool:
         pos = state.pos
         if pos < len(state.src) and state.md.inline.terminator_re is stops:
-            candidates = by_char.get(state.src[pos], other)
+            ch = state.src[pos]
+            candidates = by_char.get(ch) or miss(ch)
         else:  # past the end, or the text rule's stop characters changed
             candidates = every
         for rule, _ in candidates:  # noqa: SIM110 (a loop is faster than any())
