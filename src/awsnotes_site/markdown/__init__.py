@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +21,7 @@ from mdit_py_plugins.gfm import gfm_plugin
 
 from awsnotes_site.diagnostics import Diagnostic, Severity
 from awsnotes_site.markdown.context import LinkRef, RenderEnv, TocEntry
+from awsnotes_site.markdown.dispatch import use_dispatch
 from awsnotes_site.markdown.figures import figures_plugin
 from awsnotes_site.markdown.headings import headings_plugin
 from awsnotes_site.markdown.highlight import fence_plugin
@@ -70,8 +70,15 @@ class NoteFacts:
 
 
 def create_markdown(
-    registry: Registry, base_path: str = "/", toc_min: int = 1, toc_max: int = 3
+    registry: Registry,
+    base_path: str = "/",
+    toc_min: int = 1,
+    toc_max: int = 3,
+    *,
+    dispatch: bool = True,
 ) -> MarkdownIt:
+    """The configured parser; ``dispatch=False`` keeps markdown-it's own rule loops (the
+    output is the same, only slower: see :mod:`.dispatch`)."""
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False, "maxNesting": MAX_NESTING})
     md.use(gfm_plugin)
     md.options["alerts"] = False  # `> [!NOTE]` stays a quote, as in Hugo
@@ -82,6 +89,8 @@ def create_markdown(
     md.use(shortcodes_plugin, registry=registry)
     md.use(fence_plugin)
     md.use(tasklists_plugin)
+    if dispatch:
+        use_dispatch(md)  # last: it dispatches to the rules configured above
     return md
 
 
@@ -103,39 +112,48 @@ def render_markdown(
     )
 
 
+_INLINE_TEXT = frozenset({"text", "code_inline", "image"})
 _BREAKS = frozenset({"softbreak", "hardbreak"})
 
 
 def tokens_text(tokens: list[Token]) -> str:
     """Readable text of a parsed note: inline text, code, HTML text, shortcode content."""
     parts: list[str] = []
-    stack: list[list[Token]] = [list(reversed(tokens))]
-    while stack:
-        if not stack[-1]:
-            stack.pop()
+    append = parts.append
+    stack: list[tuple[list[Token], int]] = []
+    level, i = tokens, 0
+    while True:
+        if i >= len(level):
+            if not stack:
+                break
+            level, i = stack.pop()
             continue
-        token = stack[-1].pop()
+        token = level[i]
+        i += 1
         kind = token.type
-        meta = token.meta or {}
         if kind == "inline":
-            for child in token.children or []:
-                if child.type in ("text", "code_inline", "image"):
-                    parts.append(child.content)
-                elif child.type in _BREAKS:
-                    parts.append(" ")
-            parts.append("\n")
-        elif kind in ("fence", "code_block"):
-            parts.append(token.content)
-        elif kind in ("html_block", "html_inline"):
-            events = meta.get("events")
-            parts.append(events_text(events) if events is not None else plain_text(token.content))
-            parts.append("\n")
+            for child in token.children or ():
+                ctype = child.type
+                if ctype in _INLINE_TEXT:
+                    append(child.content)
+                elif ctype in _BREAKS:
+                    append(" ")
+            append("\n")
+        elif kind == "fence" or kind == "code_block":
+            append(token.content)
+        elif kind == "html_block" or kind == "html_inline":
+            events = token.meta.get("events") if token.meta else None
+            append(events_text(events) if events is not None else plain_text(token.content))
+            append("\n")
         elif kind == "shortcode":
+            meta = token.meta or {}
             if meta.get("inner"):
-                parts.append(meta["inner"] + "\n")
+                append(meta["inner"] + "\n")
             tag = meta.get("tag")
             if tag is not None and tag.name == "figure":
-                parts.append(" ".join(tag.named.get(k, "") for k in ("caption", "alt")) + "\n")
+                append(" ".join(tag.named.get(k, "") for k in ("caption", "alt")) + "\n")
             if token.children:
-                stack.append(list(reversed(token.children)))
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
+                stack.append((level, i))
+                level, i = token.children, 0
+    # str.split() and re's \s agree on what is whitespace (str.isspace)
+    return " ".join("".join(parts).split())

@@ -185,31 +185,33 @@ def figures_plugin(md: MarkdownIt) -> None:
         i = 0
         while i < len(tokens):
             token = tokens[i]
-            if token.type == "html_block":
+            kind = token.type
+            if kind == "inline":
+                line = None
+                for child in token.children or ():
+                    if child.type == "html_inline":
+                        if line is None:
+                            line = env.file_line(token.map[0] if token.map else None)
+                        child.content = rewrite_figures(
+                            child.content, env, line, (child.meta or {}).get("events")
+                        )
+            elif kind == "html_block":
                 token.content = rewrite_figures(
                     token.content,
                     env,
                     env.file_line(token.map[0] if token.map else None),
                     (token.meta or {}).get("events"),
                 )
-            image = _titled_image_paragraph(tokens, i)
-            if image is not None:
-                fig = Figure(
-                    src=str(image.attrGet("src") or ""),
-                    alt=image.content,
-                    caption_html=html.escape(str(image.attrGet("title") or "")),
-                )
-                block = Token("html_block", "", 0, content=figure_html(fig), map=token.map)
-                tokens[i : i + 3] = [block]
-            elif token.type == "inline":
-                for child in token.children or []:
-                    if child.type == "html_inline":
-                        child.content = rewrite_figures(
-                            child.content,
-                            env,
-                            env.file_line(token.map[0] if token.map else None),
-                            (child.meta or {}).get("events"),
-                        )
+            elif kind == "paragraph_open":
+                image = _titled_image_paragraph(tokens, i)
+                if image is not None:
+                    fig = Figure(
+                        src=str(image.attrGet("src") or ""),
+                        alt=image.content,
+                        caption_html=html.escape(str(image.attrGet("title") or "")),
+                    )
+                    block = Token("html_block", "", 0, content=figure_html(fig), map=token.map)
+                    tokens[i : i + 3] = [block]
             i += 1
 
     md.core.ruler.push("awsnotes_figures", rule)

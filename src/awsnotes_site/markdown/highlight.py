@@ -21,6 +21,7 @@ from pygments.token import STANDARD_TYPES, _TokenType
 from pygments.util import ClassNotFound
 
 from awsnotes_site.markdown.context import RenderEnv
+from awsnotes_site.markdown.fastlex import accelerate
 
 BOOL = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 IGNORED_OPTIONS = frozenset({"style", "noclasses", "guesssyntax", "tabwidth", "nohl", "codefences"})
@@ -175,7 +176,7 @@ def get_lexer(lang: str) -> Lexer | None:
     """A cached lexer for ``lang``; None when Pygments does not know it."""
     name = _ALIASES.get(lang.lower(), lang.lower())
     try:
-        return get_lexer_by_name(name, stripnl=False, ensurenl=True)
+        return accelerate(get_lexer_by_name(name, stripnl=False, ensurenl=True))
     except ClassNotFound:
         return None
 
@@ -207,35 +208,48 @@ def css_class(ttype: _TokenType) -> str:
     return classes
 
 
+_CLASSES: dict[_TokenType, str] = {}
+
+
+def _escape(text: str) -> str:
+    """``html.escape(text, quote=False)`` without the call overhead."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def highlight_lines(code: str, lexer: Lexer) -> list[str]:
     """Highlighted HTML, one string per source line; spans never cross lines, adjacent
     tokens of one class share a span. Our own markup (not HtmlFormatter's), so the
     output does not change with Pygments' formatter details."""
+    # Runs of adjacent tokens of one class (empty tokens do not break a run) ...
+    runs: list[tuple[str, str]] = []
+    run_class: str | None = None
+    run: list[str] = []
+    classes = _CLASSES
+    for ttype, value in lex(code, lexer):
+        if not value:
+            continue
+        cls = classes.get(ttype)
+        if cls is None:
+            cls = classes[ttype] = css_class(ttype)
+        if cls == run_class:
+            run.append(value)
+        else:
+            if run:
+                runs.append((run_class or "", "".join(run)))
+            run_class, run = cls, [value]
+    if run:
+        runs.append((run_class or "", "".join(run)))
+    # ... cut into lines: one span per class and line.
     lines: list[str] = []
     current: list[str] = []
-    run_class, run_text = "", ""
-
-    def flush() -> None:
-        nonlocal run_text
-        if run_text:
-            text = html.escape(run_text, quote=False)
-            current.append(f'<span class="{run_class}">{text}</span>' if run_class else text)
-            run_text = ""
-
-    for ttype, value in lex(code, lexer):
-        cls = css_class(ttype)
-        parts = value.split("\n")
-        for i, part in enumerate(parts):
+    for cls, text in runs:
+        for i, part in enumerate(text.split("\n")):
             if i:
-                flush()
                 lines.append("".join(current))
                 current = []
             if part:
-                if cls != run_class:
-                    flush()
-                    run_class = cls
-                run_text += part
-    flush()
+                part = _escape(part)
+                current.append(f'<span class="{cls}">{part}</span>' if cls else part)
     if current:
         lines.append("".join(current))
     return lines

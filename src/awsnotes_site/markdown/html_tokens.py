@@ -120,8 +120,65 @@ class _Tokenizer(HTMLParser):
         self._add(Event("other", ""))
 
 
+# Strictly well-formed HTML, read by one regex: text without "<" or "&", end tags, and
+# start tags whose attributes are ASCII names with quoted or plain values. On such input
+# html.parser (whose own patterns are looser: any of it is read the same by them) gives
+# the same events; anything else (comments, entities, raw-text elements, stray "<",
+# unusual names or spacing) goes to html.parser. tests/test_render_fastpaths.py checks.
+_WS = r"[ \t\n\r\f]"
+_NAME = r"[a-zA-Z_:][-a-zA-Z0-9_:.]*"
+_QUOTED = r"\"[^\"]*\"|'[^']*'"
+_PLAIN = r"[^\s\"'=<>`/]+"  # then whitespace or ">": html.parser reads "a=b/>" as b/
+_EVENT = re.compile(
+    rf"([^<&]+)"
+    rf"|<([a-zA-Z][a-zA-Z0-9-]*)"
+    rf"((?:{_WS}+{_NAME}(?:{_WS}*={_WS}*(?:{_QUOTED}|{_PLAIN}(?={_WS}|>)))?)*)"
+    rf"{_WS}*(/?)>"
+    rf"|</([a-zA-Z][a-zA-Z0-9-]*){_WS}*>"
+)
+# The attributes alone (a start tag's group 3, already matched above).
+_ATTRS = re.compile(rf"{_WS}+({_NAME})(?:{_WS}*={_WS}*({_QUOTED}|{_PLAIN}))?")
+
+
+def _simple_events(source: str) -> list[Event] | None:
+    events: list[Event] = []
+    pos, end = 0, len(source)
+    match = _EVENT.match
+    while pos < end:
+        m = match(source, pos)
+        if m is None:
+            return None
+        raw = m.group()
+        if m.group(1) is not None:
+            events.append(Event("data", raw))
+        elif m.group(2) is not None:
+            tag = m.group(2).lower()
+            if tag in _RAW_TEXT:
+                return None
+            attrs: list[tuple[str, str | None]] = []
+            for a in _ATTRS.finditer(m.group(3)):
+                name, value = a.group(1), a.group(2)
+                if value is not None and value[:1] in "\"'":
+                    value = value[1:-1]
+                attrs.append((name.lower(), value))
+            events.append(Event("start", raw, tag, attrs, self_closing=bool(m.group(4))))
+        else:
+            events.append(Event("end", raw, m.group(5).lower()))
+        pos = m.end()
+    return events
+
+
 def tokenize(source: str) -> list[Event]:
     """Split ``source`` into events whose ``raw`` texts concatenate back to ``source``."""
+    if "&" not in source:
+        simple = _simple_events(source)
+        if simple is not None:
+            return simple
+    return parsed_events(source)
+
+
+def parsed_events(source: str) -> list[Event]:
+    """:func:`tokenize` through html.parser, for any input."""
     parser = _Tokenizer(source)
     parser.feed(source)
     parser.close()
@@ -159,10 +216,30 @@ class _TextCollector(HTMLParser):
         self.parts.append(data)
 
 
+# A tag without attributes (``<br>``, ``</U>``, ``<br/>``): what html.parser reports as a
+# start, end or start-end tag, and nothing else; elements whose content html.parser (in
+# some Python version) does not read as markup are left to it.
+_BARE_TAG = re.compile(
+    r"<([A-Za-z][A-Za-z0-9]*)[ \t\n\r\f]*/?>|</([A-Za-z][A-Za-z0-9]*)[ \t\n\r\f]*>"
+)
+_RAW_TEXT = frozenset(
+    {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"}
+    | {"noscript", "plaintext"}
+)
+
+
 def plain_text(source: str) -> str:
     """The text content of an HTML fragment, entities decoded."""
     if "<" not in source and "&" not in source:
         return source
+    if "&" not in source:
+        # Fast path: text and bare tags only, as in ``<br>`` or ``<U>제목</U>``.
+        parts = _BARE_TAG.split(source)
+        texts = parts[::3]
+        if not any("<" in t for t in texts) and not any(
+            name.lower() in _RAW_TEXT for name in parts[1::3] if name
+        ):
+            return "".join(texts)
     parser = _TextCollector()
     parser.feed(source)
     parser.close()

@@ -24,6 +24,7 @@ from markdown_it.utils import OptionsDict
 
 from awsnotes_site.diagnostics import Severity
 from awsnotes_site.markdown.context import get_env
+from awsnotes_site.markdown.dispatch import block_first_chars, inline_first_chars
 
 _NAME = re.compile(r"[A-Za-z0-9_][\w./-]*")
 _KEY = re.compile(r"([A-Za-z_][\w-]*)=")
@@ -194,6 +195,7 @@ def _line_end(state: StateBlock, line: int, end: int) -> int:
 
 
 def shortcodes_plugin(md: MarkdownIt, registry: Registry) -> None:
+    @block_first_chars("{")
     def block_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
         if state.sCount[start_line] - state.blkIndent >= 4:
             return False
@@ -265,6 +267,7 @@ def shortcodes_plugin(md: MarkdownIt, registry: Registry) -> None:
         state.line = close_line + 1
         return True
 
+    @inline_first_chars("{")
     def inline_rule(state: StateInline, silent: bool) -> bool:
         pos = state.pos
         src = state.src
@@ -308,6 +311,8 @@ def shortcodes_plugin(md: MarkdownIt, registry: Registry) -> None:
         # Inline shortcode tokens learn their file line from their paragraph.
         for token in state.tokens:
             if token.type == "inline" and token.map:
+                if "{{" not in token.content:  # inline shortcodes start with {{< or {{%
+                    continue
                 for child in token.children or []:
                     if child.type == "shortcode" and child.meta:
                         child.meta["line"] = token.map[0] + token.content.count(
@@ -330,6 +335,7 @@ def shortcodes_plugin(md: MarkdownIt, registry: Registry) -> None:
         state.shortcodes.add(meta["tag"].name)
         return registry.render(md, token, options, env)
 
+    @inline_first_chars("[")
     def ref_link_rule(state: StateInline, silent: bool) -> bool:
         """``[text]({{< ref "x.md" >}})``: Hugo expands shortcodes before Markdown, so a
         ref in a link destination must make a link; markdown-it's own link rule cannot
@@ -370,7 +376,8 @@ def shortcodes_plugin(md: MarkdownIt, registry: Registry) -> None:
 
     def resolve_ref_links(state: StateCore) -> None:
         for token in state.tokens:
-            if token.type != "inline" or not token.children:
+            # a ref link's destination is a shortcode: {{< or {{% in the inline source
+            if token.type != "inline" or not token.children or "{{" not in token.content:
                 continue
             for child in token.children:
                 if child.type == "link_open" and child.meta and "ref" in child.meta:

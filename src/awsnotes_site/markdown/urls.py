@@ -70,26 +70,33 @@ def rewrite_events(
 
 
 def _walk(tokens: Sequence[Token], base_path: str, state: RenderEnv, line: int | None) -> None:
+    file_line = state.file_line
+    links = state.links
     for token in tokens:
         if token.map is not None:
-            line = state.file_line(token.map[0])
-        if token.type == "link_open":
+            line = file_line(token.map[0])
+        kind = token.type
+        if kind == "text":  # the most common token: no URL, no children
+            continue
+        if kind == "link_open":
             href = str(token.attrGet("href") or "")
-            state.links.append(LinkRef(href, line or 0, "link"))
+            links.append(LinkRef(href, line or 0, "link"))
             token.attrSet("href", with_base(href, base_path))
-        elif token.type == "image":
+        elif kind == "image":
             src = str(token.attrGet("src") or "")
-            state.links.append(LinkRef(src, line or 0, "image"))
+            links.append(LinkRef(src, line or 0, "image"))
             token.attrSet("src", with_base(src, base_path))
-        elif token.type in ("html_block", "html_inline") and "=" in token.content:
+        elif (kind == "html_block" or kind == "html_inline") and "=" in token.content:
             # The events stay on the token so later rules (figures) need not re-parse.
             events = rewrite_events(tokenize(token.content), base_path, line, state)
             token.meta = {**(token.meta or {}), "events": events}
             token.content = join(events)
+        elif kind == "softbreak":
+            if line is not None:
+                line += 1
+            continue
         if token.children:
             _walk(token.children, base_path, state, line)
-        if token.type == "softbreak" and line is not None:
-            line += 1
 
 
 def urls_plugin(md: MarkdownIt, base_path: str = "/") -> None:

@@ -1,0 +1,158 @@
+"""Pygments' RegexLexer loop with one regex match per token instead of one per rule.
+
+``RegexLexer.get_tokens_unprocessed`` tries the rules of the current state one after the
+other until one matches; for Python code that is about 25 ``match`` calls per token. Here
+each state's rules are also joined into one alternation, ``(?P<_r0>rule0)|(?P<_r1>…)``:
+Python's ``re`` tries the alternatives in order and takes the first that matches, so the
+alternative that matches is the rule the stock loop would have taken, with the same
+match. Token-type actions use that match directly; callback actions (``bygroups``,
+``using`` …) get the rule's own match, as before. States whose rules cannot be joined
+safely (backreferences, verbose or differing flags, a failed compile) keep the stock
+loop, and the state transitions are Pygments' own code. tests/test_render_fastpaths.py
+compares the tokens with Pygments' on real and random code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from types import MethodType
+from typing import Any
+
+from pygments.lexer import Lexer, RegexLexer
+from pygments.token import Error, Text, _TokenType
+
+Whitespace = Text.Whitespace
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+_GLOBAL_FLAGS = re.compile(r"\(\?([aimsu]+)\)")
+
+# per lexer class: state name -> (joined match or None, group index -> rule index)
+_Joined = tuple[Callable[..., Any] | None, dict[int, int]]
+_TABLES: dict[type, dict[str, _Joined]] = {}
+
+
+def _join(rules: list[tuple[Any, Any, Any]], flags: int) -> _Joined:
+    """The rules of one state as one alternation compiled with the lexer's ``flags``; a
+    rule's own leading inline flags, ``(?s)…``, are scoped to it: ``(?s:…)``."""
+    if not rules:
+        return None, {}
+    parts = []
+    for i, (rexmatch, _, _) in enumerate(rules):
+        pattern = getattr(rexmatch, "__self__", None)
+        if not isinstance(pattern, re.Pattern) or not isinstance(pattern.pattern, str):
+            return None, {}
+        text = pattern.pattern
+        if _BACKREF.search(text) or pattern.flags & re.VERBOSE:
+            return None, {}
+        inline = _GLOBAL_FLAGS.match(text)
+        if inline:
+            text = f"(?{inline.group(1)}:{text[inline.end() :]})"
+        elif pattern.flags != flags:
+            return None, {}
+        parts.append(f"(?P<_r{i}>{text})")
+    try:
+        joined = re.compile("|".join(parts), flags)
+    except (re.error, OverflowError, RecursionError):
+        return None, {}
+    index = {joined.groupindex[f"_r{i}"]: i for i in range(len(rules))}
+    return joined.match, index
+
+
+def _unprocessed(
+    self: RegexLexer, text: str, stack: tuple[str, ...] = ("root",)
+) -> Iterator[tuple[int, Any, str]]:
+    """RegexLexer.get_tokens_unprocessed (Pygments 2.17–2.21), joined-regex matching."""
+    pos = 0
+    tokendefs: dict[str, Any] = self._tokens  # type: ignore[attr-defined]
+    table = _TABLES.setdefault(type(self), {})
+    flags = re.compile("", self.flags).flags
+    statestack = list(stack)
+    state_name = statestack[-1]
+    statetokens = tokendefs[state_name]
+    joined = table.get(state_name)
+    if joined is None:
+        joined = table[state_name] = _join(statetokens, flags)
+    while 1:
+        found = False
+        match, index = joined
+        if match is not None:
+            m = match(text, pos)
+            if m is not None:
+                found = True
+                rexmatch, action, new_state = statetokens[index[m.lastindex]]
+                if action is not None:
+                    if type(action) is _TokenType:
+                        yield pos, action, m.group()
+                    else:
+                        m = rexmatch(text, pos)
+                        yield from action(self, m)
+                pos = m.end()
+        else:
+            for rule in statetokens:
+                m = rule[0](text, pos)
+                if m:
+                    found = True
+                    _, action, new_state = rule
+                    if action is not None:
+                        if type(action) is _TokenType:
+                            yield pos, action, m.group()
+                        else:
+                            yield from action(self, m)
+                    pos = m.end()
+                    break
+        if found:
+            if new_state is not None:
+                # state transition (Pygments' own code)
+                if isinstance(new_state, tuple):
+                    for state in new_state:
+                        if state == "#pop":
+                            if len(statestack) > 1:
+                                statestack.pop()
+                        elif state == "#push":
+                            statestack.append(statestack[-1])
+                        else:
+                            statestack.append(state)
+                elif isinstance(new_state, int):
+                    # pop, but keep at least one state on the stack
+                    if abs(new_state) >= len(statestack):
+                        del statestack[1:]
+                    else:
+                        del statestack[new_state:]
+                elif new_state == "#push":
+                    statestack.append(statestack[-1])
+                else:
+                    raise AssertionError(f"wrong state def: {new_state!r}")
+                state_name = statestack[-1]
+                statetokens = tokendefs[state_name]
+                joined = table.get(state_name)
+                if joined is None:
+                    joined = table[state_name] = _join(statetokens, flags)
+            continue
+        # No rule matched.
+        try:
+            if text[pos] == "\n":
+                # at EOL, reset state to "root"
+                statestack = ["root"]
+                state_name = "root"
+                statetokens = tokendefs["root"]
+                joined = table.get(state_name)
+                if joined is None:
+                    joined = table[state_name] = _join(statetokens, flags)
+                yield pos, Whitespace, "\n"
+                pos += 1
+                continue
+            yield pos, Error, text[pos]
+            pos += 1
+        except IndexError:
+            break
+
+
+def accelerate(lexer: Lexer) -> Lexer:
+    """Give ``lexer`` (one instance, not its class) the joined-regex loop when it uses
+    RegexLexer's own; other lexers are returned as they are."""
+    if (
+        isinstance(lexer, RegexLexer)
+        and type(lexer).get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed
+    ):
+        lexer.get_tokens_unprocessed = MethodType(_unprocessed, lexer)  # type: ignore[method-assign]
+    return lexer

@@ -1,0 +1,262 @@
+"""The rendering shortcuts give exactly what the plain way gives: rule dispatch by first
+character (markdown/dispatch.py) against markdown-it's own rule loops, the joined-regex
+lexer loop (markdown/fastlex.py) against Pygments' own, and the HTML tokenizer's and
+plain_text's regex paths against html.parser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it.utils import read_fixture_file
+from pygments.lexers import get_lexer_by_name
+
+from awsnotes_site.markdown import create_markdown, render_markdown
+from awsnotes_site.markdown.fastlex import accelerate
+from awsnotes_site.markdown.html_tokens import _TextCollector, parsed_events, plain_text, tokenize
+from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry
+from markdown_fixture import BASE_PATH, FIXTURES, NOTES
+from test_properties import MARKDOWN
+
+EXAMPLES = settings(
+    max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+def _parsers() -> tuple[Any, Any]:
+    templates = FIXTURES / "templates"
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    registry = ShortcodeRegistry(
+        templates, env, RefResolver(NOTES), BASE_PATH, "https://user.github.io/notes/"
+    )
+    return create_markdown(registry, BASE_PATH), create_markdown(
+        registry, BASE_PATH, dispatch=False
+    )
+
+
+FAST, STOCK = _parsers()
+PAGE = {"title": "현재 글", "rel": "posts/current.md", "url": "posts/current/", "params": {}}
+
+
+def _render(md: Any, text: str) -> Any:
+    try:
+        r = render_markdown(md, text, "content/posts/current.md", 3, PAGE)
+    except Exception as exc:  # the same failure either way is fine here
+        return repr(exc)
+    return (r.html, r.text, r.toc, r.links, r.diagnostics, r.refs, r.shortcodes)
+
+
+def _tokens(md: Any, text: str) -> list[Any]:
+    try:
+        tokens = md.parse(text, {})
+    except Exception as exc:
+        return [repr(exc)]
+    out = []
+    stack = list(reversed(tokens))
+    while stack:
+        t = stack.pop()
+        out.append((t.type, t.tag, t.nesting, t.map, t.content, t.markup, t.info, t.attrs))
+        stack.extend(reversed(t.children or []))
+    return out
+
+
+def test_dispatch_is_on_by_default() -> None:
+    assert len(FAST.block.ruler.getRules("")) == 1
+    assert len(STOCK.block.ruler.getRules("")) > 1
+
+
+def test_dispatch_renders_every_fixture_the_same() -> None:
+    cases = [
+        text for path in sorted(FIXTURES.glob("*.md")) for _, _, text, _ in read_fixture_file(path)
+    ]
+    assert len(cases) >= 40
+    for text in cases:
+        assert _render(FAST, text) == _render(STOCK, text), text
+
+
+def test_dispatch_renders_the_shipped_note_the_same() -> None:
+    root = Path(__file__).resolve().parent.parent / "content"
+    notes = sorted(root.rglob("*.md"))
+    assert notes
+    for note in notes:
+        text = note.read_text(encoding="utf-8")
+        assert _render(FAST, text) == _render(STOCK, text), note
+
+
+@EXAMPLES
+@given(MARKDOWN)
+def test_dispatch_gives_the_stock_tokens(text: str) -> None:
+    assert _tokens(FAST, text) == _tokens(STOCK, text)
+    assert _render(FAST, text) == _render(STOCK, text)
+
+
+HTML_BITS = st.sampled_from(
+    [
+        "<br>",
+        "<BR/>",
+        "<br />",
+        "<br / >",
+        "< br>",
+        "<U>",
+        "</U>",
+        "</u >",
+        "</br/>",
+        "<b\n>",
+        "<script>",
+        "</script>",
+        "<Style>",
+        "<textarea>",
+        "<title>",
+        "<a1>",
+        "<1>",
+        "<!--",
+        "-->",
+        "&amp;",
+        "&",
+        "<",
+        ">",
+        "/",
+        "텍스트",
+        " ",
+        "\n",
+        "x",
+    ]
+)
+
+
+@EXAMPLES
+@given(
+    st.one_of(
+        st.lists(HTML_BITS, max_size=12).map("".join),
+        st.text(alphabet="<>/ &;brBRsciptyl\n\tx가=\"'!-", max_size=60),
+    )
+)
+def test_plain_text_matches_html_parser(source: str) -> None:
+    parser = _TextCollector()
+    parser.feed(source)
+    parser.close()
+    assert plain_text(source) == "".join(parser.parts)
+
+
+LANGS = ["python", "go", "bash", "yaml", "json", "javascript", "typescript", "java", "kotlin"]
+LANGS += ["rust", "sql", "css", "html", "xml", "toml", "ini", "docker", "nginx", "haskell"]
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = [
+    p.read_text(encoding="utf-8")
+    for p in sorted([*(ROOT / "src").rglob("*.py"), *(ROOT / "bench").glob("*.py")])
+] + [
+    "def f(x: int) -> str:\n    return f\"{x!r:>{w}} {{}}\" + rb\"\\d\" '''doc'''\n",
+    "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(`raw`, 0x1F, 1e3, 'a') }\n",
+    "key: value\nlist:\n  - a\n  - {b: 1}\n# c\n",
+    "cat <<EOF\n$HOME ${x:-y} $(date)\nEOF\necho 'a' \"b\" | grep -E '^x' > /dev/null\n",
+]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_fast_lexer_gives_pygments_tokens(lang: str) -> None:
+    stock = get_lexer_by_name(lang, stripnl=False, ensurenl=True)
+    fast = accelerate(get_lexer_by_name(lang, stripnl=False, ensurenl=True))
+    for text in SOURCES:
+        assert list(fast.get_tokens(text)) == list(stock.get_tokens(text)), text[:200]
+
+
+CODE_CHARS = "ab_1 \n\t<>&\"'#{}[]:,-0x/*`$()=;\\@.%!?r"
+PY = get_lexer_by_name("python", stripnl=False, ensurenl=True)
+GO = get_lexer_by_name("go", stripnl=False, ensurenl=True)
+FAST_PY = accelerate(get_lexer_by_name("python", stripnl=False, ensurenl=True))
+FAST_GO = accelerate(get_lexer_by_name("go", stripnl=False, ensurenl=True))
+
+
+@EXAMPLES
+@given(st.text(alphabet=CODE_CHARS, max_size=200))
+def test_fast_lexer_on_random_code(text: str) -> None:
+    assert list(FAST_PY.get_tokens(text)) == list(PY.get_tokens(text))
+    assert list(FAST_GO.get_tokens(text)) == list(GO.get_tokens(text))
+
+
+TAG_BITS = st.sampled_from(
+    [
+        "<img",
+        "<IMG",
+        "<br",
+        "<figcaption",
+        "</figcaption>",
+        "</FIGCAPTION >",
+        "</a>",
+        "<x-y",
+        "<script>",
+        "<textarea>",
+        "<svg:rect",
+        "<h1",
+        "</h1\n>",
+        " ",
+        "\n",
+        "\t",
+        "\r",
+        "\f",
+        "\u3000",
+        "\x0b",
+        "src",
+        "CLASS",
+        "data-x",
+        "on:click",
+        "a.b",
+        "=",
+        " = ",
+        '"v"',
+        "'v'",
+        '"a>b"',
+        '"/x/"',
+        "plain",
+        "/x/",
+        "c/",
+        "/",
+        "/>",
+        ">",
+        "텍스트",
+        "<",
+        "&amp;",
+        "`",
+        '"',
+        "<!--",
+        "-->",
+        "<!DOCTYPE",
+        "<?x",
+        "<1",
+        "x=y=z",
+    ]
+)
+FIGURE_HTML = (
+    '<img class="img-zoomable __web-inspector-hide-shortcut__" src="/static/x.png" >\n'
+    '<figcaption align = "center">[Picture 1] VPC 엔드포인트</figcaption>\n'
+)
+
+
+def _events(fn: Any, source: str) -> Any:
+    try:
+        return fn(source)
+    except Exception as exc:  # html.parser's own failures must stay the same
+        return repr(exc)
+
+
+def test_tokenizer_fast_path_is_taken_for_figures() -> None:
+    assert tokenize(FIGURE_HTML) == parsed_events(FIGURE_HTML)
+    from awsnotes_site.markdown.html_tokens import _simple_events
+
+    assert _simple_events(FIGURE_HTML) is not None
+
+
+@settings(
+    max_examples=1500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(st.lists(TAG_BITS, max_size=14).map("".join))
+def test_tokenizer_matches_html_parser(source: str) -> None:
+    assert _events(tokenize, source) == _events(parsed_events, source)
