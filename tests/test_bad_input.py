@@ -253,3 +253,16 @@ def test_missing_link_target_warns_in_build_and_fails_strict(tmp_path: Path) -> 
     strict = run(project, "--strict")
     assert strict.returncode == 1
     assert "build failed: warnings (--strict)" in strict.stderr
+
+
+def test_markup_html_parser_gives_up_on_passes_through(tmp_path: Path) -> None:
+    """html.parser raises AssertionError on some malformed markup (an unknown marked
+    section such as ``<![x y=1``); the build goes on and the raw HTML is kept as written."""
+    project = make_project(tmp_path, {
+        "posts/odd.md": '+++\ntitle = "이상한 HTML"\n+++\n\n<div>\n<![x y=1\n</div>\n\n본문 계속\n',
+    }, shipped=False)
+    proc = run(project)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    page = (project / "public" / "posts" / "odd" / "index.html").read_text(encoding="utf-8")
+    assert "<![x y=1" in page and "본문 계속" in page

@@ -180,8 +180,13 @@ def tokenize(source: str) -> list[Event]:
 def parsed_events(source: str) -> list[Event]:
     """:func:`tokenize` through html.parser, for any input."""
     parser = _Tokenizer(source)
-    parser.feed(source)
-    parser.close()
+    try:
+        parser.feed(source)
+        parser.close()
+    except AssertionError:
+        # html.parser gives up on some malformed markup (``<![x y=1``: "unknown status
+        # keyword in marked section"); the author's raw HTML then passes through as is.
+        return [Event("other", source)] if source else []
     events: list[Event] = []
     marks = parser.events
     # Any text before the first event (should not happen) is kept as data.
