@@ -328,3 +328,16 @@ def test_notes_loaded_by_workers_equal_notes_loaded_in_process(tmp_path: Path) -
                 [d.format() for d in serial[path].diagnostics]
         else:
             assert forked[path] == serial[path]
+
+
+def test_two_builds_in_one_process_through_the_staging_folder(tmp_path: Path) -> None:
+    """The staging folder has the same name in every build of a process: workers must not
+    trust folders they made for an earlier one."""
+    from awsnotes_site.build import build
+
+    project = make_project(tmp_path, DEMO_NOTES)
+    out = tmp_path / "site"
+    for jobs in (2, 2, 1):
+        build(project, BuildOptions(output=str(out), use_cache=False, jobs=jobs,
+                                    parallel_pages=1))
+        assert (out / "posts" / "nat-gateway" / "index.html").is_file()

@@ -16,6 +16,7 @@ import gc
 import hashlib
 import json
 import os
+import posixpath
 import shutil
 import time
 import unicodedata
@@ -595,9 +596,7 @@ class Builder:
         templated = 0 if spec.render is not None else 1
         if stage is None:
             return RenderedPage(spec.path, signature, used, data, templated)
-        target = _safe_target(stage, spec.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        _write_staged(stage, spec.path, data)
         return RenderedPage(spec.path, signature, used, None, templated)
 
     def _signature(self, head: str, spec: PageSpec, used: frozenset[str]) -> str:
@@ -810,6 +809,7 @@ def _render_pages_forked(
     straight into the staging folder: only paths, signatures and problems come back."""
     workers = jobs or os.cpu_count() or 1
     if workers < 2 or not hasattr(os, "fork"):
+        _MADE.clear()
         return [builder._render_page(spec, head, jinja, config, stage) for spec, head in todo]
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
@@ -819,6 +819,7 @@ def _render_pages_forked(
         with contextlib.suppress(jinja2.TemplateError):
             jinja.get_template(name)  # compiled once, before the fork
     _WORKER_PAGES = (builder, todo, jinja, config, stage)
+    _MADE.clear()  # a new staging folder (the workers fork with this empty)
     gc.freeze()  # the workers' collector leaves the inherited objects (and their pages) alone
     try:
         size = max(1, len(todo) // (workers * 8))
@@ -1567,6 +1568,24 @@ def _write_in_place(result: BuildResult, out_dir: Path) -> WriteStats | None:
                 break
             folder = folder.parent
     return WriteStats(written=len(temps), unchanged=total - len(temps))
+
+
+_MADE: set[str] = set()  # folders this process made in the staging folder
+
+
+def _write_staged(stage: Path, rel: str, data: bytes) -> None:
+    """Write a page into the staging folder, a fresh folder only the build writes to (so
+    it holds no symlinks): a lexical check keeps the path inside it."""
+    norm = posixpath.normpath(rel)
+    if norm.startswith(("/", "../")) or norm in ("..", ".") or "\0" in norm:
+        raise BuildError([error(rel, None, "output path leaves the output folder")])
+    target = os.path.join(stage, norm)
+    folder = os.path.dirname(target)
+    if folder not in _MADE:
+        os.makedirs(folder, exist_ok=True)
+        _MADE.add(folder)
+    with open(target, "wb") as fh:
+        fh.write(data)
 
 
 def _safe_target(out_dir: Path, rel: str) -> Path:
