@@ -63,26 +63,13 @@ def _load(source: Path) -> tuple[Any, list[Any]]:
 
 
 def _fixture_jobs(fuzz: int = 0) -> tuple[Any, list[Any]]:
-    import jinja2
     from markdown_it.utils import read_fixture_file
 
-    from awsnotes_site.markdown import create_markdown
-    from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry
-
     sys.path.insert(0, str(ROOT / "tests"))
-    from markdown_fixture import BASE_PATH, FIXTURES, NOTES
+    from markdown_fixture import FIXTURES, PAGE, fixture_markdown
 
-    templates = FIXTURES / "templates"
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    registry = ShortcodeRegistry(
-        templates, env, RefResolver(NOTES), BASE_PATH, "https://user.github.io/notes/"
-    )
-    md = create_markdown(registry, BASE_PATH)
-    page = {"title": "현재 글", "rel": "posts/current.md", "url": "posts/current/", "params": {}}
+    md = fixture_markdown()
+    page = PAGE
     jobs: list[Any] = []
     for path in sorted(FIXTURES.glob("*.md")):
         for line, title, text, _ in read_fixture_file(path):

@@ -8,18 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it.utils import read_fixture_file
 from pygments.lexers import get_lexer_by_name
 
-from awsnotes_site.markdown import create_markdown, render_markdown
+from awsnotes_site.markdown import render_markdown
 from awsnotes_site.markdown.fastlex import accelerate
 from awsnotes_site.markdown.html_tokens import _TextCollector, parsed_events, plain_text, tokenize
-from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry
-from markdown_fixture import BASE_PATH, FIXTURES, NOTES
+from markdown_fixture import FIXTURES, PAGE, fixture_markdown
 from test_properties import MARKDOWN
 
 EXAMPLES = settings(
@@ -27,23 +25,7 @@ EXAMPLES = settings(
 )
 
 
-def _parsers() -> tuple[Any, Any]:
-    templates = FIXTURES / "templates"
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    registry = ShortcodeRegistry(
-        templates, env, RefResolver(NOTES), BASE_PATH, "https://user.github.io/notes/"
-    )
-    return create_markdown(registry, BASE_PATH), create_markdown(
-        registry, BASE_PATH, dispatch=False
-    )
-
-
-FAST, STOCK = _parsers()
-PAGE = {"title": "현재 글", "rel": "posts/current.md", "url": "posts/current/", "params": {}}
+FAST, STOCK = fixture_markdown(), fixture_markdown(dispatch=False)
 
 
 def _render(md: Any, text: str) -> Any:

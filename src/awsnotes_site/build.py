@@ -726,20 +726,38 @@ def _worker_load(path: Path) -> Note | BuildError:
 
 def load_all(paths: list[Path], config: SiteConfig, jobs: int) -> dict[Path, Note | BuildError]:
     """Read and parse notes; many of them (a cold build) in forked worker processes."""
-    workers = jobs or os.cpu_count() or 1
-    if workers < 2 or len(paths) < PARALLEL_THRESHOLD * 4 or not hasattr(os, "fork"):
+    workers = _workers(jobs)
+    if workers < 2 or len(paths) < PARALLEL_THRESHOLD * 4:
         return {path: _load_or_error(path, config) for path in paths}
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
     global _WORKER_CONFIG
     _WORKER_CONFIG = config
     try:
         chunk = max(1, len(paths) // (workers * 4))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+        with _forked_pool(workers) as pool:
             return dict(zip(paths, pool.map(_worker_load, paths, chunksize=chunk), strict=True))
     finally:
         _WORKER_CONFIG = None
+
+
+def _workers(jobs: int) -> int:
+    """Worker processes to use: ``jobs``, else one per CPU; 1 where processes cannot fork."""
+    return (jobs or os.cpu_count() or 1) if hasattr(os, "fork") else 1
+
+
+@contextlib.contextmanager
+def _forked_pool(workers: int) -> Iterator[Any]:
+    """A pool of forked workers that inherit this process's state (parser, notes, site).
+    The collector is frozen meanwhile, so the workers' collections leave the inherited
+    objects (and the memory pages they sit on) alone."""
+    import multiprocessing as mp  # imported here: small rebuilds run in-process
+    from concurrent.futures import ProcessPoolExecutor
+
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
 
 
 def _page_stub(note: Note) -> dict[str, Any]:
@@ -766,16 +784,20 @@ def _unpacked_keys(keys: tuple[str, str] | None) -> tuple[list[str], list[str]] 
     return (grams.split("\0") if grams else []), (words.split("\0") if words else [])
 
 
-def _worker_render(
-    args: tuple[str, str, str, int, dict[str, Any], str, list[str]],
+def _render_and_keep(
+    md: MarkdownIt, store: render_cache.RenderStore | None, key: str, note: Note
 ) -> tuple[RenderedNote, NoteFacts]:
-    key, body, path, line, page, description, tags = args
+    """Render a note, put it into the cache and work out its facts (in a worker, when
+    there are many: the cache entries are written by the workers)."""
+    rendered = _render_one(md, note)
+    if store is not None:
+        store.put(key, rendered)
+    return rendered, NoteFacts.of(note.description, rendered)
+
+
+def _worker_render(task: tuple[str, Note]) -> tuple[RenderedNote, NoteFacts]:
     assert _WORKER_MD is not None
-    rendered = render_markdown(_WORKER_MD, body, path, line, page)
-    rendered.search_keys = _packed_keys(page["title"], tags, rendered.text)
-    if _WORKER_STORE is not None:
-        _WORKER_STORE.put(key, rendered)  # cache entries are written by the workers
-    return rendered, NoteFacts.of(description, rendered)
+    return _render_and_keep(_WORKER_MD, _WORKER_STORE, *task)
 
 
 @dataclass
@@ -807,30 +829,24 @@ def _render_pages_forked(
 ) -> list[RenderedPage]:
     """Render pages in forked workers that inherit the assembled site and write each page
     straight into the staging folder: only paths, signatures and problems come back."""
-    workers = jobs or os.cpu_count() or 1
-    if workers < 2 or not hasattr(os, "fork"):
-        _MADE.clear()
+    workers = _workers(jobs)
+    _MADE.clear()  # a new staging folder (the workers fork with this empty)
+    if workers < 2:
         return [builder._render_page(spec, head, jinja, config, stage) for spec, head in todo]
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
     global _WORKER_PAGES
     for name in sorted({spec.template for spec, _ in todo if spec.template}):
         with contextlib.suppress(jinja2.TemplateError):
             jinja.get_template(name)  # compiled once, before the fork
     _WORKER_PAGES = (builder, todo, jinja, config, stage)
-    _MADE.clear()  # a new staging folder (the workers fork with this empty)
-    gc.freeze()  # the workers' collector leaves the inherited objects (and their pages) alone
     try:
         size = max(1, len(todo) // (workers * 8))
         chunks = [list(range(i, min(i + size, len(todo)))) for i in range(0, len(todo), size)]
         results: list[RenderedPage] = []
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+        with _forked_pool(workers) as pool:
             for part in pool.map(_worker_pages, chunks):
                 results.extend(part)
         return results
     finally:
-        gc.unfreeze()
         _WORKER_PAGES = None  # type: ignore[assignment]
 
 
@@ -848,32 +864,20 @@ def render_all(
     several CPUs, in forked worker processes that inherit the configured parser (Markdown
     rendering is pure: same input, same output) and write the cache entries themselves.
     ``progress(done, total)`` is called as notes finish."""
-    workers = jobs or os.cpu_count() or 1
+    workers = _workers(jobs)
     results: list[tuple[RenderedNote, NoteFacts]] = []
-    if workers < 2 or len(todo) < PARALLEL_THRESHOLD or not hasattr(os, "fork"):
+    if workers < 2 or len(todo) < PARALLEL_THRESHOLD:
         for key, note in todo:
-            rendered = _render_one(md, note)
-            if store is not None:
-                store.put(key, rendered)
-            results.append((rendered, NoteFacts.of(note.description, rendered)))
+            results.append(_render_and_keep(md, store, key, note))
             if progress:
                 progress(len(results), len(todo))
         return results
-    import multiprocessing as mp  # imported here: a small rebuild renders in-process
-    from concurrent.futures import ProcessPoolExecutor
-
     global _WORKER_MD, _WORKER_STORE
     _WORKER_MD, _WORKER_STORE = md, store
-    gc.freeze()
     try:
-        ctx = mp.get_context("fork")
-        tasks = [
-            (k, n.body, n.display_path, n.body_line, _page_stub(n), n.description, n.tags)
-            for k, n in todo
-        ]
-        chunk = max(1, len(tasks) // (workers * 8))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            for done in pool.map(_worker_render, tasks, chunksize=chunk):
+        chunk = max(1, len(todo) // (workers * 8))
+        with _forked_pool(workers) as pool:
+            for done in pool.map(_worker_render, todo, chunksize=chunk):
                 results.append(done)
                 if progress and len(results) % chunk == 0:
                     progress(len(results), len(todo))
@@ -881,7 +885,6 @@ def render_all(
             progress(len(results), len(todo))
         return results
     finally:
-        gc.unfreeze()
         _WORKER_MD = _WORKER_STORE = None
 
 

@@ -150,10 +150,8 @@ class PageRecord:
 
 def load_pages(folder: Path, output: Path) -> dict[str, PageRecord]:
     """Page path -> :class:`PageRecord` for ``output``; empty if missing or foreign."""
+    data = _read_json(folder, PAGES_FILE, PAGES_FORMAT, "output", str(output))
     try:
-        data = json.loads((folder / PAGES_FILE).read_text(encoding="utf-8"))
-        if data.get("format") != PAGES_FORMAT or data.get("output") != str(output):
-            return {}
         return {
             str(k): PageRecord(str(v[0]), int(v[1]), int(v[2]), frozenset(map(str, v[3])))
             for k, v in data["pages"].items()
@@ -383,14 +381,8 @@ TEMPLATES_FORMAT = "awsnotes-template-hashes/1"
 
 
 def load_templates(folder: Path, stamp: str) -> dict[str, Any]:
-    try:
-        data = json.loads((folder / TEMPLATES_FILE).read_text(encoding="utf-8"))
-        if data.get("format") != TEMPLATES_FORMAT or data.get("stamp") != stamp:
-            return {}
-        hashes = data["hashes"]
-        return hashes if isinstance(hashes, dict) else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+    hashes = _read_json(folder, TEMPLATES_FILE, TEMPLATES_FORMAT, "stamp", stamp).get("hashes")
+    return hashes if isinstance(hashes, dict) else {}
 
 
 def save_templates(folder: Path, stamp: str, hashes: dict[str, Any]) -> None:
@@ -406,12 +398,10 @@ RELATED_FORMAT = "awsnotes-related/1"
 
 
 def load_related(folder: Path, digest: str) -> dict[str, list[str]] | None:
+    data = _read_json(folder, RELATED_FILE, RELATED_FORMAT, "key", digest)
     try:
-        data = json.loads((folder / RELATED_FILE).read_text(encoding="utf-8"))
-        if data.get("format") != RELATED_FORMAT or data.get("key") != digest:
-            return None
         return {str(k): [str(r) for r in v] for k, v in data["related"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError):
         return None
 
 
@@ -420,6 +410,18 @@ def save_related(folder: Path, digest: str, related: dict[str, list[str]]) -> No
         {"format": RELATED_FORMAT, "key": digest, "related": related}, ensure_ascii=False
     )
     _atomic_write(folder, RELATED_FILE, blob)
+
+
+def _read_json(folder: Path, name: str, fmt: str, field: str, value: str) -> dict[str, Any]:
+    """``folder/name`` as JSON if it is a dict made in format ``fmt`` with ``field`` equal
+    to ``value`` (the settings it was made for); else ``{}`` (missing, corrupt, foreign)."""
+    try:
+        data = json.loads((folder / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != fmt or data.get(field) != value:
+        return {}
+    return data
 
 
 def _atomic_write(folder: Path, name: str, blob: str) -> None:
