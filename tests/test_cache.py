@@ -26,6 +26,10 @@ def html_pages(public: Path) -> dict[str, bytes]:
     return {p.relative_to(public).as_posix(): p.read_bytes() for p in public.rglob("*.html")}
 
 
+def all_files(public: Path) -> dict[str, bytes]:
+    return {p.relative_to(public).as_posix(): p.read_bytes() for p in public.rglob("*") if p.is_file()}
+
+
 def test_template_edit_reaches_every_page_that_uses_it(tmp_path: Path) -> None:
     project = make_project(tmp_path, DEMO_NOTES)
     assert cli(project).returncode == 0
@@ -70,6 +74,8 @@ def test_cached_build_equals_cold_build_after_edits(tmp_path: Path) -> None:
     assert cli(project, "--no-cache", "--output", str(tmp_path / "cold")).returncode == 0
     cold = html_pages(tmp_path / "cold")
     assert warm == cold
+    # every file, the search shards (rebuilt from the cache's search parts) and feeds too
+    assert all_files(project / "public") == all_files(tmp_path / "cold")
     assert b"v2" in warm["posts/sc/index.html"]
     assert "(수정됨)".encode() in warm["posts/nat-gateway/index.html"]
     assert "바뀐 제목".encode() in warm["index.html"]
@@ -341,3 +347,31 @@ def test_two_builds_in_one_process_through_the_staging_folder(tmp_path: Path) ->
         build(project, BuildOptions(output=str(out), use_cache=False, jobs=jobs,
                                     parallel_pages=1))
         assert (out / "posts" / "nat-gateway" / "index.html").is_file()
+
+
+def test_search_part_is_read_without_the_html(tmp_path: Path) -> None:
+    """A render cache entry holds the note's text and search keys on its first line, so a
+    search shard is rebuilt without decoding HTML; each line is checked on its own."""
+    from awsnotes_site import cache
+    from awsnotes_site.markdown import RenderedNote
+    from awsnotes_site.markdown.context import LinkRef, TocEntry
+
+    store = cache.RenderStore(tmp_path)
+    note = RenderedNote(
+        html="<p>엔드포인트</p>",
+        toc=[TocEntry(2, "a", "가")],
+        links=[LinkRef("/x/", 3, "link")],
+        text="엔드포인트",
+        search_keys=("드포\0엔드", "vpc"),
+    )
+    store.put("k1", note)
+    assert store.get("k1") == note
+    assert store.get_search("k1") == ("엔드포인트", ("드포\0엔드", "vpc"))
+    entry = tmp_path / "render" / "k1"[:2] / "k1.json"
+    first, second = entry.read_text(encoding="utf-8").split("\n")
+    assert "<p>" not in first and "엔드포인트" in first and "<p>" in second
+    entry.write_text(first + "\n{broken", encoding="utf-8")
+    assert store.get_search("k1") == ("엔드포인트", ("드포\0엔드", "vpc"))  # HTML not read
+    assert store.get("k1") is None and "ignoring corrupt cache" in store.problems[-1]
+    entry.write_text('{"format": "awsnotes-render-cache/3"}\n{}', encoding="utf-8")
+    assert store.get_search("k1") is None and "not a cache of this version" in store.problems[-1]

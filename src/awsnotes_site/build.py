@@ -33,6 +33,7 @@ from markupsafe import Markup
 from pygments import __version__ as pygments_version
 
 from awsnotes_site import cache as render_cache
+from awsnotes_site.cache import SearchPart
 from awsnotes_site.config import SiteConfig, load_config
 from awsnotes_site.content import Note, discover, is_published, load_note, slugify_name
 from awsnotes_site.diagnostics import BuildError, Diagnostic, Reporter, Severity, error
@@ -100,6 +101,7 @@ class NoteView:
     note: Note
     facts: NoteFacts
     load: Callable[[], RenderedNote]
+    load_search: Callable[[], SearchPart] | None = None  # text and keys alone, when cheaper
     key: str = ""  # render cache key: changes with the note's bytes and the renderer
     card: str = ""  # digest of what lists show of the note (front matter, summary...)
     tags: list[Term] = field(default_factory=list)
@@ -125,6 +127,16 @@ class NoteView:
     @property
     def text(self) -> str:
         return self.rendered.text
+
+    @property
+    def search_part(self) -> SearchPart:
+        """The note's plain text and packed search keys: a use of its body, like
+        ``rendered``, but read without its HTML when not in memory."""
+        if self.loaded is not None or self.load_search is None:
+            return self.rendered.text, self.rendered.search_keys
+        if _USED is not None:
+            _USED.add(self.note.rel)
+        return self.load_search()
 
     @property
     def summary(self) -> str:
@@ -448,11 +460,13 @@ class Builder:
         for key, note in zip(keys, notes, strict=True):
             facts = self._facts[key]
             reporter.extend(facts.diagnostics)
+            load = partial(self._load_rendered, key, note, md, store, config)
             views.append(
                 NoteView(
                     note,
                     facts,
-                    partial(self._load_rendered, key, note, md, store, config),
+                    load,
+                    partial(self._load_search, key, store, load),
                     key,
                     self._card(key, note, facts),
                     loaded=self._rendered.get(key),
@@ -495,6 +509,19 @@ class Builder:
                 store.put(key, rendered)
         self._rendered[key] = rendered
         return rendered
+
+    def _load_search(
+        self, key: str, store: render_cache.RenderStore | None, load: Callable[[], RenderedNote]
+    ) -> SearchPart:
+        """A note's text and search keys for a search shard: from memory, from the first
+        line of its cache entry, or from the whole note (``load``)."""
+        rendered = self._rendered.get(key)
+        if rendered is None and store is not None:
+            part = store.get_search(key)
+            if part is not None:
+                return part
+        rendered = load()
+        return rendered.text, rendered.search_keys
 
     def _render_pages(
         self,
@@ -679,6 +706,9 @@ class Builder:
                 if path in old:
                     pages[path] = old[path]
                 continue
+            if path in self._reused and path in old and old[path].signature == fresh[0]:
+                pages[path] = old[path]  # as published before; its stamp was checked
+                continue
             try:
                 st = os.stat(out / path)
             except OSError:
@@ -691,11 +721,20 @@ class Builder:
         previous = self._records or {}
         for source, (stamp, note) in self._notes.items():
             key = self._keys.get(source, "")
-            record = render_cache.NoteRecord(stamp, note, key, self._facts.get(key))
+            facts = self._facts.get(key)
             old_record = previous.get(str(source))
-            if old_record is not None and old_record == record:
-                record = old_record  # unchanged: written back as it was read
-            records[str(source)] = record
+            if (
+                old_record is not None
+                and old_record.stamp == stamp
+                and old_record.key == key
+                and (
+                    (old_record.note is note and old_record.facts is facts)  # the usual case
+                    or (old_record.note == note and old_record.facts == facts)
+                )
+            ):
+                records[str(source)] = old_record  # unchanged: written back as read
+            else:
+                records[str(source)] = render_cache.NoteRecord(stamp, note, key, facts)
         if records != self._records:
             render_cache.save_notes(folder, self._notes_context(config), records, config.tz)
             self._records = records
@@ -1357,10 +1396,11 @@ def plan_generated(config: SiteConfig, views: list[NoteView]) -> list[PageSpec]:
                     v.note.title,
                     v.note.date.date().isoformat() if v.note.date else "",
                     v.note.tags,
-                    v.text,
-                    _unpacked_keys(v.rendered.search_keys),
+                    text,
+                    _unpacked_keys(keys),
                 )
                 for v in members
+                for text, keys in [v.search_part]
             ]
         )
 
@@ -1492,11 +1532,23 @@ class _Conflict(Exception):
 
 
 def _published_files(out_dir: Path) -> set[str]:
+    """Every file below ``out_dir`` as a site-relative POSIX path; like ``os.walk``,
+    symlinks to folders are neither listed nor followed."""
     found: set[str] = set()
-    for dirpath, _, filenames in os.walk(out_dir):
-        rel_dir = os.path.relpath(dirpath, out_dir)
-        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
-        found.update(prefix + name for name in filenames)
+    folders = [(str(out_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            entries = os.scandir(folder)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        folders.append((entry.path, f"{prefix}{entry.name}/"))
+                else:
+                    found.add(prefix + entry.name)
     return found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from awsnotes_site.diagnostics import Diagnostic, Severity
 
@@ -16,9 +16,9 @@ class TocEntry:
     title: str
 
 
-@dataclass(frozen=True)
-class LinkRef:
-    """A URL written in a note: where it came from, so ``check`` can point at it."""
+class LinkRef(NamedTuple):
+    """A URL written in a note: where it came from, so ``check`` can point at it. A named
+    tuple: notes.json holds ten or so per note, made again on every build."""
 
     url: str  # as written in the note (before base-path rewriting)
     line: int

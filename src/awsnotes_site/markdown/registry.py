@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -43,11 +44,17 @@ class RefResolver:
     def __init__(self, notes: Mapping[str, str]) -> None:
         # notes: content-relative path ("posts/x.md") -> site-relative URL ("posts/x/")
         self.by_path = dict(notes)
-        self.by_name: dict[str, list[str]] = {}
-        for rel in notes:
+
+    @cached_property
+    def by_name(self) -> dict[str, list[str]]:
+        """Name, stem and path without suffix -> notes; made when first needed (most
+        builds resolve no ``ref`` by bare name)."""
+        by_name: dict[str, list[str]] = {}
+        for rel in self.by_path:
             p = PurePosixPath(rel)
             for key in (p.name, p.stem, str(p.with_suffix(""))):
-                self.by_name.setdefault(key, []).append(rel)
+                by_name.setdefault(key, []).append(rel)
+        return by_name
 
     def resolve(self, target: str, current: str) -> str | None:
         path, _, fragment = target.partition("#")
