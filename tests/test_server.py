@@ -324,6 +324,30 @@ def test_collector_debounces_and_filters(tmp_path: Path) -> None:
     assert collector.next_batch() is None
 
 
+def test_collector_runs_idle_work_only_between_bursts(tmp_path: Path) -> None:
+    """The builder thread collects garbage while nothing changes (on_idle), never while a
+    burst waits to be built: pending changes come back without calling it."""
+    collector = ChangeCollector(tmp_path, quiet=0.01)
+    called = threading.Event()
+    batches: list[set[str] | None] = []
+
+    def builder() -> None:
+        batches.append(collector.next_batch(on_idle=called.set))
+
+    collector.add(["content/a.md"])
+    t = threading.Thread(target=builder)
+    t.start()
+    t.join(timeout=30)
+    assert batches == [{"content/a.md"}] and not called.is_set()
+    t = threading.Thread(target=builder)
+    t.start()
+    assert called.wait(timeout=30)  # nothing changed for IDLE_SECONDS: idle work ran
+    collector.add(["content/b.md"])  # ... and the next change is still delivered
+    t.join(timeout=30)
+    assert batches[-1] == {"content/b.md"}
+    collector.stop()
+
+
 # ------------------------------------------------------------------------------- routing
 def test_base_path_serving_and_redirects(server: PreviewServer) -> None:
     port = server.port
