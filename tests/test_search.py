@@ -106,6 +106,24 @@ def test_gram_keys_are_syllable_bigrams_ignoring_spaces() -> None:
     assert gram_keys("ㅋㅋ") == {"ㅋㅋ"}
 
 
+def _gram_keys_by_definition(folded: str) -> set[str]:
+    keys: set[str] = set()
+    for run in re.findall(r"[가-힣ㄱ-ㆎ一-鿿぀-ヿ]+(?: [가-힣ㄱ-ㆎ一-鿿぀-ヿ]+)*", folded):
+        run = run.replace(" ", "")
+        keys.update(run[i : i + 2] for i in range(len(run) - 1))
+        if len(run) == 1:
+            keys.add(run)
+    return keys
+
+
+@given(st.text(alphabet="가각나다 라ㄱㅎ 一丁ぁ ab1,.\n\t\0😀", max_size=60))
+@settings(max_examples=400, deadline=None)
+def test_gram_keys_match_their_definition(text: str) -> None:
+    """gram_keys reads pairs as numbers from UTF-32 bytes; the keys are those of the
+    plain definition: every pair of adjacent characters of each run, spaces dropped."""
+    assert gram_keys(text) == _gram_keys_by_definition(text)
+
+
 def test_word_keys_are_letter_digit_runs() -> None:
     folded = fold("IMDSv2: curl http://169.254.169.254/latest/meta-data 인스턴스 EC2")
     assert word_keys(folded) == {

@@ -55,7 +55,7 @@ from awsnotes_site.search import (
     SearchDoc,
     build_manifest,
     build_shard,
-    note_keys,
+    note_key_sets,
     shard_count,
     shard_of,
     shard_path,
@@ -742,6 +742,7 @@ class Builder:
 
 # -- rendering notes, in parallel when there are many -------------------------------
 PARALLEL_THRESHOLD = 64
+CHUNKS_PER_WORKER = 32  # work is handed out in chunks of 1/(workers * this) of the whole
 JINJA_DIR = "jinja"  # compiled templates (Jinja's own bytecode cache)
 CACHE_PROBLEMS_SHOWN = 3
 _WORKER_MD: MarkdownIt | None = None
@@ -771,7 +772,7 @@ def load_all(paths: list[Path], config: SiteConfig, jobs: int) -> dict[Path, Not
     global _WORKER_CONFIG
     _WORKER_CONFIG = config
     try:
-        chunk = max(1, len(paths) // (workers * 4))
+        chunk = max(1, len(paths) // (workers * CHUNKS_PER_WORKER))
         with _forked_pool(workers) as pool:
             return dict(zip(paths, pool.map(_worker_load, paths, chunksize=chunk), strict=True))
     finally:
@@ -812,7 +813,7 @@ def _render_one(md: MarkdownIt, note: Note) -> RenderedNote:
 def _packed_keys(title: str, tags: list[str], text: str) -> tuple[str, str]:
     """A note's search keys, each list as one "\\0"-joined string (no key holds a NUL): two
     objects per note instead of thousands, in memory and in the render cache."""
-    grams, words = note_keys(title, tags, text)
+    grams, words = note_key_sets(title, tags, text)
     return "\0".join(grams), "\0".join(words)
 
 
@@ -878,13 +879,17 @@ def _render_pages_forked(
             jinja.get_template(name)  # compiled once, before the fork
     _WORKER_PAGES = (builder, todo, jinja, config, stage)
     try:
-        size = max(1, len(todo) // (workers * 8))
-        chunks = [list(range(i, min(i + size, len(todo)))) for i in range(0, len(todo), size)]
-        results: list[RenderedPage] = []
+        # Generated files (search shards, feeds: the slowest) first and small chunks, so
+        # that no worker is left with a long last chunk while the others wait.
+        order = sorted(range(len(todo)), key=lambda i: todo[i][0].render is None)
+        size = max(1, len(todo) // (workers * CHUNKS_PER_WORKER))
+        chunks = [order[i : i + size] for i in range(0, len(order), size)]
+        results: list[RenderedPage | None] = [None] * len(todo)
         with _forked_pool(workers) as pool:
-            for part in pool.map(_worker_pages, chunks):
-                results.extend(part)
-        return results
+            for indices, part in zip(chunks, pool.map(_worker_pages, chunks), strict=True):
+                for i, page in zip(indices, part, strict=True):
+                    results[i] = page
+        return [page for page in results if page is not None]
     finally:
         _WORKER_PAGES = None  # type: ignore[assignment]
 
@@ -914,7 +919,7 @@ def render_all(
     global _WORKER_MD, _WORKER_STORE
     _WORKER_MD, _WORKER_STORE = md, store
     try:
-        chunk = max(1, len(todo) // (workers * 8))
+        chunk = max(1, len(todo) // (workers * CHUNKS_PER_WORKER))
         with _forked_pool(workers) as pool:
             for done in pool.map(_worker_render, todo, chunksize=chunk):
                 results.append(done)

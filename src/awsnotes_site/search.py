@@ -142,8 +142,9 @@ class SearchDoc:
     date: str  # ISO date or ""
     tags: list[str]
     text: str  # plain text of the note
-    # (grams, words) from note_keys(title, tags, text), if known already (the build keeps
-    # them with each rendered note, so a shard is rebuilt without re-tokenizing it)
+    # (grams, words) from note_key_sets(title, tags, text), in any order, if known already
+    # (the build keeps them with each rendered note, so a shard is rebuilt without
+    # re-tokenizing it)
     keys: tuple[Sequence[str], Sequence[str]] | None = None
 
 
@@ -300,8 +301,14 @@ Entry = tuple[dict[str, Any], frozenset[str], frozenset[str]]
 
 def note_keys(title: str, tags: Sequence[str], text: str) -> tuple[list[str], list[str]]:
     """A note's gram and word keys (sorted), from its title, tags and plain text."""
+    grams, words = note_key_sets(title, tags, text)
+    return sorted(grams), sorted(words)
+
+
+def note_key_sets(title: str, tags: Sequence[str], text: str) -> tuple[set[str], set[str]]:
+    """:func:`note_keys` unsorted (what the build keeps: a shard does its own sorting)."""
     folded = fold(" ".join([clean(title), *[clean(t) for t in tags], clean(text)]))
-    return sorted(gram_keys(folded)), sorted(word_keys(folded))
+    return gram_keys(folded), word_keys(folded)
 
 
 @lru_cache(maxsize=100_000)
