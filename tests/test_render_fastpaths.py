@@ -242,3 +242,22 @@ def test_tokenizer_fast_path_is_taken_for_figures() -> None:
 @given(st.lists(TAG_BITS, max_size=14).map("".join))
 def test_tokenizer_matches_html_parser(source: str) -> None:
     assert _events(tokenize, source) == _events(parsed_events, source)
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("가힣각 aZ9.\n")
+            + ["\ua000", "\uabff", "\uac00", "\ud7a3", "\ud7a4", "\ud7ff", "\ud800", "\udfff",
+               "\ue000", "\u3131", "\u4e00", "😀"]
+        ),
+        max_size=80,
+    )
+)
+@settings(max_examples=500, deadline=None)
+def test_hangul_count_from_utf8_lead_bytes_equals_the_regex_count(text: str) -> None:
+    """Reading time counts Hangul syllables by their UTF-8 lead bytes; characters that
+    share those bytes (Yi, Jamo extensions, lone surrogates) fall back to the regex."""
+    from awsnotes_site.text import _HANGUL, hangul_syllables
+
+    assert hangul_syllables(text) == len(_HANGUL.findall(text))

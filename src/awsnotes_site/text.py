@@ -14,10 +14,25 @@ KOREAN_SYLLABLES_PER_MINUTE = 500
 LATIN_WORDS_PER_MINUTE = 200
 
 
+# Characters whose UTF-8 lead byte (0xEA-0xED) is that of a Hangul syllable's
+# (U+AC00-D7A3) but which are not Hangul syllables.
+_NOT_HANGUL_SAME_LEAD = re.compile("[\ua000-\uabff\ud7a4-\udfff]")
+
+
+def hangul_syllables(text: str) -> int:
+    """How many Hangul syllables TEXT has: its UTF-8 lead bytes 0xEA-0xED counted in C
+    (a note's ~1,500 syllables are not made into strings), unless a character sharing
+    those lead bytes is present."""
+    if _NOT_HANGUL_SAME_LEAD.search(text) is not None:
+        return len(_HANGUL.findall(text))
+    data = text.encode("utf-8", "surrogatepass")
+    return sum(map(data.count, (b"\xea", b"\xeb", b"\xec", b"\xed")))
+
+
 @lru_cache(maxsize=100_000)
 def reading_minutes(text: str) -> int:
     """About 500 Hangul syllables and 200 Latin words a minute; at least one minute."""
-    syllables = len(_HANGUL.findall(text))
+    syllables = hangul_syllables(text)
     words = len(_LATIN_WORD.findall(text))
     minutes = syllables / KOREAN_SYLLABLES_PER_MINUTE + words / LATIN_WORDS_PER_MINUTE
     return max(1, math.ceil(minutes))
