@@ -985,14 +985,15 @@ class MissingTargets:
     rebuild looks only at the notes that changed."""
 
     def __init__(self) -> None:
-        self._paths: list[str] = []
+        self._paths: frozenset[str] = frozenset()
         self._found: dict[tuple[str, str], list[Diagnostic]] = {}
 
     def check(
         self, config: SiteConfig, views: list[NoteView], paths: list[str], reporter: Reporter
     ) -> None:
-        if paths != self._paths:
-            self._paths, self._found = paths, {}
+        site = frozenset(paths)  # as a set: the order of a build's files varies
+        if site != self._paths:
+            self._paths, self._found = site, {}
         found: dict[tuple[str, str], list[Diagnostic]] = {}
         index: OutputIndex | None = None
         for view in views:

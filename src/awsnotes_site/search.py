@@ -81,7 +81,7 @@ import re
 import unicodedata
 import zlib
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
@@ -142,9 +142,9 @@ class SearchDoc:
     date: str  # ISO date or ""
     tags: list[str]
     text: str  # plain text of the note
-    # (grams, words) from note_key_sets(title, tags, text), in any order, if known already
-    # (the build keeps them with each rendered note, so a shard is rebuilt without
-    # re-tokenizing it)
+    # (grams, words) from note_key_sets(title, tags, text): distinct keys in any order, if
+    # known already (the build keeps them with each rendered note, so a shard is rebuilt
+    # without re-tokenizing it)
     keys: tuple[Sequence[str], Sequence[str]] | None = None
 
 
@@ -296,7 +296,7 @@ def decode_postings(code: str, n: int) -> list[int]:
 
 
 # -- building ----------------------------------------------------------------------------
-Entry = tuple[dict[str, Any], frozenset[str], frozenset[str]]
+Entry = tuple[dict[str, Any], Collection[str], Collection[str]]  # stored fields, distinct keys
 
 
 def note_keys(title: str, tags: Sequence[str], text: str) -> tuple[list[str], list[str]]:
@@ -319,7 +319,10 @@ def _doc_entry(url: str, title: str, date: str, tags: tuple[str, ...], text: str
     return _stored(url, title, date, tags, text), frozenset(grams), frozenset(words)
 
 
-def _stored(url: str, title: str, date: str, tags: Sequence[str], text: str) -> dict[str, Any]:
+@lru_cache(maxsize=32_768)
+def _stored(url: str, title: str, date: str, tags: tuple[str, ...], text: str) -> dict[str, Any]:
+    """A doc's stored fields; memoised (by values whose hashes Python keeps with the
+    strings), so a live-preview rebuild cleans only the edited notes' text again."""
     return {
         "url": clean(url),
         "title": clean(title),
@@ -332,9 +335,7 @@ def _stored(url: str, title: str, date: str, tags: Sequence[str], text: str) -> 
 def _entry(d: SearchDoc) -> Entry:
     if d.keys is None:
         return _doc_entry(d.url, d.title, d.date, tuple(d.tags), d.text)
-    return _stored(d.url, d.title, d.date, d.tags, d.text), frozenset(d.keys[0]), frozenset(
-        d.keys[1]
-    )
+    return _stored(d.url, d.title, d.date, tuple(d.tags), d.text), d.keys[0], d.keys[1]
 
 
 def shard_count(n_docs: int) -> int:
