@@ -375,3 +375,28 @@ def test_search_part_is_read_without_the_html(tmp_path: Path) -> None:
     assert store.get("k1") is None and "ignoring corrupt cache" in store.problems[-1]
     entry.write_text('{"format": "awsnotes-render-cache/3"}\n{}', encoding="utf-8")
     assert store.get_search("k1") is None and "not a cache of this version" in store.problems[-1]
+
+
+def test_in_place_update_removes_stale_files_but_not_linked_folders(tmp_path: Path) -> None:
+    """After an edit, the in-place writer deletes files the build no longer makes (found
+    by listing the output folder) and leaves a symlinked folder and what it points at."""
+    project = make_project(tmp_path, DEMO_NOTES)
+    assert cli(project).returncode == 0
+    public = project / "public"
+    (public / "stray.txt").write_text("old", encoding="utf-8")
+    (public / "old" / "page").mkdir(parents=True)
+    (public / "old" / "page" / "index.html").write_text("old", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("keep", encoding="utf-8")
+    (public / "linked").symlink_to(outside, target_is_directory=True)
+    note = project / "content" / "posts" / "security-groups.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\n덧붙인 문단.\n", encoding="utf-8")
+    inode = public.stat().st_ino
+    assert cli(project).returncode == 0
+    assert public.stat().st_ino == inode  # updated in place, not staged and swapped in
+    assert "덧붙인 문단" in (public / "posts" / "security-groups" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert not (public / "stray.txt").exists() and not (public / "old").exists()
+    assert (public / "linked").is_symlink() and (outside / "keep.txt").exists()
