@@ -574,3 +574,40 @@ def test_shard_from_kept_keys_equals_shard_from_text(notes: list[tuple[str, list
     kept = [SearchDoc(d.url, d.title, d.date, d.tags, d.text,
                       note_keys(d.title, d.tags, d.text)) for d in docs]
     assert build_shard(kept) == build_shard(docs)
+
+
+def _packed_doc(i: int, text: str) -> SearchDoc:
+    from awsnotes_site.search import note_key_sets
+
+    grams, words = note_key_sets(f"제목 {i}", ["AWS"], text)
+    return SearchDoc(f"posts/n{i}/", f"제목 {i}", "2023-01-02", ["AWS"], text,
+                     packed=("\0".join(grams), "\0".join(words)))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(TEXTS, min_size=1, max_size=6), st.data())
+def test_shard_updated_in_place_equals_shard_built_afresh(
+    texts: list[str], data: st.DataObject
+) -> None:
+    """serve keeps each shard's postings (ShardMemo) and re-posts only the notes whose
+    keys changed; after any sequence of edits (a note's text, the order of the notes,
+    a note added or removed) the shard is the one built from scratch."""
+    from awsnotes_site.search import ShardMemo
+
+    memo = ShardMemo()
+    docs = [_packed_doc(i, t) for i, t in enumerate(texts)]
+    assert build_shard(docs, memo) == build_shard(docs)
+    for _ in range(data.draw(st.integers(1, 6), label="edits")):
+        action = data.draw(st.sampled_from(["edit", "edit", "edit", "reorder", "add", "remove"]))
+        i = data.draw(st.integers(0, len(docs) - 1), label="note")
+        if action == "edit":
+            docs[i] = _packed_doc(int(docs[i].url.split("n")[1].rstrip("/")), data.draw(TEXTS))
+        elif action == "reorder":
+            docs = docs[i:] + docs[:i]
+        elif action == "add":
+            docs.append(_packed_doc(100 + len(docs), data.draw(TEXTS)))
+        elif len(docs) > 1:
+            del docs[i]
+        assert build_shard(docs, memo) == build_shard(docs)
+    unpacked = [SearchDoc(d.url, d.title, d.date, d.tags, d.text) for d in docs]
+    assert build_shard(docs, memo) == build_shard(unpacked)

@@ -53,6 +53,7 @@ from awsnotes_site.markdown.urls import with_base
 from awsnotes_site.outputindex import OutputIndex
 from awsnotes_site.search import (
     SearchDoc,
+    ShardMemo,
     build_manifest,
     build_shard,
     note_key_sets,
@@ -258,6 +259,7 @@ class Builder:
         self._pages: dict[str, tuple[str, frozenset[str], bytes | None]] = {}
         self._rendered_count = 0
         self._reused: set[str] = set()
+        self._shard_memos: dict[str, ShardMemo] = {}
         self._disk_pages: dict[str, render_cache.PageRecord] | None = None
         self._page_used: dict[str, frozenset[str]] = {}
         self._card_parts: dict[str, str] = {}  # note path -> its card, for signatures
@@ -293,7 +295,9 @@ class Builder:
         published = _unique_urls(published, reporter)
         jinja, hashes = self._templates(config)
         views = self._render_notes(config, published, jinja, reporter)
-        specs = assemble(config, views, self.options) + plan_generated(config, views)
+        specs = assemble(config, views, self.options) + plan_generated(
+            config, views, self._shard_memos
+        )
         files = PageFiles(config.output_path)
         page_sources: dict[str, str] = {}
         stats = BuildStats(notes=len(views), rendered_notes=self._rendered_count)
@@ -817,13 +821,6 @@ def _packed_keys(title: str, tags: list[str], text: str) -> tuple[str, str]:
     return "\0".join(grams), "\0".join(words)
 
 
-def _unpacked_keys(keys: tuple[str, str] | None) -> tuple[list[str], list[str]] | None:
-    if keys is None:
-        return None
-    grams, words = keys
-    return (grams.split("\0") if grams else []), (words.split("\0") if words else [])
-
-
 def _render_and_keep(
     md: MarkdownIt, store: render_cache.RenderStore | None, key: str, note: Note
 ) -> tuple[RenderedNote, NoteFacts]:
@@ -1337,9 +1334,13 @@ def _paginate(
     return specs
 
 
-def plan_generated(config: SiteConfig, views: list[NoteView]) -> list[PageSpec]:
+def plan_generated(
+    config: SiteConfig, views: list[NoteView], shard_memos: dict[str, ShardMemo] | None = None
+) -> list[PageSpec]:
     """Feeds, sitemap, robots.txt, the search index and other generated files, planned
-    like pages (with their dependencies) so unchanged ones are reused."""
+    like pages (with their dependencies) so unchanged ones are reused. ``shard_memos``:
+    per search shard, what its last build posted (kept by a Builder between builds)."""
+    shard_memos = {} if shard_memos is None else shard_memos
     absolute = config.absolute_base
     home = iri_to_uri(absolute)
     all_notes = tuple(v.note for v in views)
@@ -1394,7 +1395,7 @@ def plan_generated(config: SiteConfig, views: list[NoteView]) -> list[PageSpec]:
         ]
         return sitemap(entries)
 
-    def search_shard(members: list[NoteView]) -> Callable[[], str]:
+    def search_shard(members: list[NoteView], memo: ShardMemo) -> Callable[[], str]:
         return lambda: build_shard(
             [
                 SearchDoc(
@@ -1403,11 +1404,12 @@ def plan_generated(config: SiteConfig, views: list[NoteView]) -> list[PageSpec]:
                     v.note.date.date().isoformat() if v.note.date else "",
                     v.note.tags,
                     text,
-                    _unpacked_keys(keys),
+                    packed=keys,
                 )
                 for v in members
                 for text, keys in [v.search_part]
-            ]
+            ],
+            memo,
         )
 
     count = shard_count(len(views))
@@ -1424,7 +1426,11 @@ def plan_generated(config: SiteConfig, views: list[NoteView]) -> list[PageSpec]:
         _generated("sitemap.xml", all_notes, sitemap_xml),
         _generated("robots.txt", (), lambda: robots(home + "sitemap.xml")),
         *(
-            _generated(shard_path(k, count), tuple(v.note for v in members), search_shard(members))
+            _generated(
+                shard_path(k, count),
+                tuple(v.note for v in members),
+                search_shard(members, shard_memos.setdefault(shard_path(k, count), ShardMemo())),
+            )
             for k, members in enumerate(shards)
         ),
         _generated("search-index.json", (), lambda: build_manifest(count), key=str(count)),

@@ -80,6 +80,7 @@ import posixpath
 import re
 import unicodedata
 import zlib
+from bisect import insort
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -146,6 +147,8 @@ class SearchDoc:
     # known already (the build keeps them with each rendered note, so a shard is rebuilt
     # without re-tokenizing it)
     keys: tuple[Sequence[str], Sequence[str]] | None = None
+    # the same keys, each list "\0"-joined (as the build keeps them); used before ``keys``
+    packed: tuple[str, str] | None = None
 
 
 # -- text --------------------------------------------------------------------------------
@@ -360,21 +363,105 @@ def shard_path(k: int, count: int) -> str:
     return f"{SHARD_DIR}/{k:0{width}d}.json"
 
 
-def build_shard(docs: Sequence[SearchDoc]) -> str:
-    """The JSON text of one shard holding DOCS (ids are positions in DOCS)."""
-    entries = [_entry(d) for d in docs]
-    grams: defaultdict[str, list[int]] = defaultdict(list)
-    words: defaultdict[str, list[int]] = defaultdict(list)
-    for doc_id, (_, doc_grams, doc_words) in enumerate(entries):
-        # ids[key].append(doc_id) for every key, looped in C
-        _drain(map(list.append, map(grams.__getitem__, doc_grams), repeat(doc_id)))
-        _drain(map(list.append, map(words.__getitem__, doc_words), repeat(doc_id)))
+Keys = tuple[Collection[str], Collection[str]]  # a doc's distinct gram and word keys
+
+
+@dataclass
+class ShardMemo:
+    """What :func:`build_shard` posted for one shard: its docs' URLs and keys (as given:
+    packed strings are the rendered notes' own objects), the postings and their codes.
+    A rebuild of the same docs in the same order re-posts only the docs whose keys
+    differ (a live-preview edit: one doc), instead of every key of every doc."""
+
+    urls: list[str] = field(default_factory=list)
+    keys: list[Any] = field(default_factory=list)  # per doc: SearchDoc.packed or its Keys
+    postings: tuple[dict[str, list[int]], dict[str, list[int]]] = field(
+        default_factory=lambda: ({}, {})
+    )
+    codes: tuple[dict[str, str], dict[str, str]] = field(default_factory=lambda: ({}, {}))
+
+    def reset(self, docs: Sequence[SearchDoc]) -> None:
+        grams: defaultdict[str, list[int]] = defaultdict(list)
+        words: defaultdict[str, list[int]] = defaultdict(list)
+        for doc_id, d in enumerate(docs):
+            doc_grams, doc_words = _keys_of(d)
+            # ids[key].append(doc_id) for every key, looped in C
+            _drain(map(list.append, map(grams.__getitem__, doc_grams), repeat(doc_id)))
+            _drain(map(list.append, map(words.__getitem__, doc_words), repeat(doc_id)))
+        self.urls = [d.url for d in docs]
+        self.keys = [_identity(d) for d in docs]
+        self.postings = (dict(grams), dict(words))
+        self.codes = ({}, {})
+
+    def update(self, docs: Sequence[SearchDoc]) -> None:
+        """Re-post the docs whose keys changed (same URLs, same order as last time)."""
+        for doc_id, d in enumerate(docs):
+            now = _identity(d)
+            before = self.keys[doc_id]
+            if now is before or (now is not None and now == before):
+                continue
+            old = _unpack(before) if before is not None else ((), ())
+            for kind, (new_keys, old_keys) in enumerate(zip(_keys_of(d), old, strict=True)):
+                postings, codes = self.postings[kind], self.codes[kind]
+                new_set, old_set = set(new_keys), set(old_keys)
+                for key in old_set - new_set:
+                    ids = postings[key]
+                    ids.remove(doc_id)
+                    if not ids:
+                        del postings[key]
+                    codes.pop(key, None)
+                for key in new_set - old_set:
+                    insort(postings.setdefault(key, []), doc_id)
+                    codes.pop(key, None)
+            self.keys[doc_id] = now
+
+    def encoded(self, kind: int, n: int) -> dict[str, str]:
+        postings, codes = self.postings[kind], self.codes[kind]
+        out: dict[str, str] = {}
+        for key in sorted(postings):
+            code = codes.get(key)
+            if code is None:
+                code = codes[key] = encode_postings(postings[key], n)
+            out[key] = code
+        return out
+
+
+def _identity(d: SearchDoc) -> Any:
+    """What tells whether a doc's keys changed: its packed keys (cheap to compare), else
+    its key lists, else None (computed from the text: always re-posted)."""
+    if d.packed is not None:
+        return d.packed
+    return None if d.keys is None else (list(d.keys[0]), list(d.keys[1]))
+
+
+def _unpack(identity: Any) -> Keys:
+    grams, words = identity
+    if isinstance(grams, str):
+        return (grams.split("\0") if grams else []), (words.split("\0") if words else [])
+    return grams, words
+
+
+def _keys_of(d: SearchDoc) -> Keys:
+    if d.packed is not None:
+        return _unpack(d.packed)
+    return _entry(d)[1:]
+
+
+def build_shard(docs: Sequence[SearchDoc], memo: ShardMemo | None = None) -> str:
+    """The JSON text of one shard holding DOCS (ids are positions in DOCS). With MEMO,
+    what the last build of this shard posted is updated instead of rebuilt when the docs
+    are the same notes in the same order."""
+    memo = memo if memo is not None else ShardMemo()
+    if memo.urls == [d.url for d in docs] and memo.urls:
+        memo.update(docs)
+    else:
+        memo.reset(docs)
     n = len(docs)
     shard = {
         "version": INDEX_VERSION,
-        "docs": [entry for entry, _, _ in entries],
-        "grams": {k: encode_postings(grams[k], n) for k in sorted(grams)},
-        "words": {k: encode_postings(words[k], n) for k in sorted(words)},
+        "docs": [_stored(d.url, d.title, d.date, tuple(d.tags), d.text) for d in docs],
+        "grams": memo.encoded(0, n),
+        "words": memo.encoded(1, n),
     }
     return _dump(shard)
 
