@@ -93,20 +93,24 @@ class Site(NamedTuple):
     search_index: LoadedIndex
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    tmp = tmp_path_factory.mktemp("search_site")
-    project = make_project(tmp, {**DEMO_NOTES, **EXTRA_NOTES})
+def _served_site(tmp: Path, notes: dict[str, str]) -> Iterator[Site]:
+    """NOTES built by the CLI for the sub-path /notes/ and served like GitHub Pages."""
+    project = make_project(tmp, notes)
     port = free_port()
     base = f"http://127.0.0.1:{port}{PREFIX}"
     out = tmp / "public"
     proc = build_site(out, "--source", str(project), "--base-url", base)
     if proc.returncode != 0:
-        pytest.fail(f"building the demo site failed\n{describe_process(proc)}", pytrace=False)
+        pytest.fail(f"building the site failed\n{describe_process(proc)}", pytrace=False)
     index = load_index(lambda path: (out / path).read_text("utf-8"))
     with serve_directory(out, PREFIX, port) as url:
         assert url == base
         yield Site(base, out, index)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    yield from _served_site(tmp_path_factory.mktemp("search_site"), {**DEMO_NOTES, **EXTRA_NOTES})
 
 
 def open_search(page: Page, site: Site, query: str) -> list[str]:
@@ -436,17 +440,7 @@ MANY = 300  # notes: four shards
 @pytest.fixture(scope="module")
 def many_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """MANY notes built by the CLI for the sub-path /notes/ and served like GitHub Pages."""
-    tmp = tmp_path_factory.mktemp("many_site")
-    project = make_project(tmp, many_notes(MANY))
-    port = free_port()
-    base = f"http://127.0.0.1:{port}{PREFIX}"
-    out = tmp / "public"
-    proc = build_site(out, "--source", str(project), "--base-url", base)
-    if proc.returncode != 0:
-        pytest.fail(f"building the site failed\n{describe_process(proc)}", pytrace=False)
-    index = load_index(lambda path: (out / path).read_text("utf-8"))
-    with serve_directory(out, PREFIX, port) as url:
-        yield Site(url, out, index)
+    yield from _served_site(tmp_path_factory.mktemp("many_site"), many_notes(MANY))
 
 
 def test_every_shard_is_loaded_and_searched(page: Page, many_site: Site) -> None:

@@ -134,7 +134,8 @@ class NoteView:
         """The note's plain text and packed search keys: a use of its body, like
         ``rendered``, but read without its HTML when not in memory."""
         if self.loaded is not None or self.load_search is None:
-            return self.rendered.text, self.rendered.search_keys
+            rendered = self.rendered
+            return rendered.text, rendered.search_keys
         if _USED is not None:
             _USED.add(self.note.rel)
         return self.load_search()
@@ -519,8 +520,7 @@ class Builder:
     ) -> SearchPart:
         """A note's text and search keys for a search shard: from memory, from the first
         line of its cache entry, or from the whole note (``load``)."""
-        rendered = self._rendered.get(key)
-        if rendered is None and store is not None:
+        if key not in self._rendered and store is not None:
             part = store.get_search(key)
             if part is not None:
                 return part

@@ -104,7 +104,9 @@ class RenderStore:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def _read(self, key: str, whole: bool) -> tuple[SearchPart, dict[str, Any] | None] | None:
+    def _read(self, key: str, whole: bool) -> tuple[SearchPart, RenderedNote | None] | None:
+        """The entry's search part and, if ``whole``, the rendered note; None (and a
+        problem noted) if it is missing, of another version or corrupt."""
         path = self._path(key)
         try:
             raw = path.read_bytes()
@@ -119,26 +121,14 @@ class RenderStore:
             if head.get("key") != key:
                 raise ValueError("entry filed under the wrong key")
             search = (str(head["text"]), _keys(head["search_keys"]))
-            body = json.loads(rest) if whole else None
-            if whole and not isinstance(body, dict):
-                raise TypeError("entry is not an object")
-            return search, body
+            return search, (_decode(json.loads(rest), search) if whole else None)
         except (ValueError, KeyError, TypeError) as exc:
             self.problems.append(f"ignoring corrupt cache {path}: {exc.__class__.__name__}")
             return None
 
     def get(self, key: str) -> RenderedNote | None:
         found = self._read(key, whole=True)
-        if found is None:
-            return None
-        search, body = found
-        try:
-            assert body is not None
-            return _decode(body, search)
-        except (ValueError, KeyError, TypeError) as exc:
-            path = self._path(key)
-            self.problems.append(f"ignoring corrupt cache {path}: {exc.__class__.__name__}")
-            return None
+        return None if found is None else found[1]
 
     def get_search(self, key: str) -> SearchPart | None:
         """A note's plain text and search keys, without decoding its HTML."""

@@ -27,7 +27,6 @@ import os
 import re
 import sys
 import time
-import unicodedata
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -41,7 +40,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from awsnotes_site.diagnostics import BuildError, Diagnostic, error
 from awsnotes_site.markdown.context import LinkRef
 from awsnotes_site.markdown.urls import with_base
-from awsnotes_site.outputindex import OutputIndex
+from awsnotes_site.outputindex import OutputIndex, nfc
 
 if TYPE_CHECKING:
     from awsnotes_site.build import BuildResult
@@ -93,10 +92,6 @@ class ParsedPage:
     ids: set[str] = field(default_factory=set)
     uses: list[UrlUse] = field(default_factory=list)
     base_href: str | None = None
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 def _kind(tag: str, attr: str, attrs: Mapping[str, str]) -> str:
@@ -157,9 +152,9 @@ class _PageParser(HTMLParser):
         page = self.page
         ident = values.get("id")
         if ident:
-            page.ids.add(_nfc(ident))
+            page.ids.add(nfc(ident))
         if tag == "a" and values.get("name"):
-            page.ids.add(_nfc(values["name"]))
+            page.ids.add(nfc(values["name"]))
         if tag == "base":
             if page.base_href is None and values.get("href"):
                 page.base_href = values["href"]
@@ -243,7 +238,7 @@ def parse_all(files: SiteFiles, todo: list[tuple[str, bool]], jobs: int = 0) -> 
 # -- the site's files -----------------------------------------------------------------
 # -- mapping problems back to notes ---------------------------------------------------
 def _key(url: str) -> str:
-    return _nfc(unquote(_URL_WS.sub("", url.strip())))
+    return nfc(unquote(_URL_WS.sub("", url.strip())))
 
 
 class NoteLinks:
@@ -310,7 +305,7 @@ def _site(base_url: str) -> _Site:
     path = parts.path or "/"
     path = path if path.startswith("/") else "/" + path
     path = path if path.endswith("/") else path + "/"
-    base_path = _nfc(unquote(path))
+    base_path = nfc(unquote(path))
     if parts.scheme in ("http", "https") and parts.netloc:
         netloc = parts.netloc.lower()
         hosts = {netloc}
@@ -379,7 +374,7 @@ def check_site(
 
 def _shown(url: str) -> str:
     try:
-        return _nfc(unquote(url, errors="strict"))
+        return nfc(unquote(url, errors="strict"))
     except UnicodeDecodeError:
         return url
 
@@ -418,7 +413,7 @@ def _check_use(
         absolute = urljoin(here, raw)
         target = urlsplit(absolute)
         ours = target.netloc.lower() in site.hosts and (
-            _nfc(unquote(target.path)) + "/"
+            nfc(unquote(target.path)) + "/"
         ).startswith(site.base_path)
         if not ours and target.netloc:
             external.setdefault(absolute.split("#", 1)[0], []).append(where)
@@ -433,7 +428,7 @@ def _check_use(
         return
     absolute = urljoin(here, raw)
     target = urlsplit(absolute)
-    path = _nfc(unquote(target.path))
+    path = nfc(unquote(target.path))
     stats.internal += 1
     if path + "/" == site.base_path:
         path = site.base_path
@@ -472,7 +467,7 @@ def _check_use(
     if page is None or not found.lower().endswith(_HTML_SUFFIXES):
         return  # a fragment into an image, a feed, a PDF: not ours to check
     stats.fragments += 1
-    frag = _nfc(unquote(fragment))
+    frag = nfc(unquote(fragment))
     if frag in page.ids or frag == "top" or frag.startswith(":~:"):
         return
     report(where, f"missing anchor #{frag} on {site.base_path}{page_url(found)}", None)
@@ -550,7 +545,7 @@ def _disk_files(out_dir: Path, shown: str) -> SiteFiles:
     for path in out_dir.rglob("*"):
         if path.is_file():
             paths.add(path.relative_to(out_dir).as_posix())
-    real = {_nfc(p): p for p in paths}
+    real = {nfc(p): p for p in paths}
 
     def read(rel: str) -> bytes:
         return (out_dir / real.get(rel, rel)).read_bytes()
@@ -578,7 +573,7 @@ def _sources(result: BuildResult, same: Callable[[str, bytes], bool]) -> dict[st
     for path, note_path in result.page_sources.items():
         view = by_note.get(note_path)
         if view is not None and path in result.files and same(path, result.files[path]):
-            sources[_nfc(path)] = Source(note_path, tuple(view.facts.links))
+            sources[nfc(path)] = Source(note_path, tuple(view.facts.links))
     return sources
 
 

@@ -7,7 +7,8 @@ import unicodedata
 from collections.abc import Iterable
 
 
-def _nfc(text: str) -> str:
+def nfc(text: str) -> str:
+    """TEXT in Unicode NFC, the form paths and URLs are compared in."""
     return unicodedata.normalize("NFC", text)
 
 
@@ -15,7 +16,7 @@ class OutputIndex:
     """The output's file paths, for lookups the way a static host serves them."""
 
     def __init__(self, paths: Iterable[str]) -> None:
-        self.files: set[str] = {_nfc(p) for p in paths}
+        self.files: set[str] = {nfc(p) for p in paths}
         self.lower: dict[str, str] = {}
         for p in sorted(self.files):
             self.lower.setdefault(p.lower(), p)

@@ -299,9 +299,6 @@ def decode_postings(code: str, n: int) -> list[int]:
 
 
 # -- building ----------------------------------------------------------------------------
-Entry = tuple[dict[str, Any], Collection[str], Collection[str]]  # stored fields, distinct keys
-
-
 def note_keys(title: str, tags: Sequence[str], text: str) -> tuple[list[str], list[str]]:
     """A note's gram and word keys (sorted), from its title, tags and plain text."""
     grams, words = note_key_sets(title, tags, text)
@@ -315,11 +312,10 @@ def note_key_sets(title: str, tags: Sequence[str], text: str) -> tuple[set[str],
 
 
 @lru_cache(maxsize=100_000)
-def _doc_entry(url: str, title: str, date: str, tags: tuple[str, ...], text: str) -> Entry:
-    """One note's stored fields and keys; memoised, so a rebuild after editing one note
-    only re-tokenizes that note."""
-    grams, words = note_keys(title, tags, text)
-    return _stored(url, title, date, tags, text), frozenset(grams), frozenset(words)
+def _text_keys(title: str, tags: tuple[str, ...], text: str) -> tuple[set[str], set[str]]:
+    """:func:`note_key_sets` memoised, for docs given without their keys: a rebuild after
+    editing one note re-tokenizes only that note."""
+    return note_key_sets(title, tags, text)
 
 
 @lru_cache(maxsize=32_768)
@@ -333,12 +329,6 @@ def _stored(url: str, title: str, date: str, tags: tuple[str, ...], text: str) -
         "tags": [clean(t) for t in tags],
         "text": clean(text),
     }
-
-
-def _entry(d: SearchDoc) -> Entry:
-    if d.keys is None:
-        return _doc_entry(d.url, d.title, d.date, tuple(d.tags), d.text)
-    return _stored(d.url, d.title, d.date, tuple(d.tags), d.text), d.keys[0], d.keys[1]
 
 
 def shard_count(n_docs: int) -> int:
@@ -444,7 +434,9 @@ def _unpack(identity: Any) -> Keys:
 def _keys_of(d: SearchDoc) -> Keys:
     if d.packed is not None:
         return _unpack(d.packed)
-    return _entry(d)[1:]
+    if d.keys is not None:
+        return d.keys
+    return _text_keys(d.title, tuple(d.tags), d.text)
 
 
 def build_shard(docs: Sequence[SearchDoc], memo: ShardMemo | None = None) -> str:
