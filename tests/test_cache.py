@@ -122,6 +122,28 @@ def test_one_note_edit_renders_one_note_and_only_pages_that_show_it(tmp_path: Pa
     assert third.stats.rendered_notes == 0 and third.stats.rendered_pages == 0
 
 
+def test_kept_builder_sees_template_edits(tmp_path: Path) -> None:
+    """serve keeps one Builder (and its compiled templates) across rebuilds: an edited
+    template, or one a template extends, reaches every page that uses it."""
+    project = make_project(tmp_path, DEMO_NOTES)
+    builder = Builder(project, BuildOptions(use_cache=False))
+    first = builder.build()
+    base = project / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("<body ", '<body data-v="2" '),
+                    encoding="utf-8")
+    second = builder.build()
+    pages = [p for p in second.files if p.endswith(".html")]
+    assert len(pages) == len([p for p in first.files if p.endswith(".html")]) > 10
+    for path in pages:
+        assert b'data-v="2"' in second.files[path], path
+    item = project / "templates" / "_note_item.html"
+    item.write_text(item.read_text(encoding="utf-8").replace(
+        '<li class="note-item">', '<li class="note-item" data-edited="1">'), encoding="utf-8")
+    third = builder.build()
+    assert b'data-edited="1"' in third.files["index.html"]
+    assert b'data-v="2"' in third.files["index.html"]
+
+
 def mtimes(public: Path) -> dict[str, int]:
     return {p.relative_to(public).as_posix(): p.stat().st_mtime_ns
             for p in public.rglob("*") if p.is_file()}

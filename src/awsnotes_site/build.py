@@ -15,6 +15,7 @@ import filecmp
 import gc
 import hashlib
 import json
+import operator
 import os
 import posixpath
 import shutil
@@ -65,6 +66,7 @@ from awsnotes_site.taxonomies import Term, group_terms, related_notes, series_or
 from awsnotes_site.templating import (
     TemplateHashes,
     create_environment,
+    forget_templates,
     iri_to_uri,
     template_error,
 )
@@ -159,6 +161,12 @@ class NoteView:
     @property
     def kind(self) -> str:
         return "note"
+
+
+# The note's front matter fields that templates read most, as properties: a lookup that
+# fails over to __getattr__ costs an AttributeError each time (tens of thousands a build).
+for _field in ("rel", "url", "title", "date", "lastmod", "slug", "section", "description"):
+    setattr(NoteView, _field, property(operator.attrgetter(f"note.{_field}")))
 
 
 @dataclass
@@ -675,7 +683,7 @@ class Builder:
 
     def _templates(self, config: SiteConfig) -> tuple[jinja2.Environment, TemplateHashes]:
         """The Jinja environment (kept while the config is the same, so compiled templates
-        are reused; Jinja reloads a template whose file changed) and template hashes
+        are reused until a file in templates/ changes) and template hashes
         (kept while no file in templates/ changed; across CLI builds in .cache/)."""
         stamp = _tree_stamp(config.templates_dir)
         fingerprint = config.fingerprint() + str(config.root)
@@ -686,6 +694,7 @@ class Builder:
             )
         elif self._jinja[2] != stamp:
             env = self._jinja[1]
+            forget_templates(env)
         else:
             return self._jinja[1], self._jinja[3]
         hashes = TemplateHashes(env, config.templates_dir)

@@ -34,7 +34,9 @@ def create_environment(
     config: SiteConfig, bytecode_dir: Path | None = None
 ) -> jinja2.Environment:
     """``bytecode_dir``: keep compiled templates there (Jinja checks each against its
-    source and its own version before using it)."""
+    source and its own version before using it). Templates are not checked for changes
+    on each use (``auto_reload``: a stat per page and template); the build drops the
+    compiled ones when a file in ``templates/`` changed (:func:`forget_templates`)."""
     cache = None
     if bytecode_dir is not None:
         try:
@@ -50,6 +52,7 @@ def create_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
     )
     base = config.base_path
     absolute = config.absolute_base
@@ -70,6 +73,12 @@ def create_environment(
         iri=iri_to_uri,
     )
     return env
+
+
+def forget_templates(env: jinja2.Environment) -> None:
+    """Drop the compiled templates kept by ``env``: the next use loads them again."""
+    if env.cache is not None:
+        env.cache.clear()
 
 
 class TemplateHashes:
