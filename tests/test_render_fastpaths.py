@@ -5,6 +5,7 @@ plain_text's regex paths against html.parser."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it.utils import read_fixture_file
+from pygments import lex
 from pygments.lexers import get_lexer_by_name
+from pygments.lexers.special import RawTokenLexer
 
 from awsnotes_site.markdown import render_markdown
 from awsnotes_site.markdown.fastlex import accelerate
+from awsnotes_site.markdown.highlight import css_class, get_lexer, highlight_lines
 from awsnotes_site.markdown.html_tokens import _TextCollector, parsed_events, plain_text, tokenize
 from markdown_fixture import FIXTURES, PAGE, fixture_markdown
 from test_properties import MARKDOWN
@@ -78,6 +82,60 @@ def test_dispatch_renders_the_shipped_note_the_same() -> None:
 def test_dispatch_gives_the_stock_tokens(text: str) -> None:
     assert _tokens(FAST, text) == _tokens(STOCK, text)
     assert _render(FAST, text) == _render(STOCK, text)
+
+
+BLOCK_HTML_BITS = st.sampled_from(
+    [
+        "<div>",
+        "</DIV>",
+        "<pre>",
+        "</pre>",
+        "<Script type=x>",
+        "</script>",
+        "<style",
+        "<textarea>",
+        "<!-- c",
+        "-->",
+        "<?php",
+        "?>",
+        "<!DOCTYPE html>",
+        "<![CDATA[",
+        "]]>",
+        "<table>",
+        "</td >",
+        "<figcaption align=center>",
+        '<img src="/x.png" >',
+        "<br>",
+        "<U>",
+        "<a1>",
+        "<x-y/>",
+        "<1>",
+        "< div>",
+        "텍스트",
+        "text",
+        " ",
+        "\t",
+        "",
+        "- ",
+        "> ",
+        "1. ",
+        "    ",
+    ]
+)
+
+
+def test_fast_html_block_is_in_use() -> None:
+    from awsnotes_site.markdown.html_block import html_block
+
+    rules = {r.name: r for r in FAST.block.ruler.__rules__}
+    assert rules["html_block"].fn is html_block
+    assert rules["html_block"].alt == ["paragraph", "reference", "blockquote"]
+
+
+@EXAMPLES
+@given(st.lists(st.lists(BLOCK_HTML_BITS, max_size=5).map("".join), max_size=8).map("\n".join))
+def test_fast_html_block_gives_the_stock_tokens(text: str) -> None:
+    assert _tokens(FAST, text) == _tokens(STOCK, text)
 
 
 HTML_BITS = st.sampled_from(
@@ -164,6 +222,49 @@ def test_fast_lexer_on_random_code(text: str) -> None:
     assert list(FAST_GO.get_tokens(text)) == list(GO.get_tokens(text))
 
 
+def _reference_lines(code: str, lexer: Any) -> list[str]:
+    """highlight_lines by its definition: Pygments' tokens (empty ones dropped), adjacent
+    tokens of one class merged, cut into lines, each piece escaped and wrapped in a span
+    of its class (none for the class-less)."""
+    runs: list[tuple[str, str]] = []
+    for ttype, value in lex(code, lexer):
+        if not value:
+            continue
+        cls = css_class(ttype)
+        if runs and runs[-1][0] == cls:
+            runs[-1] = (cls, runs[-1][1] + value)
+        else:
+            runs.append((cls, value))
+    lines: list[str] = []
+    current: list[str] = []
+    for cls, text in runs:
+        for i, part in enumerate(text.split("\n")):
+            if i:
+                lines.append("".join(current))
+                current = []
+            if part:
+                escaped = html.escape(part, quote=False)
+                current.append(f'<span class="{cls}">{escaped}</span>' if cls else escaped)
+    if current:
+        lines.append("".join(current))
+    return lines
+
+
+@pytest.mark.parametrize("lang", [*LANGS, "text", "raw"])
+def test_highlight_lines_follows_its_definition(lang: str) -> None:
+    lexer = get_lexer(lang) if lang != "raw" else RawTokenLexer()
+    assert lexer is not None
+    for text in [*SOURCES, "", "\n", "a", "a\n\n", "\n\nx", "x < y && z"]:
+        assert highlight_lines(text, lexer) == _reference_lines(text, lexer), text[:200]
+
+
+@EXAMPLES
+@given(st.text(alphabet=CODE_CHARS, max_size=200))
+def test_highlight_lines_on_random_code(text: str) -> None:
+    for lexer in (FAST_PY, FAST_GO, get_lexer("bash"), get_lexer("text")):
+        assert highlight_lines(text, lexer) == _reference_lines(text, lexer)
+
+
 TAG_BITS = st.sampled_from(
     [
         "<img",
@@ -248,8 +349,20 @@ def test_tokenizer_matches_html_parser(source: str) -> None:
     st.text(
         alphabet=st.sampled_from(
             list("가힣각 aZ9.\n")
-            + ["\ua000", "\uabff", "\uac00", "\ud7a3", "\ud7a4", "\ud7ff", "\ud800", "\udfff",
-               "\ue000", "\u3131", "\u4e00", "😀"]
+            + [
+                "\ua000",
+                "\uabff",
+                "\uac00",
+                "\ud7a3",
+                "\ud7a4",
+                "\ud7ff",
+                "\ud800",
+                "\udfff",
+                "\ue000",
+                "\u3131",
+                "\u4e00",
+                "😀",
+            ]
         ),
         max_size=80,
     )

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from pygments import lex
@@ -211,47 +213,55 @@ def css_class(ttype: _TokenType) -> str:
 _CLASSES: dict[_TokenType, str] = {}
 
 
-def _escape(text: str) -> str:
-    """``html.escape(text, quote=False)`` without the call overhead."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _token_stream(code: str, lexer: Lexer) -> Iterable[tuple[Any, Any, str]]:
+    """``(index, type, value)`` of ``code``: what ``pygments.lex`` gives (the index aside),
+    without the per-token generator of ``Lexer.get_tokens`` when a lexer uses that method
+    and has no filters (it only preprocesses the text and drops the index)."""
+    preprocess = getattr(lexer, "_preprocess_lexer_input", None)
+    if lexer.filters or preprocess is None or type(lexer).get_tokens is not Lexer.get_tokens:
+        return ((0, t, v) for t, v in lex(code, lexer))
+    return lexer.get_tokens_unprocessed(preprocess(code))
+
+
+_END = object()  # a token type after the last token: it closes the last run
 
 
 def highlight_lines(code: str, lexer: Lexer) -> list[str]:
     """Highlighted HTML, one string per source line; spans never cross lines, adjacent
-    tokens of one class share a span. Our own markup (not HtmlFormatter's), so the
-    output does not change with Pygments' formatter details."""
-    # Runs of adjacent tokens of one class (empty tokens do not break a run) ...
-    runs: list[tuple[str, str]] = []
-    run_class: str | None = None
-    run: list[str] = []
+    tokens of one class share a span (empty tokens do not break a run). Our own markup
+    (not HtmlFormatter's), so the output does not change with Pygments' formatter
+    details."""
+    pieces: list[str] = []  # escaped HTML, "\n" between lines
+    append = pieces.append
     classes = _CLASSES
-    for ttype, value in lex(code, lexer):
+    run_class = ""
+    run = ""
+    for _, ttype, value in chain(_token_stream(code, lexer), ((0, _END, "\0"),)):
         if not value:
             continue
         cls = classes.get(ttype)
         if cls is None:
-            cls = classes[ttype] = css_class(ttype)
+            cls = classes[ttype] = css_class(ttype) if ttype is not _END else "\0"
         if cls == run_class:
-            run.append(value)
-        else:
-            if run:
-                runs.append((run_class or "", "".join(run)))
-            run_class, run = cls, [value]
-    if run:
-        runs.append((run_class or "", "".join(run)))
-    # ... cut into lines: one span per class and line.
-    lines: list[str] = []
-    current: list[str] = []
-    for cls, text in runs:
-        for i, part in enumerate(text.split("\n")):
-            if i:
-                lines.append("".join(current))
-                current = []
-            if part:
-                part = _escape(part)
-                current.append(f'<span class="{cls}">{part}</span>' if cls else part)
-    if current:
-        lines.append("".join(current))
+            run += value
+            continue
+        if run:  # close the run: one span per line it touches
+            text = run.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            if not run_class:
+                append(text)
+            elif "\n" not in text:
+                append(f'<span class="{run_class}">{text}</span>')
+            else:
+                append(
+                    "\n".join(
+                        f'<span class="{run_class}">{part}</span>' if part else ""
+                        for part in text.split("\n")
+                    )
+                )
+        run_class, run = cls, value
+    lines = "".join(pieces).split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the text after the last newline, when there is none
     return lines
 
 
