@@ -760,6 +760,7 @@ JINJA_DIR = "jinja"  # compiled templates (Jinja's own bytecode cache)
 CACHE_PROBLEMS_SHOWN = 3
 _WORKER_MD: MarkdownIt | None = None
 _WORKER_STORE: render_cache.RenderStore | None = None
+_WORKER_TODO: list[tuple[str, Note]] = []
 
 
 def _load_or_error(path: Path, config: SiteConfig) -> Note | BuildError:
@@ -841,9 +842,12 @@ def _render_and_keep(
     return rendered, NoteFacts.of(note.description, rendered)
 
 
-def _worker_render(task: tuple[str, Note]) -> tuple[RenderedNote, NoteFacts]:
+def _worker_render(bounds: tuple[int, int]) -> list[tuple[RenderedNote, NoteFacts]]:
+    """Render the tasks ``bounds`` of the list the worker inherited (only two numbers
+    travel to the worker, not the notes' text)."""
     assert _WORKER_MD is not None
-    return _render_and_keep(_WORKER_MD, _WORKER_STORE, *task)
+    todo = _WORKER_TODO
+    return [_render_and_keep(_WORKER_MD, _WORKER_STORE, *todo[i]) for i in range(*bounds)]
 
 
 @dataclass
@@ -911,8 +915,9 @@ def render_all(
     store: render_cache.RenderStore | None = None,
 ) -> list[tuple[RenderedNote, NoteFacts]]:
     """Render notes (``(cache key, note)``) and put each into ``store``; with many notes and
-    several CPUs, in forked worker processes that inherit the configured parser (Markdown
-    rendering is pure: same input, same output) and write the cache entries themselves.
+    several CPUs, in forked worker processes that inherit the configured parser and the
+    notes (Markdown rendering is pure: same input, same output), are handed index ranges
+    and write the cache entries themselves.
     ``progress(done, total)`` is called as notes finish."""
     workers = _workers(jobs)
     results: list[tuple[RenderedNote, NoteFacts]] = []
@@ -922,20 +927,20 @@ def render_all(
             if progress:
                 progress(len(results), len(todo))
         return results
-    global _WORKER_MD, _WORKER_STORE
-    _WORKER_MD, _WORKER_STORE = md, store
+    global _WORKER_MD, _WORKER_STORE, _WORKER_TODO
+    _WORKER_MD, _WORKER_STORE, _WORKER_TODO = md, store, todo
     try:
         chunk = max(1, len(todo) // (workers * CHUNKS_PER_WORKER))
+        bounds = [(i, min(i + chunk, len(todo))) for i in range(0, len(todo), chunk)]
         with _forked_pool(workers) as pool:
-            for done in pool.map(_worker_render, todo, chunksize=chunk):
-                results.append(done)
-                if progress and len(results) % chunk == 0:
+            for done in pool.map(_worker_render, bounds):
+                results.extend(done)
+                if progress:
                     progress(len(results), len(todo))
-        if progress:
-            progress(len(results), len(todo))
         return results
     finally:
         _WORKER_MD = _WORKER_STORE = None
+        _WORKER_TODO = []
 
 
 def _apply_git_dates(config: SiteConfig, notes: list[Note]) -> None:
