@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from awsnotes_site.build import Builder, BuildOptions
 from sitefactory import DEMO_NOTES, make_project
 
@@ -332,10 +334,15 @@ def test_builder_sees_notes_added_removed_and_renamed(tmp_path: Path) -> None:
     assert {v.note.rel for v in builder.build().notes} == first
 
 
-def test_notes_loaded_by_workers_equal_notes_loaded_in_process(tmp_path: Path) -> None:
+def test_notes_loaded_by_workers_equal_notes_loaded_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A cold build of a big site parses front matter in worker processes: the notes, and
     the errors of a broken one, are exactly those of a single-process load."""
+    from awsnotes_site import build
     from awsnotes_site.build import load_all
+
+    monkeypatch.setattr(build, "PARALLEL_LOAD_MIN", 256)  # workers for these 301 notes
     from awsnotes_site.config import load_config
     from awsnotes_site.diagnostics import BuildError
 
