@@ -17,6 +17,7 @@ from pygments import lex
 from pygments.lexers import get_lexer_by_name
 from pygments.lexers.special import RawTokenLexer
 
+from awsnotes_site.frontmatter import _simple_toml, tomllib
 from awsnotes_site.markdown import render_markdown
 from awsnotes_site.markdown.fastlex import accelerate
 from awsnotes_site.markdown.highlight import css_class, get_lexer, highlight_lines
@@ -374,3 +375,115 @@ def test_hangul_count_from_utf8_lead_bytes_equals_the_regex_count(text: str) -> 
     from awsnotes_site.text import _HANGUL, hangul_syllables
 
     assert hangul_syllables(text) == len(_HANGUL.findall(text))
+
+
+TOML_BITS = st.sampled_from(
+    [
+        "title",
+        "date",
+        "tags",
+        "a-b_1",
+        "a.b",
+        '"key"',
+        " = ",
+        "=",
+        " ",
+        "\t",
+        '"',
+        '"노트 [Book]"',
+        '"a\\"b"',
+        '"tab\there"',
+        "\\",
+        "'lit'",
+        "[",
+        "]",
+        ", ",
+        '"x", ',
+        "true",
+        "false",
+        "True",
+        "0",
+        "-0",
+        "01",
+        "+1",
+        "1234567890123456789",
+        "1_0",
+        "2023-03-26",
+        "2023-02-30",
+        "2024-12-31",
+        "T20:47:00",
+        "T24:00:00",
+        " 20:47:00",
+        ".5",
+        "+09:00",
+        "-05:30",
+        "+24:00",
+        "Z",
+        "z",
+        "# c",
+        "\x01",
+        "\x7f",
+        "\u3000",
+        "[params]",
+    ]
+)
+
+
+TOML_STRINGS = st.sampled_from(
+    ['"x"', '""', '"노트 [Book]"', '"a\\"b"', '"t\tb"', "'x'", '"\x01"', '"\x7f"']
+)
+TOML_VALUES = st.one_of(
+    TOML_STRINGS,
+    st.lists(TOML_STRINGS, max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]"),
+    st.lists(TOML_STRINGS, max_size=3).map(lambda xs: "[ " + " ,".join(xs) + ", ]"),
+    st.sampled_from(["true", "false", "True", "0", "-0", "01", "+1", "-12", "1_0", "1e3"]),
+    st.tuples(
+        st.sampled_from(["2023-03-26", "2024-02-29", "2023-02-29", "2023-13-01", "2023-1-01"]),
+        st.sampled_from(["", "T20:47:00", "T00:00:59", "T24:00:00", "T20:47:60", " 20:47:00"]),
+        st.sampled_from(["", "Z", "z", "+09:00", "-05:30", "+24:00", "+09:60", ".5"]),
+    ).map("".join),
+)
+TOML_LINE = st.tuples(
+    st.sampled_from(["title", "date", "tags", "a-b_1", "1", '"q"', "a.b", "", "제목"]),
+    st.sampled_from([" = ", "=", "\t=  ", " : "]),
+    TOML_VALUES,
+    st.sampled_from(["", " ", "\t", " # c", ","]),
+).map("".join)
+
+
+def _check_simple_toml(text: str) -> None:
+    simple = _simple_toml(text)
+    if simple is not None:  # else tomllib parses it (and reports its errors)
+        assert repr(simple) == repr(tomllib.loads(text))
+
+
+@EXAMPLES
+@given(TOML_LINE)
+def test_simple_toml_line_gives_what_tomllib_gives(line: str) -> None:
+    _check_simple_toml(line)
+
+
+@EXAMPLES
+@given(st.lists(st.one_of(TOML_LINE, st.lists(TOML_BITS, max_size=8).map("".join)), max_size=6))
+def test_simple_toml_gives_what_tomllib_gives(lines: list[str]) -> None:
+    _check_simple_toml("\n".join(lines))
+    _check_simple_toml("\n".join(lines[:1] * 2))  # a key twice
+
+
+def test_simple_toml_takes_the_usual_front_matter() -> None:
+    shipped = ROOT / "content" / "posts" / "aws-network-2.md"
+    text = shipped.read_text(encoding="utf-8")
+    front = text.split("+++")[1]
+    assert _simple_toml(front) == tomllib.loads(front)
+    usual = (
+        'title = "노트"\ndate = 2024-12-31T20:47:00+09:00\ntags = ["VPC", "보안"]\ndraft = false'
+    )
+    assert _simple_toml(usual) == tomllib.loads(usual)
+    for odd in (
+        'title = "a\\tb"',
+        "title = 'x'",
+        "[params]\nx = 1",
+        'a = "x" # c',
+        "a = 2023-02-30",
+    ):
+        assert _simple_toml(odd) is None, odd

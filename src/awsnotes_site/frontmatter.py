@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 from dataclasses import dataclass
@@ -88,8 +89,67 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
     )
 
 
+# The TOML most front matter is made of, one ``key = value`` per line: a bare key, and a
+# basic string without escapes, a one-line array of them, true/false, a plain integer, a
+# date, or a date-time to the second (offset, Z or none). Anything else goes to tomllib.
+_STR = r'"[^"\\\x00-\x08\x0a-\x1f\x7f]*"'
+_SIMPLE_LINE = re.compile(
+    rf"([A-Za-z0-9_-]+)[ \t]*=[ \t]*(?:({_STR})"
+    rf"|\[[ \t]*((?:{_STR}[ \t]*,[ \t]*)*(?:{_STR}[ \t]*)?)\]"
+    r"|(true|false)|(-?(?:0|[1-9][0-9]{0,17}))"
+    r"|([0-9]{4})-([0-9]{2})-([0-9]{2})"
+    r"(?:T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:(Z)|([+-])([0-9]{2}):([0-9]{2}))?)?"
+    r")[ \t]*"
+)
+_STRINGS = re.compile(_STR)
+
+
+def _simple_toml(text: str) -> dict[str, Any] | None:
+    """``tomllib.loads(text)`` for front matter made only of the lines above; None for
+    anything else (tomllib then parses it, and reports its errors). tomllib is pure
+    Python: this is a third of loading a note."""
+    data: dict[str, Any] = {}
+    for line in text.split("\n"):
+        if not line.strip(" \t"):
+            continue
+        m = _SIMPLE_LINE.fullmatch(line)
+        if m is None or m[1] in data:
+            return None
+        key, string, array, boolean, integer, year = m.group(1, 2, 3, 4, 5, 6)
+        if string is not None:
+            data[key] = string[1:-1]
+        elif array is not None:
+            data[key] = [s[1:-1] for s in _STRINGS.findall(array)]
+        elif boolean is not None:
+            data[key] = boolean == "true"
+        elif integer is not None:
+            data[key] = int(integer)
+        else:
+            try:
+                data[key] = _date_value(m)
+            except ValueError:  # no such day or time: tomllib says so
+                return None
+    return data
+
+
+def _date_value(m: re.Match[str]) -> dt.date | dt.datetime:
+    year, month, day = int(m[6]), int(m[7]), int(m[8])
+    if m[9] is None:
+        return dt.date(year, month, day)
+    tz: dt.tzinfo | None = None
+    if m[12]:
+        tz = dt.timezone.utc
+    elif m[13]:
+        sign = -1 if m[13] == "-" else 1
+        tz = dt.timezone(dt.timedelta(hours=sign * int(m[14]), minutes=sign * int(m[15])))
+    return dt.datetime(year, month, day, int(m[9]), int(m[10]), int(m[11]), tzinfo=tz)
+
+
 def _parse(fmt: str, fm_text: str, path: str) -> dict[str, Any]:
     if fmt == "toml":
+        simple = _simple_toml(fm_text)
+        if simple is not None:
+            return simple
         try:
             return tomllib.loads(fm_text)
         except tomllib.TOMLDecodeError as exc:
