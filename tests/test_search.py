@@ -34,6 +34,7 @@ from awsnotes_site.search import (
     fold,
     gram_keys,
     load_index,
+    packed_keys,
     parse_query,
     search,
     shard_count,
@@ -565,23 +566,18 @@ def test_one_note_edit_or_addition_rewrites_one_shard(tmp_path: Path) -> None:
                           st.text(max_size=80)), min_size=1, max_size=6))
 def test_shard_from_kept_keys_equals_shard_from_text(notes: list[tuple[str, list[str], str]]
                                                      ) -> None:
-    """The build keeps each rendered note's keys (note_keys) and builds shards from them:
-    the shard is the same as one tokenized from the text."""
-    from awsnotes_site.search import note_keys
-
+    """The build keeps each rendered note's keys (note_key_sets, packed) and builds
+    shards from them: the shard is the same as one tokenized from the text."""
     docs = [SearchDoc(f"posts/n{i}/", title, "2023-01-02", tags, text)
             for i, (title, tags, text) in enumerate(notes)]
     kept = [SearchDoc(d.url, d.title, d.date, d.tags, d.text,
-                      note_keys(d.title, d.tags, d.text)) for d in docs]
+                      packed=packed_keys(d.title, d.tags, d.text)) for d in docs]
     assert build_shard(kept) == build_shard(docs)
 
 
 def _packed_doc(i: int, text: str) -> SearchDoc:
-    from awsnotes_site.search import note_key_sets
-
-    grams, words = note_key_sets(f"제목 {i}", ["AWS"], text)
     return SearchDoc(f"posts/n{i}/", f"제목 {i}", "2023-01-02", ["AWS"], text,
-                     packed=("\0".join(grams), "\0".join(words)))
+                     packed=packed_keys(f"제목 {i}", ["AWS"], text))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

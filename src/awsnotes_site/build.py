@@ -57,7 +57,7 @@ from awsnotes_site.search import (
     ShardMemo,
     build_manifest,
     build_shard,
-    note_key_sets,
+    packed_keys,
     shard_count,
     shard_of,
     shard_path,
@@ -824,15 +824,8 @@ def _page_stub(note: Note) -> dict[str, Any]:
 
 def _render_one(md: MarkdownIt, note: Note) -> RenderedNote:
     rendered = render_markdown(md, note.body, note.display_path, note.body_line, _page_stub(note))
-    rendered.search_keys = _packed_keys(note.title, note.tags, rendered.text)
+    rendered.search_keys = packed_keys(note.title, note.tags, rendered.text)
     return rendered
-
-
-def _packed_keys(title: str, tags: list[str], text: str) -> tuple[str, str]:
-    """A note's search keys, each list as one "\\0"-joined string (no key holds a NUL): two
-    objects per note instead of thousands, in memory and in the render cache."""
-    grams, words = note_key_sets(title, tags, text)
-    return "\0".join(grams), "\0".join(words)
 
 
 def _render_and_keep(

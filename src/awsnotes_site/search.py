@@ -143,11 +143,9 @@ class SearchDoc:
     date: str  # ISO date or ""
     tags: list[str]
     text: str  # plain text of the note
-    # (grams, words) from note_key_sets(title, tags, text): distinct keys in any order, if
-    # known already (the build keeps them with each rendered note, so a shard is rebuilt
+    # (grams, words) from note_key_sets(title, tags, text), each "\0"-joined, if known
+    # already (the build keeps them with each rendered note, so a shard is rebuilt
     # without re-tokenizing it)
-    keys: tuple[Sequence[str], Sequence[str]] | None = None
-    # the same keys, each list "\0"-joined (as the build keeps them); used before ``keys``
     packed: tuple[str, str] | None = None
 
 
@@ -299,16 +297,18 @@ def decode_postings(code: str, n: int) -> list[int]:
 
 
 # -- building ----------------------------------------------------------------------------
-def note_keys(title: str, tags: Sequence[str], text: str) -> tuple[list[str], list[str]]:
-    """A note's gram and word keys (sorted), from its title, tags and plain text."""
-    grams, words = note_key_sets(title, tags, text)
-    return sorted(grams), sorted(words)
-
-
 def note_key_sets(title: str, tags: Sequence[str], text: str) -> tuple[set[str], set[str]]:
-    """:func:`note_keys` unsorted (what the build keeps: a shard does its own sorting)."""
+    """A note's distinct gram and word keys, from its title, tags and plain text."""
     folded = fold(" ".join([clean(title), *[clean(t) for t in tags], clean(text)]))
     return gram_keys(folded), word_keys(folded)
+
+
+def packed_keys(title: str, tags: Sequence[str], text: str) -> tuple[str, str]:
+    """:func:`note_key_sets`, each set as one "\\0"-joined string (no key holds a NUL):
+    two objects per note instead of thousands, as the build keeps them in memory and in
+    the render cache (``SearchDoc.packed``)."""
+    grams, words = note_key_sets(title, tags, text)
+    return "\0".join(grams), "\0".join(words)
 
 
 @lru_cache(maxsize=100_000)
@@ -364,7 +364,7 @@ class ShardMemo:
     differ (a live-preview edit: one doc), instead of every key of every doc."""
 
     urls: list[str] = field(default_factory=list)
-    keys: list[Any] = field(default_factory=list)  # per doc: SearchDoc.packed or its Keys
+    keys: list[tuple[str, str] | None] = field(default_factory=list)  # SearchDoc.packed
     postings: tuple[dict[str, list[int]], dict[str, list[int]]] = field(
         default_factory=lambda: ({}, {})
     )
@@ -379,17 +379,17 @@ class ShardMemo:
             _drain(map(list.append, map(grams.__getitem__, doc_grams), repeat(doc_id)))
             _drain(map(list.append, map(words.__getitem__, doc_words), repeat(doc_id)))
         self.urls = [d.url for d in docs]
-        self.keys = [_identity(d) for d in docs]
+        self.keys = [d.packed for d in docs]
         self.postings = (dict(grams), dict(words))
         self.codes = ({}, {})
 
     def update(self, docs: Sequence[SearchDoc]) -> None:
         """Re-post the docs whose keys changed (same URLs, same order as last time)."""
         for doc_id, d in enumerate(docs):
-            now = _identity(d)
+            now = d.packed
             before = self.keys[doc_id]
             if now is before or (now is not None and now == before):
-                continue
+                continue  # None (keys from the text): always re-posted
             old = _unpack(before) if before is not None else ((), ())
             for kind, (new_keys, old_keys) in enumerate(zip(_keys_of(d), old, strict=True)):
                 postings, codes = self.postings[kind], self.codes[kind]
@@ -416,26 +416,14 @@ class ShardMemo:
         return out
 
 
-def _identity(d: SearchDoc) -> Any:
-    """What tells whether a doc's keys changed: its packed keys (cheap to compare), else
-    its key lists, else None (computed from the text: always re-posted)."""
-    if d.packed is not None:
-        return d.packed
-    return None if d.keys is None else (list(d.keys[0]), list(d.keys[1]))
-
-
-def _unpack(identity: Any) -> Keys:
-    grams, words = identity
-    if isinstance(grams, str):
-        return (grams.split("\0") if grams else []), (words.split("\0") if words else [])
-    return grams, words
+def _unpack(packed: tuple[str, str]) -> Keys:
+    grams, words = packed
+    return (grams.split("\0") if grams else []), (words.split("\0") if words else [])
 
 
 def _keys_of(d: SearchDoc) -> Keys:
     if d.packed is not None:
         return _unpack(d.packed)
-    if d.keys is not None:
-        return d.keys
     return _text_keys(d.title, tuple(d.tags), d.text)
 
 
