@@ -487,3 +487,30 @@ def test_simple_toml_takes_the_usual_front_matter() -> None:
         "a = 2023-02-30",
     ):
         assert _simple_toml(odd) is None, odd
+
+
+def test_display_paths_with_folders_resolved_once(tmp_path: Path) -> None:
+    """Notes loaded in one pass share their folders' resolution; a symlinked note or
+    folder still shows the path it resolves to, as Path.resolve() gives it."""
+    from awsnotes_site.build import load_all
+    from awsnotes_site.config import load_config
+    from sitefactory import make_project
+
+    project = make_project(tmp_path, {"posts/a.md": "+++\ntitle = 'a'\n+++\n"})
+    content = project / "content"
+    elsewhere = project / "elsewhere"
+    (elsewhere / "deep").mkdir(parents=True)
+    (elsewhere / "b.md").write_text("+++\ntitle = 'b'\n+++\n", encoding="utf-8")
+    (elsewhere / "deep" / "c.md").write_text("+++\ntitle = 'c'\n+++\n", encoding="utf-8")
+    (content / "posts" / "b.md").symlink_to(elsewhere / "b.md")  # a linked note
+    (content / "linked").symlink_to(elsewhere / "deep", target_is_directory=True)
+    (content / "posts" / "d.md").write_text("+++\ntitle = 'd'\n+++\n", encoding="utf-8")
+    config, _ = load_config(project)
+    paths = sorted([*(content / "posts").iterdir(), content / "linked" / "c.md"])
+    loaded = load_all(paths, config, jobs=1)
+    shown = {p.name: getattr(loaded[p], "display_path", None) for p in paths}
+    assert shown == {
+        p.name: p.resolve().relative_to(project.resolve()).as_posix() for p in paths
+    }
+    assert shown["b.md"] == "elsewhere/b.md" and shown["c.md"] == "elsewhere/deep/c.md"
+    assert shown["a.md"] == "content/posts/a.md"

@@ -767,28 +767,33 @@ _WORKER_STORE: render_cache.RenderStore | None = None
 _WORKER_TODO: list[tuple[str, Note]] = []
 
 
-def _load_or_error(path: Path, config: SiteConfig) -> Note | BuildError:
+def _load_or_error(
+    path: Path, config: SiteConfig, folders: dict[Path, str] | None = None
+) -> Note | BuildError:
     try:
-        return load_note(path, config)
+        return load_note(path, config, folders)
     except BuildError as exc:
         return exc
 
 
 _WORKER_CONFIG: SiteConfig | None = None
+_WORKER_FOLDERS: dict[Path, str] = {}  # a forked worker's resolved note folders
 
 
 def _worker_load(path: Path) -> Note | BuildError:
     assert _WORKER_CONFIG is not None
-    return _load_or_error(path, _WORKER_CONFIG)
+    return _load_or_error(path, _WORKER_CONFIG, _WORKER_FOLDERS)
 
 
 def load_all(paths: list[Path], config: SiteConfig, jobs: int) -> dict[Path, Note | BuildError]:
     """Read and parse notes; many of them (a cold build) in forked worker processes."""
     workers = _workers(jobs)
     if workers < 2 or len(paths) < PARALLEL_LOAD_MIN:
-        return {path: _load_or_error(path, config) for path in paths}
+        folders: dict[Path, str] = {}
+        return {path: _load_or_error(path, config, folders) for path in paths}
     global _WORKER_CONFIG
     _WORKER_CONFIG = config
+    _WORKER_FOLDERS.clear()
     try:
         chunk = max(1, len(paths) // (workers * CHUNKS_PER_WORKER))
         with _forked_pool(workers) as pool:

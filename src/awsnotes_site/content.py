@@ -112,9 +112,10 @@ def slugify_name(name: str) -> str:
     return name[:200]
 
 
-def load_note(path: Path, config: SiteConfig) -> Note:
-    """Read and validate one note; raises :class:`BuildError` with every problem found."""
-    display = _display_path(path, config.root)
+def load_note(path: Path, config: SiteConfig, folders: dict[Path, str] | None = None) -> Note:
+    """Read and validate one note; raises :class:`BuildError` with every problem found.
+    ``folders``: resolved note folders, shared by the calls of one pass over the notes."""
+    display = _display_path(path, config.root, folders)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -181,9 +182,22 @@ def load_note(path: Path, config: SiteConfig) -> Note:
     )
 
 
-def _display_path(path: Path, root: Path) -> str:
+def _display_path(path: Path, root: Path, folders: dict[Path, str] | None = None) -> str:
+    """``path`` relative to ``root`` with symlinks resolved (as messages show it). Each
+    folder is resolved once per pass (``folders``: folder -> its shown prefix): resolving
+    costs a system call per path component, and notes share their folders."""
+    if folders is None or os.path.islink(path):
+        return _shown(path.resolve(), root, path)
+    prefix = folders.get(path.parent)
+    if prefix is None:
+        shown = _shown(path.parent.resolve(), root, path.parent)
+        prefix = folders[path.parent] = "" if shown == "." else shown + "/"
+    return prefix + path.name
+
+
+def _shown(resolved: Path, root: Path, path: Path) -> str:
     try:
-        return path.resolve().relative_to(root).as_posix()
+        return resolved.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
 

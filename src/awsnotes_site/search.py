@@ -99,7 +99,6 @@ SHARD_DOCS = 128  # at most this many notes per shard on average (see shard_coun
 GRAM_RANGES = (
     "\u1100-\u11ff\u3040-\u30ff\u3131-\u318e\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff"
 )
-_GRAM_CHAR = re.compile(f"[{GRAM_RANGES}]")
 _GRAM_RUN = re.compile(f"[{GRAM_RANGES}]+(?: [{GRAM_RANGES}]+)*")
 _WORD_RUN = re.compile(f"[^\\W_{GRAM_RANGES}]+")
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
@@ -171,7 +170,7 @@ def fold(text: str) -> str:
 
 
 def is_gram_char(ch: str) -> bool:
-    return _GRAM_CHAR.match(ch) is not None
+    return _GRAM_RUN.fullmatch(ch) is not None  # (one pattern less to compile at import)
 
 
 def gram_keys(folded: str) -> set[str]:

@@ -88,6 +88,7 @@ class TemplateHashes:
         self.env = env
         self.dir = templates_dir
         self._cache: dict[str, tuple[str, frozenset[str]]] = {}
+        self._files: dict[str, tuple[bytes, list[str]] | None] = {}
 
     def export(self) -> dict[str, list[Any]]:
         """What was computed, to :meth:`preload` into the next build's instance."""
@@ -118,19 +119,34 @@ class TemplateHashes:
             if current in seen:
                 continue
             seen.add(current)
-            try:
-                source = (self.dir / current).read_text(encoding="utf-8")
-            except OSError:
+            read = self._read(current)
+            if read is None:
                 continue
-            h.update(current.encode() + b"\0" + source.encode() + b"\0")
-            try:
-                refs = jinja2.meta.find_referenced_templates(self.env.parse(source))
-            except jinja2.TemplateSyntaxError:
-                continue
-            todo.extend(sorted(r for r in refs if r))
+            data, refs = read
+            h.update(data)
+            todo.extend(refs)
         result = (h.hexdigest()[:16], frozenset(seen))
         self._cache[name] = result
         return result
+
+    def _read(self, name: str) -> tuple[bytes, list[str]] | None:
+        """One template file: what it adds to a hash, and the templates it names. Read and
+        parsed once per instance, however many templates extend or include it."""
+        if name in self._files:
+            return self._files[name]
+        try:
+            source = (self.dir / name).read_text(encoding="utf-8")
+        except OSError:
+            read = None
+        else:
+            try:
+                found = jinja2.meta.find_referenced_templates(self.env.parse(source))
+                refs = sorted(r for r in found if r)
+            except jinja2.TemplateSyntaxError:
+                refs = []
+            read = (name.encode() + b"\0" + source.encode() + b"\0", refs)
+        self._files[name] = read
+        return read
 
 
 def template_error(exc: BaseException, templates_dir: Path, root: Path) -> Diagnostic:
