@@ -514,3 +514,25 @@ def test_display_paths_with_folders_resolved_once(tmp_path: Path) -> None:
     }
     assert shown["b.md"] == "elsewhere/b.md" and shown["c.md"] == "elsewhere/deep/c.md"
     assert shown["a.md"] == "content/posts/a.md"
+
+
+def test_fast_normalize_is_in_use() -> None:
+    from awsnotes_site.markdown.normalize import normalize
+
+    rules = {r.name: r for r in FAST.core.ruler.__rules__}
+    assert rules["normalize"].fn is normalize
+
+
+@EXAMPLES
+@given(st.lists(st.sampled_from(["\r\n", "\r", "\n", "\0", "\r\r\n", "a", "가", " ", "\n\r"])))
+def test_fast_normalize_gives_the_stock_text(parts: list[str]) -> None:
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_core.normalize import normalize as stock
+
+    from awsnotes_site.markdown.normalize import normalize
+
+    text = "".join(parts)
+    ours, theirs = StateCore(text, FAST, {}), StateCore(text, STOCK, {})
+    normalize(ours)
+    stock(theirs)
+    assert ours.src == theirs.src

@@ -27,6 +27,7 @@ from awsnotes_site.markdown.headings import headings_plugin
 from awsnotes_site.markdown.highlight import fence_plugin
 from awsnotes_site.markdown.html_block import use_fast_html_block
 from awsnotes_site.markdown.html_tokens import events_text, plain_text
+from awsnotes_site.markdown.normalize import use_fast_normalize
 from awsnotes_site.markdown.shortcodes import Registry, shortcodes_plugin
 from awsnotes_site.markdown.tasklists import tasklists_plugin
 from awsnotes_site.markdown.urls import urls_plugin
@@ -79,8 +80,8 @@ def create_markdown(
     dispatch: bool = True,
 ) -> MarkdownIt:
     """The configured parser; ``dispatch=False`` keeps markdown-it's own rule loops and
-    its ``html_block`` rule (the output is the same, only slower: see :mod:`.dispatch`
-    and :mod:`.html_block`)."""
+    its ``html_block`` and ``normalize`` rules (the output is the same, only slower: see
+    :mod:`.dispatch`, :mod:`.html_block` and :mod:`.normalize`)."""
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False, "maxNesting": MAX_NESTING})
     md.use(gfm_plugin)
     md.options["alerts"] = False  # `> [!NOTE]` stays a quote, as in Hugo
@@ -93,6 +94,7 @@ def create_markdown(
     md.use(tasklists_plugin)
     if dispatch:
         use_fast_html_block(md)
+        use_fast_normalize(md)
         use_dispatch(md)  # last: it dispatches to the rules configured above
     return md
 
