@@ -20,6 +20,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.gfm import gfm_plugin
 
 from awsnotes_site.diagnostics import Diagnostic, Severity
+from awsnotes_site.markdown.block_state import use_fast_block_state
 from awsnotes_site.markdown.context import LinkRef, RenderEnv, TocEntry
 from awsnotes_site.markdown.dispatch import use_dispatch
 from awsnotes_site.markdown.figures import figures_plugin
@@ -79,9 +80,9 @@ def create_markdown(
     *,
     dispatch: bool = True,
 ) -> MarkdownIt:
-    """The configured parser; ``dispatch=False`` keeps markdown-it's own rule loops and
-    its ``html_block`` and ``normalize`` rules (the output is the same, only slower: see
-    :mod:`.dispatch`, :mod:`.html_block` and :mod:`.normalize`)."""
+    """The configured parser; ``dispatch=False`` keeps markdown-it's own rule loops, block
+    state and ``html_block`` and ``normalize`` rules (the output is the same, only slower:
+    see :mod:`.dispatch`, :mod:`.block_state`, :mod:`.html_block` and :mod:`.normalize`)."""
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False, "maxNesting": MAX_NESTING})
     md.use(gfm_plugin)
     md.options["alerts"] = False  # `> [!NOTE]` stays a quote, as in Hugo
@@ -95,6 +96,7 @@ def create_markdown(
     if dispatch:
         use_fast_html_block(md)
         use_fast_normalize(md)
+        use_fast_block_state(md)
         use_dispatch(md)  # last: it dispatches to the rules configured above
     return md
 
