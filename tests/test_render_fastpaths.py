@@ -560,3 +560,56 @@ def test_fast_block_state_has_the_stock_markers(text: str) -> None:
     assert ours.keys() == theirs.keys()
     for name in ours.keys() - {"md"}:  # (the parsers differ; their rules do not)
         assert ours[name] == theirs[name], name
+
+
+def test_uncaptured_rules_match_as_the_rules_do() -> None:
+    """fastlex joins a state's rules with their capturing groups made non-capturing: for
+    every rule of every Pygments RegexLexer, that pattern compiles with no group left, and
+    for the lexers we test it matches what the rule matches at every position of code."""
+    import re
+    import warnings
+
+    from pygments.lexer import RegexLexer
+    from pygments.lexers import find_lexer_class_by_name, get_all_lexers
+
+    from awsnotes_site.markdown.fastlex import _BACKREF, _uncaptured
+
+    samples = [text[:400] for text in SOURCES[-4:]] + ["(a) [b] {c} <d> 'e' \"f\" \\g\n"]
+    checked = 0
+    for _, aliases, _, _ in get_all_lexers():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                lexer = find_lexer_class_by_name(aliases[0])()
+        except Exception:  # lexers that need options or extra packages
+            continue
+        if not isinstance(lexer, RegexLexer):
+            continue
+        deep = aliases[0] in LANGS
+        for rules in lexer._tokens.values():
+            for rexmatch, _, _ in rules:
+                rule = getattr(rexmatch, "__self__", None)
+                if not isinstance(rule, re.Pattern) or not isinstance(rule.pattern, str):
+                    continue
+                if _BACKREF.search(rule.pattern) or rule.flags & re.VERBOSE:
+                    continue  # such states are not joined
+                plain = _uncaptured(rule.pattern)
+                assert plain is not None, rule.pattern
+                compiled = re.compile(plain, rule.flags)
+                assert compiled.groups == 0, (rule.pattern, plain)
+                checked += 1
+                if deep:
+                    for text in samples:
+                        for pos in range(len(text)):
+                            a, b = rule.match(text, pos), compiled.match(text, pos)
+                            assert (a and a.span()) == (b and b.span()), (rule.pattern, pos)
+    assert checked > 10_000
+
+
+def test_uncaptured_examples() -> None:
+    from awsnotes_site.markdown.fastlex import _uncaptured
+
+    assert _uncaptured(r"(a)[(]\((?P<n>b)(?:c)(?=d)[]()](?i:e)[^]x(]\\(f)") == (
+        r"(?:a)[(]\((?:b)(?:c)(?=d)[]()](?i:e)[^]x(]\\(?:f)"
+    )
+    assert _uncaptured("(?P<broken") is None

@@ -2,14 +2,16 @@
 
 ``RegexLexer.get_tokens_unprocessed`` tries the rules of the current state one after the
 other until one matches; for Python code that is about 25 ``match`` calls per token. Here
-each state's rules are also joined into one alternation, ``(?P<_r0>rule0)|(?P<_r1>…)``:
+each state's rules are also joined into one alternation, ``(?:rule0)(?P<_r0>)|(?:rule1)…``:
 Python's ``re`` tries the alternatives in order and takes the first that matches, so the
 alternative that matches is the rule the stock loop would have taken, with the same
-match. Token-type actions use that match directly; callback actions (``bygroups``,
-``using`` …) get the rule's own match, as before. States whose rules cannot be joined
-safely (backreferences, verbose or differing flags, a failed compile) keep the stock
-loop, and the state transitions are Pygments' own code. tests/test_render_fastpaths.py
-compares the tokens with Pygments' on real and random code.
+match; the empty group after it tells which. In the alternation the rules' own groups
+are made non-capturing, so most alternatives begin with a character test that ``re``
+makes before entering them. Token-type actions use the joined match directly; callback
+actions (``bygroups``, ``using`` …) get the rule's own match, as before. States whose
+rules cannot be joined safely (backreferences, verbose or differing flags, a failed
+compile) keep the stock loop, and the state transitions are Pygments' own code.
+tests/test_render_fastpaths.py compares the tokens with Pygments' on real and random code.
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ def _join(rules: list[tuple[Any, Any, Any]], flags: int) -> _Joined:
     rule's own leading inline flags, ``(?s)…``, are scoped to it: ``(?s:…)``."""
     if not rules:
         return None, {}
-    parts = []
-    for i, (rexmatch, _, _) in enumerate(rules):
+    texts = []
+    for rexmatch, _, _ in rules:
         pattern = getattr(rexmatch, "__self__", None)
         if not isinstance(pattern, re.Pattern) or not isinstance(pattern.pattern, str):
             return None, {}
@@ -49,13 +51,65 @@ def _join(rules: list[tuple[Any, Any, Any]], flags: int) -> _Joined:
             text = f"(?{inline.group(1)}:{text[inline.end() :]})"
         elif pattern.flags != flags:
             return None, {}
-        parts.append(f"(?P<_r{i}>{text})")
-    try:
-        joined = re.compile("|".join(parts), flags)
-    except (re.error, OverflowError, RecursionError):
-        return None, {}
-    index = {joined.groupindex[f"_r{i}"]: i for i in range(len(rules))}
-    return joined.match, index
+        texts.append(text)
+    # Each alternative is the rule without its capturing groups (only the rule's own
+    # regex is used for its groups), followed by an empty group that names the rule:
+    # re skips an alternative at once when its first character cannot match, which it
+    # checks only when the alternative does not begin with a group.
+    for make in (_uncaptured, str):
+        parts = []
+        for i, text in enumerate(texts):
+            plain = make(text)
+            if plain is None:
+                break
+            parts.append(f"(?:{plain})(?P<_r{i}>)")
+        else:
+            try:
+                joined = re.compile("|".join(parts), flags)
+            except (re.error, OverflowError, RecursionError):
+                continue
+            index = {joined.groupindex[f"_r{i}"]: i for i in range(len(rules))}
+            return joined.match, index
+    return None, {}
+
+
+def _uncaptured(text: str) -> str | None:
+    """``text`` with each capturing group made non-capturing (``(x)``, ``(?P<n>x)`` ->
+    ``(?:x)``); None when it cannot tell (an unclosed group name)."""
+    out: list[str] = []
+    i, end, in_class = 0, len(text), False
+    while i < end:
+        ch = text[i]
+        if ch == "\\":
+            out.append(text[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            start = i + 1
+            if text.startswith("^", start):
+                start += 1
+            if text.startswith("]", start):  # a "]" first in a class is a literal
+                start += 1
+            out.append(text[i:start])
+            i = start
+            continue
+        elif ch == "(" and text.startswith("(?P<", i):
+            close = text.find(">", i)
+            if close < 0:
+                return None
+            out.append("(?:")
+            i = close + 1
+            continue
+        elif ch == "(" and not text.startswith("(?", i):
+            out.append("(?:")
+            i += 1
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def _unprocessed(
