@@ -167,6 +167,8 @@ def _titled_image_paragraph(tokens: Sequence[Token], i: int) -> Token | None:
     if tokens[i].type != "paragraph_open" or i + 2 >= len(tokens):
         return None
     inline = tokens[i + 1]
+    if "![" not in inline.content:  # no image syntax in the paragraph's source
+        return None
     children = [
         c for c in (inline.children or []) if not (c.type == "text" and not c.content.strip())
     ]
