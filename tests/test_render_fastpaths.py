@@ -613,3 +613,40 @@ def test_uncaptured_examples() -> None:
         r"(?:a)[(]\((?:b)(?:c)(?=d)[]()](?i:e)[^]x(]\\(?:f)"
     )
     assert _uncaptured("(?P<broken") is None
+
+
+def test_fast_lheading_is_in_use() -> None:
+    from awsnotes_site.markdown.lheading import lheading
+
+    rules = {r.name: r for r in FAST.block.ruler.__rules__}
+    assert rules["lheading"].fn is lheading
+
+
+SETEXT_BITS = st.sampled_from(
+    [
+        "제목\n", "===\n", "---\n", "  ---\n", "   ==\n", "    ---\n", "\t-\n", "-\n", "= x\n",
+        "- a\n", "  b\n", "  ---\n", "1. x\n", "> q\n", ">\n", "\n", "<div>\n", "</div>\n",
+        "| a |\n", "|---|\n", "```\n", "***\n", "# h\n", "[r]: /u\n", "text", " ", "\t",
+    ]
+)
+
+
+@EXAMPLES
+@given(st.lists(SETEXT_BITS, max_size=14).map("".join))
+def test_fast_lheading_gives_the_stock_tokens(text: str) -> None:
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.rules_block.lheading import lheading as stock
+
+    from awsnotes_site.markdown.lheading import lheading
+
+    assert _tokens(FAST, text) == _tokens(STOCK, text)
+    # the rule alone, on the first line: same answer, same state left behind
+    ours, theirs = StateBlock(text, STOCK, {}, []), StateBlock(text, STOCK, {}, [])
+    if ours.lineMax:
+        assert lheading(ours, 0, ours.lineMax, False) == stock(theirs, 0, theirs.lineMax, False)
+        assert {k: v for k, v in vars(ours).items() if k != "tokens"} == {
+            k: v for k, v in vars(theirs).items() if k != "tokens"
+        }
+        assert [(t.type, t.content, t.map) for t in ours.tokens] == [
+            (t.type, t.content, t.map) for t in theirs.tokens
+        ]

@@ -28,6 +28,7 @@ from awsnotes_site.markdown.headings import headings_plugin
 from awsnotes_site.markdown.highlight import fence_plugin
 from awsnotes_site.markdown.html_block import use_fast_html_block
 from awsnotes_site.markdown.html_tokens import events_text, plain_text
+from awsnotes_site.markdown.lheading import use_fast_lheading
 from awsnotes_site.markdown.normalize import use_fast_normalize
 from awsnotes_site.markdown.shortcodes import Registry, shortcodes_plugin
 from awsnotes_site.markdown.tasklists import tasklists_plugin
@@ -81,8 +82,9 @@ def create_markdown(
     dispatch: bool = True,
 ) -> MarkdownIt:
     """The configured parser; ``dispatch=False`` keeps markdown-it's own rule loops, block
-    state and ``html_block`` and ``normalize`` rules (the output is the same, only slower:
-    see :mod:`.dispatch`, :mod:`.block_state`, :mod:`.html_block` and :mod:`.normalize`)."""
+    state and ``html_block``, ``lheading`` and ``normalize`` rules (the output is the same,
+    only slower: see :mod:`.dispatch`, :mod:`.block_state`, :mod:`.html_block`,
+    :mod:`.lheading` and :mod:`.normalize`)."""
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False, "maxNesting": MAX_NESTING})
     md.use(gfm_plugin)
     md.options["alerts"] = False  # `> [!NOTE]` stays a quote, as in Hugo
@@ -95,6 +97,7 @@ def create_markdown(
     md.use(tasklists_plugin)
     if dispatch:
         use_fast_html_block(md)
+        use_fast_lheading(md)
         use_fast_normalize(md)
         use_fast_block_state(md)
         use_dispatch(md)  # last: it dispatches to the rules configured above
