@@ -283,13 +283,19 @@ def _tree_bytes(root: Path) -> dict[str, bytes]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def test_pages_rendered_by_workers_equal_pages_rendered_in_process(tmp_path: Path) -> None:
-    """Worker processes write pages straight into the staging folder: the published site
-    is byte-identical to one rendered in a single process, and a template error in a
-    worker is reported like any other (nothing published)."""
+def test_pages_rendered_by_workers_equal_pages_rendered_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker processes render the notes (while this process compiles the page templates)
+    and write pages straight into the staging folder: the published site is
+    byte-identical to one rendered in a single process, and a template error in a worker
+    or a syntax error met while compiling early is reported like any other (nothing
+    published)."""
+    from awsnotes_site import build as build_module
     from awsnotes_site.build import build
     from awsnotes_site.diagnostics import BuildError
 
+    monkeypatch.setattr(build_module, "PARALLEL_THRESHOLD", 1)  # notes rendered in workers
     project = make_project(tmp_path, DEMO_NOTES)
     forked, serial = tmp_path / "forked", tmp_path / "serial"
     result, stats = build(project, BuildOptions(output=str(forked), use_cache=False,
@@ -310,6 +316,13 @@ def test_pages_rendered_by_workers_equal_pages_rendered_in_process(tmp_path: Pat
                    for d in exc.diagnostics), [d.format() for d in exc.diagnostics]
     else:
         raise AssertionError("the template error was not reported")
+    assert _tree_bytes(forked) == before
+    tags.write_text(tags.read_text(encoding="utf-8").replace(
+        "{{ no_such_thing }}", "\n{% if %}", 1), encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        build(project, BuildOptions(output=str(forked), use_cache=False, jobs=2))
+    assert any("templates/tag.html:" in d.format() and "syntax error" in d.format()
+               for d in caught.value.diagnostics), [d.format() for d in caught.value.diagnostics]
     assert _tree_bytes(forked) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 

@@ -303,7 +303,8 @@ class Builder:
         published.sort(key=lambda n: n.sort_key)
         published = _unique_urls(published, reporter)
         jinja, hashes = self._templates(config)
-        views = self._render_notes(config, published, jinja, reporter)
+        meanwhile = partial(self._prepare_pages, config, published, jinja, hashes)
+        views = self._render_notes(config, published, jinja, reporter, meanwhile)
         specs = assemble(config, views, self.options) + plan_generated(
             config, views, self._shard_memos
         )
@@ -425,7 +426,10 @@ class Builder:
         notes: list[Note],
         jinja: jinja2.Environment,
         reporter: Reporter,
+        meanwhile: Callable[[], None] | None = None,
     ) -> list[NoteView]:
+        """Render the notes that need it (``meanwhile``: see :func:`render_all`) and
+        return a view of every note."""
         urls = {n.rel: n.url for n in notes}
         shortcode_hash = _shortcodes_digest(config.templates_dir)
         context = f"{RENDERER_VERSION}:{code_digest()}:{config.fingerprint()}:{shortcode_hash}"
@@ -462,7 +466,7 @@ class Builder:
                 todo.append((key, _with_body(note, config)))
         saver = store if store is not None and self.options.save_cache else None
         rendered_list = render_all(
-            md, todo, self.options.jobs, self.options.progress, saver
+            md, todo, self.options.jobs, self.options.progress, saver, meanwhile
         )
         self._rendered_count = len(rendered_list)
         for (key, _), (rendered, facts) in zip(todo, rendered_list, strict=True):
@@ -493,6 +497,22 @@ class Builder:
         self._facts = {k: f for k, f in self._facts.items() if k in live}
         self._card_memo = {m: c for m, c in self._card_memo.items() if m[0] in live}
         return views
+
+    def _prepare_pages(
+        self,
+        config: SiteConfig,
+        notes: list[Note],
+        jinja: jinja2.Environment,
+        hashes: TemplateHashes,
+    ) -> None:
+        """What the pages phase needs that no rendered note changes, done while workers
+        render: every page template compiled (the page workers inherit them) and hashed,
+        and the related notes ranked. Errors are left for the pages phase to report."""
+        for name in jinja.list_templates(filter_func=_is_page_template):
+            with contextlib.suppress(jinja2.TemplateError, UnicodeDecodeError):
+                jinja.get_template(name)
+            hashes.digest(name)
+        _related(notes, config.root / ".cache" if self.options.use_cache else None)
 
     def _card(self, key: str, note: Note, facts: NoteFacts) -> str:
         """:func:`_card`, remembered per render key (which covers the note's bytes, hence
@@ -802,6 +822,11 @@ def load_all(paths: list[Path], config: SiteConfig, jobs: int) -> dict[Path, Not
         _WORKER_CONFIG = None
 
 
+def _is_page_template(name: str) -> bool:
+    """Templates of pages and their parts (shortcode templates render inside notes)."""
+    return not name.startswith("shortcodes/") and name.endswith((".html", ".xml"))
+
+
 def _workers(jobs: int) -> int:
     """Worker processes to use: ``jobs``, else one per CPU; 1 where processes cannot fork."""
     return (jobs or os.cpu_count() or 1) if hasattr(os, "fork") else 1
@@ -915,12 +940,15 @@ def render_all(
     jobs: int,
     progress: Progress | None = None,
     store: render_cache.RenderStore | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[tuple[RenderedNote, NoteFacts]]:
     """Render notes (``(cache key, note)``) and put each into ``store``; with many notes and
     several CPUs, in forked worker processes that inherit the configured parser and the
     notes (Markdown rendering is pure: same input, same output), are handed index ranges
     and write the cache entries themselves.
-    ``progress(done, total)`` is called as notes finish."""
+    ``progress(done, total)`` is called as notes finish. ``meanwhile()`` is called once the
+    workers have their work, so that this process does it while they render (only
+    then: a small build runs it nowhere, and its pages phase does what it needs)."""
     workers = _workers(jobs)
     results: list[tuple[RenderedNote, NoteFacts]] = []
     if workers < 2 or len(todo) < PARALLEL_THRESHOLD:
@@ -935,7 +963,10 @@ def render_all(
         chunk = max(1, len(todo) // (workers * CHUNKS_PER_WORKER))
         bounds = [(i, min(i + chunk, len(todo))) for i in range(0, len(todo), chunk)]
         with _forked_pool(workers) as pool:
-            for done in pool.map(_worker_render, bounds):
+            finished = pool.map(_worker_render, bounds)  # (every chunk is handed out now)
+            if meanwhile is not None:
+                meanwhile()
+            for done in finished:
                 results.extend(done)
                 if progress:
                     progress(len(results), len(todo))
