@@ -331,6 +331,23 @@ def _events(fn: Any, source: str) -> Any:
         return repr(exc)
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<img src>",
+        "<input disabled>",
+        '<img alt="" src="/x.png">',
+        "<img alt='' title=t>",
+        '<p CLASS="A" Data-X=1 hidden/>',
+    ],
+)
+def test_tokenizer_fast_path_reads_attributes_as_html_parser(source: str) -> None:
+    """Attributes with no value, an empty value, plain and quoted values, upper case."""
+    from awsnotes_site.markdown.html_tokens import _simple_events
+
+    assert _simple_events(source) == parsed_events(source)
+
+
 def test_tokenizer_fast_path_is_taken_for_figures() -> None:
     assert tokenize(FIGURE_HTML) == parsed_events(FIGURE_HTML)
     from awsnotes_site.markdown.html_tokens import _simple_events

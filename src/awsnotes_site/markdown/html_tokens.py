@@ -30,7 +30,7 @@ VOID = frozenset(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
     kind: str  # "start", "end", "data", "other"
     raw: str
@@ -148,22 +148,21 @@ def _simple_events(source: str) -> list[Event] | None:
         m = match(source, pos)
         if m is None:
             return None
-        raw = m.group()
-        if m.group(1) is not None:
-            events.append(Event("data", raw))
-        elif m.group(2) is not None:
-            tag = m.group(2).lower()
+        kind = m.lastindex  # 1: text; 4: a start tag (groups 2-4); 5: an end tag
+        if kind == 1:
+            events.append(Event("data", m.group()))
+        elif kind == 4:
+            tag, attr_text, slash = m.group(2, 3, 4)
+            tag = tag.lower()
             if tag in _RAW_TEXT:
                 return None
-            attrs: list[tuple[str, str | None]] = []
-            for a in _ATTRS.finditer(m.group(3)):
-                name, value = a.group(1), a.group(2)
-                if value is not None and value[:1] in "\"'":
-                    value = value[1:-1]
-                attrs.append((name.lower(), value))
-            events.append(Event("start", raw, tag, attrs, self_closing=bool(m.group(4))))
+            attrs: list[tuple[str, str | None]] = [
+                (name.lower(), (value[1:-1] if value[0] in "\"'" else value) if value else None)
+                for name, value in _ATTRS.findall(attr_text)
+            ]  # (a value is never empty: findall's "" is an attribute without one)
+            events.append(Event("start", m.group(), tag, attrs, bool(slash)))
         else:
-            events.append(Event("end", raw, m.group(5).lower()))
+            events.append(Event("end", m.group(), m.group(5).lower()))
         pos = m.end()
     return events
 
