@@ -120,8 +120,8 @@ def _gram_keys_by_definition(folded: str) -> set[str]:
 @given(st.text(alphabet="가각나다 라ㄱㅎ 一丁ぁ ab1,.\n\t\0😀", max_size=60))
 @settings(max_examples=400, deadline=None)
 def test_gram_keys_match_their_definition(text: str) -> None:
-    """gram_keys reads pairs as numbers from UTF-32 bytes; the keys are those of the
-    plain definition: every pair of adjacent characters of each run, spaces dropped."""
+    """gram_keys reads the pairs of all runs at once with regexes; the keys are those of
+    the plain definition: every pair of adjacent characters of each run, spaces dropped."""
     assert gram_keys(text) == _gram_keys_by_definition(text)
 
 

@@ -101,6 +101,9 @@ GRAM_RANGES = (
 )
 _GRAM_RUN = re.compile(f"[{GRAM_RANGES}]+(?: [{GRAM_RANGES}]+)*")
 _WORD_RUN = re.compile(f"[^\\W_{GRAM_RANGES}]+")
+_RUN_PAIRS = re.compile("[^\0][^\0]")  # in runs joined by "\0": pairs from a run's start
+_RUN_ODD_PAIRS = re.compile("(?<=[^\0])[^\0][^\0]")  # ... and from its second character
+_RUN_SINGLES = re.compile("(?<![^\0])[^\0](?![^\0])")  # runs of one character
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"\s+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -175,12 +178,13 @@ def is_gram_char(ch: str) -> bool:
 
 def gram_keys(folded: str) -> set[str]:
     """Bigrams of n-gram-script runs (spaces inside a run ignored); unigrams of 1-char runs."""
-    # All runs at once, spaces dropped, "\0" between runs: one pass of C-level pairs
-    # instead of a Python loop per run; pairs touching a "\0" are dropped afterwards.
+    # All runs at once, spaces dropped, "\0" between runs, read by three regexes (no
+    # Python loop per run or per pair): the pairs at even offsets of each run, those at
+    # odd offsets, and the runs of one character.
     joined = "\0".join(_GRAM_RUN.findall(folded)).replace(" ", "")
-    keys = set(map(operator.add, joined, joined[1:]))
-    keys = {k for k in keys if "\0" not in k}
-    keys.update([run for run in joined.split("\0") if len(run) == 1])
+    keys = set(_RUN_PAIRS.findall(joined))
+    keys.update(_RUN_ODD_PAIRS.findall(joined))
+    keys.update(_RUN_SINGLES.findall(joined))
     return keys
 
 
