@@ -325,6 +325,11 @@ def test_pages_rendered_by_workers_equal_pages_rendered_in_process(
                for d in caught.value.diagnostics), [d.format() for d in caught.value.diagnostics]
     assert _tree_bytes(forked) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    # A template file no page uses may be broken in any way: the build does not mind.
+    tags.write_text(tags.read_text(encoding="utf-8").replace("\n{% if %}", ""), encoding="utf-8")
+    (project / "templates" / "unused.html").write_bytes(b"{% if %}\xff\xfe")
+    build(project, BuildOptions(output=str(forked), use_cache=False, jobs=2))
+    assert _tree_bytes(forked) == _tree_bytes(serial)
 
 
 def test_builder_sees_notes_added_removed_and_renamed(tmp_path: Path) -> None:

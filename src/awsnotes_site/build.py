@@ -507,11 +507,12 @@ class Builder:
     ) -> None:
         """What the pages phase needs that no rendered note changes, done while workers
         render: every page template compiled (the page workers inherit them) and hashed,
-        and the related notes ranked. Errors are left for the pages phase to report."""
+        and the related notes ranked. Problems are left for the pages phase, which reports
+        those of the templates it uses (a broken file no page uses stays harmless)."""
         for name in jinja.list_templates(filter_func=_is_page_template):
-            with contextlib.suppress(jinja2.TemplateError, UnicodeDecodeError):
+            with contextlib.suppress(jinja2.TemplateError, ValueError, OSError):
                 jinja.get_template(name)
-            hashes.digest(name)
+                hashes.digest(name)
         _related(notes, config.root / ".cache" if self.options.use_cache else None)
 
     def _card(self, key: str, note: Note, facts: NoteFacts) -> str:
