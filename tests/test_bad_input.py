@@ -266,3 +266,18 @@ def test_markup_html_parser_gives_up_on_passes_through(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
     page = (project / "public" / "posts" / "odd" / "index.html").read_text(encoding="utf-8")
     assert "<![x y=1" in page and "본문 계속" in page
+
+
+def test_template_not_utf8_is_an_error_with_file_and_line(tmp_path: Path) -> None:
+    project = make_project(tmp_path, shipped=False)
+    (project / "content" / "n.md").write_text('+++\ntitle = "n"\n+++\n', encoding="utf-8")
+    base = project / "templates" / "base.html"
+    text = base.read_bytes()
+    cut = text.index(b"<body")
+    base.write_bytes(text[:cut] + "<!-- 한글 -->".encode("cp949") + text[cut:])
+    proc = run(project)
+    assert proc.returncode == 1
+    line = text[:cut].count(b"\n") + 1
+    assert f"templates/base.html:{line}: error: template is not UTF-8 text" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (project / "public").exists()

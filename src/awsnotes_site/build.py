@@ -510,7 +510,7 @@ class Builder:
         and the related notes ranked. Problems are left for the pages phase, which reports
         those of the templates it uses (a broken file no page uses stays harmless)."""
         for name in jinja.list_templates(filter_func=_is_page_template):
-            with contextlib.suppress(jinja2.TemplateError, ValueError, OSError):
+            with contextlib.suppress(jinja2.TemplateError, ValueError, OSError, BuildError):
                 jinja.get_template(name)
                 hashes.digest(name)
         _related(notes, config.root / ".cache" if self.options.use_cache else None)
@@ -718,7 +718,7 @@ class Builder:
             forget_templates(env)
         else:
             return self._jinja[1], self._jinja[3]
-        hashes = TemplateHashes(env, config.templates_dir)
+        hashes = TemplateHashes(env, config.templates_dir, config.root)
         if self.options.use_cache:
             hashes.preload(render_cache.load_templates(folder, repr(stamp)))
         self._jinja = (fingerprint, env, stamp, hashes)

@@ -15,7 +15,7 @@ import jinja2.meta
 from markupsafe import Markup
 
 from awsnotes_site.config import SiteConfig
-from awsnotes_site.diagnostics import Diagnostic, error
+from awsnotes_site.diagnostics import BuildError, Diagnostic, error
 from awsnotes_site.text import korean_date, script_safe_json
 
 
@@ -84,9 +84,12 @@ def forget_templates(env: jinja2.Environment) -> None:
 class TemplateHashes:
     """Hashes of a template together with everything it extends, includes or imports."""
 
-    def __init__(self, env: jinja2.Environment, templates_dir: Path) -> None:
+    def __init__(
+        self, env: jinja2.Environment, templates_dir: Path, root: Path | None = None
+    ) -> None:
         self.env = env
         self.dir = templates_dir
+        self.root = root if root is not None else templates_dir.parent
         self._cache: dict[str, tuple[str, frozenset[str]]] = {}
         self._files: dict[str, tuple[bytes, list[str]] | None] = {}
 
@@ -135,10 +138,17 @@ class TemplateHashes:
         if name in self._files:
             return self._files[name]
         try:
-            source = (self.dir / name).read_text(encoding="utf-8")
+            raw = (self.dir / name).read_bytes()
         except OSError:
             read = None
         else:
+            try:
+                source = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line = raw[: exc.start].count(b"\n") + 1
+                where = _rel(str(self.dir / name), self.root)
+                message = f"template is not UTF-8 text (byte 0x{raw[exc.start]:02x})"
+                raise BuildError([error(where, line, message)]) from None
             try:
                 found = jinja2.meta.find_referenced_templates(self.env.parse(source))
                 refs = sorted(r for r in found if r)
