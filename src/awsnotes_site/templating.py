@@ -84,12 +84,10 @@ def forget_templates(env: jinja2.Environment) -> None:
 class TemplateHashes:
     """Hashes of a template together with everything it extends, includes or imports."""
 
-    def __init__(
-        self, env: jinja2.Environment, templates_dir: Path, root: Path | None = None
-    ) -> None:
+    def __init__(self, env: jinja2.Environment, templates_dir: Path, root: Path) -> None:
         self.env = env
         self.dir = templates_dir
-        self.root = root if root is not None else templates_dir.parent
+        self.root = root  # the project, which messages name files relative to
         self._cache: dict[str, tuple[str, frozenset[str]]] = {}
         self._files: dict[str, tuple[bytes, list[str]] | None] = {}
 
@@ -154,7 +152,7 @@ class TemplateHashes:
                 refs = sorted(r for r in found if r)
             except jinja2.TemplateSyntaxError:
                 refs = []
-            read = (name.encode() + b"\0" + source.encode() + b"\0", refs)
+            read = (name.encode() + b"\0" + raw + b"\0", refs)
         self._files[name] = read
         return read
 

@@ -94,6 +94,15 @@ except ImportError:  # pragma: no cover
     pass
 
 
+def replace_block_rule(md: MarkdownIt, name: str, rule: BlockRule) -> None:
+    """Put ``rule`` in place of ``md``'s block rule ``name``, in the same chains
+    (``Ruler.at`` alone would drop them)."""
+    ruler = md.block.ruler
+    for old in ruler.__rules__:
+        if old.name == name:
+            ruler.at(name, rule, {"alt": list(old.alt)})
+
+
 def block_first_chars(chars: str) -> Callable[[BlockRule], BlockRule]:
     """Declare that a block rule only matches lines whose first non-blank is in ``chars``."""
 

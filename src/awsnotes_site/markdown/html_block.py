@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
 
-from awsnotes_site.markdown.dispatch import block_first_chars
+from awsnotes_site.markdown.dispatch import block_first_chars, replace_block_rule
 
 
 def _joined() -> tuple[re.Pattern[str], dict[int, tuple[re.Pattern[str], re.Pattern[str], bool]]]:
@@ -37,10 +37,7 @@ _START, _KIND = _joined()
 
 def use_fast_html_block(md: MarkdownIt) -> None:
     """Put :func:`html_block` in place of markdown-it's rule, keeping its chains."""
-    ruler = md.block.ruler
-    for rule in ruler.__rules__:
-        if rule.name == "html_block":
-            ruler.at("html_block", html_block, {"alt": list(rule.alt)})
+    replace_block_rule(md, "html_block", html_block)
 
 
 @block_first_chars("<")

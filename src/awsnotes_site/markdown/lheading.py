@@ -17,6 +17,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block.lheading import lheading as stock_lheading
 
+from awsnotes_site.markdown.dispatch import replace_block_rule
+
 
 def may_have_underline(state: StateBlock, start_line: int, end_line: int) -> bool:
     src, begins, shifts, ends, counts = (
@@ -48,6 +50,4 @@ def lheading(state: StateBlock, startLine: int, endLine: int, silent: bool) -> b
 
 def use_fast_lheading(md: MarkdownIt) -> None:
     """Put :func:`lheading` in place of markdown-it's rule, keeping its chains."""
-    for rule in md.block.ruler.__rules__:
-        if rule.name == "lheading":
-            md.block.ruler.at("lheading", lheading, {"alt": list(rule.alt)})
+    replace_block_rule(md, "lheading", lheading)
