@@ -134,6 +134,33 @@ def test_base_url_override_and_cname(tmp_path: Path) -> None:
     assert (public / "CNAME").read_text() == "notes.example.com\n"
 
 
+def test_a_new_base_url_reaches_links_of_templates_compiled_before(tmp_path: Path) -> None:
+    """Templates write links with the ``url`` filter; compiled templates are cached in
+    .cache/jinja by their source alone, so no base path may be baked into them."""
+    project = make_project(tmp_path)
+    # A user's template may still use the url_for() function.
+    not_found = project / "templates" / "404.html"
+    text = not_found.read_text(encoding="utf-8")
+    assert "{{ 'search/' | url }}" in text
+    not_found.write_text(text.replace("{{ 'search/' | url }}", "{{ url_for('search/') }}"))
+    assert cli(project, "build").returncode == 0
+    assert list((project / ".cache" / "jinja").iterdir()), "no compiled templates cached"
+    before = page(project / "public", "posts/aws-network-2")
+    assert before.find("link", rel="stylesheet").get("href") == "/static/css/site.css"
+    proc = cli(project, "build", "--base-url", "https://user.github.io/notes/")
+    assert proc.returncode == 0, proc.stderr
+    note = page(project / "public", "posts/aws-network-2")
+    header = note.find("header", class_="site-header")
+    links = [a["href"] for a in header.find_all("a")] + [
+        link["href"] for link in note.find_all("link", href=True, rel=lambda r: r != "canonical")
+    ]
+    assert links and all(href.startswith("/notes/") for href in links), links
+    assert note.find("a", class_="tag")["href"].startswith("/notes/tags/")
+    not_found_page = parse_html(project / "public" / "404.html")
+    hrefs = [a["href"] for a in not_found_page.find("main").find_all("a")]
+    assert hrefs == ["/notes/", "/notes/search/"], hrefs
+
+
 def test_new_writes_front_matter_and_refuses_to_overwrite(tmp_path: Path) -> None:
     project = make_project(tmp_path, shipped=False)
     proc = cli(project, "new", "posts/배치-그룹-정리.md")

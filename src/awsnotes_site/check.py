@@ -423,7 +423,7 @@ def _check_use(
             where,
             f"relative URL {_shown(raw)} in 404.html: the page is served for "
             "missing paths at any depth, where it points elsewhere",
-            "use a root-relative URL (url_for in templates)",
+            "use a root-relative URL (the url filter in templates)",
         )
         return
     absolute = urljoin(here, raw)
@@ -436,7 +436,7 @@ def _check_use(
         stats.unresolved += 1
         hint = (
             "root-relative URLs must include the base path; templates should use "
-            "url_for(), notes get it added"
+            "the url filter (or url_for), notes get it added"
             if raw.startswith("/")
             else None
         )
