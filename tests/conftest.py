@@ -96,7 +96,11 @@ def subpath_server(built_site_subpath: SubpathSite) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def playwright_instance() -> Iterator[Playwright]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Assertions wait on the page's state up to the same limit as page actions (expect's
+    # own default, 5 s, is short for Chromium on a machine busy with other builds).
+    expect.set_options(timeout=PAGE_TIMEOUT_MS)
 
     with sync_playwright() as p:
         yield p
