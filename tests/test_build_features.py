@@ -142,7 +142,9 @@ def test_a_new_base_url_reaches_links_of_templates_compiled_before(tmp_path: Pat
     not_found = project / "templates" / "404.html"
     text = not_found.read_text(encoding="utf-8")
     assert "{{ 'search/' | url }}" in text
-    not_found.write_text(text.replace("{{ 'search/' | url }}", "{{ url_for('search/') }}"))
+    not_found.write_text(
+        text.replace("{{ 'search/' | url }}", "{{ url_for('search/') }}"), encoding="utf-8"
+    )
     assert cli(project, "build").returncode == 0
     assert list((project / ".cache" / "jinja").iterdir()), "no compiled templates cached"
     before = page(project / "public", "posts/aws-network-2")
