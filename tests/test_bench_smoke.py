@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -80,6 +81,7 @@ def test_compare_quick(tmp_path: Path) -> None:
         pages = list((work / "out" / f"ours-{scenario}-{NOTES}" / "posts").glob(
             "aws-note-*/index.html"))
         assert len(pages) == NOTES, scenario
+    assert not (work / "trash").exists(), "the trash is emptied after the last run"
     out = result.stdout
     assert "## Build benchmark: 20 notes" in out
     rows = [line for line in out.splitlines() if line.startswith("| awsnotes-site |")]
@@ -93,8 +95,7 @@ def test_compare_quick(tmp_path: Path) -> None:
     assert re.search(r"\| one-note edit \(CLI\) ≤ 0\.5 s \| [\d.]+ s wall", out)
 
 
-def test_autogroup_nice_tolerates_missing_or_empty_proc_file(tmp_path: Path) -> None:
-    """CI containers can have an empty /proc/self/autogroup: that must not stop the bench."""
+def _compare_module() -> Any:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("bench_compare", BENCH / "compare.py")
@@ -102,6 +103,30 @@ def test_autogroup_nice_tolerates_missing_or_empty_proc_file(tmp_path: Path) -> 
     compare = importlib.util.module_from_spec(spec)
     sys.modules["bench_compare"] = compare
     spec.loader.exec_module(compare)
+    return compare
+
+
+def test_earlier_outputs_are_set_aside_then_emptied_at_the_end(tmp_path: Path) -> None:
+    """The next build into a folder gets it free at once (a rename, no deletion while the
+    runs are timed); what was set aside is kept until the trash is emptied."""
+    compare = _compare_module()
+    bench = compare.Bench(tmp_path, 20, Path(sys.executable), None, None)
+    out = tmp_path / "out" / "hugo"
+    for build in ("first", "second"):
+        (out / "posts").mkdir(parents=True)
+        (out / "posts" / "index.html").write_text(build)
+        bench.set_aside(out)
+        assert not out.exists()
+    bench.set_aside(out)  # nothing there: nothing to do
+    kept = sorted(p.read_text() for p in (tmp_path / "trash").glob("*/posts/index.html"))
+    assert kept == ["first", "second"]
+    bench.empty_trash()
+    assert not (tmp_path / "trash").exists()
+
+
+def test_autogroup_nice_tolerates_missing_or_empty_proc_file(tmp_path: Path) -> None:
+    """CI containers can have an empty /proc/self/autogroup: that must not stop the bench."""
+    compare = _compare_module()
     proc = tmp_path / "autogroup"
     assert compare.autogroup_nice(proc) == ""  # missing
     for text in ("", "\n", "garbage"):
