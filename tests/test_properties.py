@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -111,6 +112,22 @@ def test_front_matter_with_fences(fence: str, inner: str, body: str) -> None:
         assert all(d.line is None or d.line >= 1 for d in exc.diagnostics)
         return
     assert fm.body == body or fm.body.endswith(body) or fence in inner
+
+
+@pytest.mark.parametrize(
+    ("text", "fm_text", "body", "body_line"),
+    [
+        ('+++\ntitle = "a"\n+++\n본문\n', 'title = "a"', "본문\n", 4),
+        ("+++\n+++\nbody", "", "body", 3),
+        ("+++\n+++", "", "", 3),  # closing fence at the end, no newline
+        ("---\na: 1\nb: 2\n---  \n\n# h\n", "a: 1\nb: 2", "\n# h\n", 5),
+        ("+++\na = 1\n\n+++\n+++\n", "a = 1\n", "+++\n", 5),  # the first fence closes
+    ],
+)
+def test_front_matter_split_exactly(text: str, fm_text: str, body: str, body_line: int) -> None:
+    fm = split_front_matter(text, "x.md")
+    assert (fm.text, fm.body, fm.body_line) == (fm_text, body, body_line)
+    assert text.endswith(fm.body)
 
 
 @EXAMPLES

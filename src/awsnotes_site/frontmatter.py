@@ -65,18 +65,25 @@ def decode_source(raw: bytes, path: str) -> str:
 
 def split_front_matter(text: str, path: str) -> FrontMatter:
     """Find the front matter fences and parse what is between them."""
-    first, sep, rest = text.partition("\n")
+    first, sep, _ = text.partition("\n")
     fence = first.rstrip()
     if fence not in ("+++", "---"):
         return FrontMatter("", {}, "", 1, text, 1)
     fmt = "toml" if fence == "+++" else "yaml"
-    lines = rest.split("\n")
-    for i, line in enumerate(lines):
-        if line.rstrip() == fence:
-            fm_text = "\n".join(lines[:i])
-            body = "\n".join(lines[i + 1 :])
+    # Line by line up to the closing fence only: the body is sliced off, not split into
+    # lines and joined again (that was a tenth of loading a note).
+    start = pos = len(first) + 1
+    i = 0
+    while sep and pos <= len(text):
+        end = text.find("\n", pos)
+        if end < 0:
+            end = len(text)
+        if text[pos:end].rstrip() == fence:
+            fm_text = text[start : pos - 1] if i else ""
             data = _parse(fmt, fm_text, path)
-            return FrontMatter(fmt, data, fm_text, 2, body, i + 3)
+            return FrontMatter(fmt, data, fm_text, 2, text[end + 1 :], i + 3)
+        pos = end + 1
+        i += 1
     raise BuildError(
         [
             error(
