@@ -32,9 +32,9 @@ The peers always build cold into a fresh folder (none has a persistent increment
 build). An earlier run's output (and cache) is renamed into ``trash/`` in the work folder,
 not deleted, before the next build into that folder; the trash is emptied after the last
 run. Deleting some 3,000 files just before a build made that build's own file creation
-slower here (ext4 mounted with ``discard``; ours, 1,000 notes, 6 alternating pairs: median
-0.80 s vs 0.45 s of system time, 2.78 s vs 2.61 s wall), so a timed run paid for the
-harness's clean-up of the last one.
+slower here (ext4 without a journal skips recently deleted inodes; ours, 1,000 notes, 6
+alternating pairs: median 0.80 s vs 0.45 s of system time, 2.78 s vs 2.61 s wall), so a
+timed run paid for the harness's clean-up of the last one.
 
 The report (stdout) is Markdown: a machine header, the medians with ratios vs Hugo, and
 the issue's targets marked met / not met. Progress goes to stderr.
