@@ -124,6 +124,31 @@ def test_earlier_outputs_are_set_aside_then_emptied_at_the_end(tmp_path: Path) -
     assert not (tmp_path / "trash").exists()
 
 
+def test_peer_targets_need_the_median_round_ratio_too() -> None:
+    """4.1 s vs 1.0 s on the medians, but per round 4.10, 3.90 and 3.75: not met; the
+    report shows the per-round median and range."""
+    compare = _compare_module()
+
+    def run(tool: str, rnd: int, wall: float, ok: bool = True) -> Any:
+        return compare.Run(tool, "cold", 20, rnd, wall, wall, 1, 1, ok)
+
+    def pelican_row(peer_walls: list[float]) -> str:
+        runs = [run("awsnotes-site", i, w) for i, w in enumerate([1.0, 1.0, 1.2])]
+        runs += [run("pelican", i, w) for i, w in enumerate(peer_walls)]
+        runs.append(run("pelican", 3, 9.9, ok=False))  # no pair: left out
+        text = compare.report([], runs, 20, None, 3, True)
+        return next(line for line in text.splitlines() if "than Pelican" in line)
+
+    assert compare.round_ratios(
+        [run("awsnotes-site", 0, 2.0), run("pelican", 0, 9.0), run("pelican", 1, 8.0)],
+        "pelican", 20) == [4.5]
+    row = pelican_row([4.1, 3.9, 4.5])
+    assert "(4.10× faster; per round: median 3.90×, 3.75–4.10×)" in row
+    assert "**not met**" in row.split("|")[3]
+    row = pelican_row([4.1, 4.2, 5.0])
+    assert "per round: median 4.17×" in row and "**met**" in row.split("|")[3]
+
+
 def test_autogroup_nice_tolerates_missing_or_empty_proc_file(tmp_path: Path) -> None:
     """CI containers can have an empty /proc/self/autogroup: that must not stop the bench."""
     compare = _compare_module()
