@@ -124,6 +124,22 @@ def test_earlier_outputs_are_set_aside_then_emptied_at_the_end(tmp_path: Path) -
     assert not (tmp_path / "trash").exists()
 
 
+def test_a_cold_build_never_starts_with_the_last_rounds_cache(tmp_path: Path) -> None:
+    """--clean would delete a cache left by the cached scenarios inside the timed cold
+    build: the harness sets it aside first, as it does for Hugo's caches."""
+    compare = _compare_module()
+    bench = compare.Bench(tmp_path, 20, Path(sys.executable), None, None)
+    src = bench.project("awsnotes")
+    (src / ".cache" / "render").mkdir(parents=True)
+    (src / ".cache" / "notes.json").write_text("{}")
+    seen: list[tuple[str, bool]] = []
+    bench.record = lambda tool, scenario, rnd, cmd, cwd, *rest, **kw: seen.append(
+        (scenario, (cwd / ".cache").exists()))
+    bench.ours_cold(0, 20)
+    assert seen == [("cold", False)]
+    assert [p.name for p in (tmp_path / "trash").iterdir()] == ["1-.cache"]
+
+
 def test_peer_targets_need_the_median_round_ratio_too() -> None:
     """4.1 s vs 1.0 s on the medians, but per round 4.10, 3.90 and 3.75: not met; the
     report shows the per-round median and range."""
