@@ -402,7 +402,7 @@ class Bench:
         out = self.work / "out" / f"ours-cold-{notes}"
         self.set_aside(out)
         # The last round's cached scenarios left .cache/: with it there, --clean would
-        # delete it inside the timed build (~1,300 files at 1,000 notes, ~13,000 and
+        # delete it inside the timed build (~1,300 files at 1,000 notes, ~10,300 and
         # 1.3 s at 10,000), as no peer's build has to (Hugo's caches are set aside too).
         self.set_aside(src / ".cache")
         self.record(OURS, "cold", rnd, self.ours_cmd(src, out, "--no-cache", "--clean"), src,
