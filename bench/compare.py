@@ -14,14 +14,20 @@ peers and runs ours with the current interpreter. Either way ours runs from a co
 ``src/awsnotes_site`` taken at the start (put first on ``PYTHONPATH``), so edits made
 while the benchmark runs do not mix versions.
 
-Every build is a child process measured with ``os.wait4``: wall time (perf_counter around
-spawn and reap), CPU time (user + system of the child and the workers it reaped) and
-peak memory: the child's ``ru_maxrss`` (largest single process) and the larger of that
-and the whole process tree's PSS, sampled every 50 ms. Rounds alternate the tools (ours,
-hugo, pelican, mkdocs, then our cached rebuilds) so drifting machine load hits everyone
-alike; one unmeasured warm-up round goes first. On a shared machine use ``--nice -20``
-(as root): it also sets the scheduler autogroup's nice, without which other sessions'
-work inflates wall times. Scenarios for ours:
+Every build is a child process measured with ``os.wait4``: wall time (perf_counter from
+spawn to exit), CPU time (user + system of the child and the workers it reaped) and the
+child's ``ru_maxrss`` (largest single process). While a timed build runs the harness only
+waits. The whole process tree's peak memory (the larger of ``ru_maxrss`` and its PSS,
+sampled every 50 ms) comes from separate, untimed runs: each of the first
+``--memory-rounds`` measured rounds ends with a memory pass that runs every scenario once
+more. Sampling costs the harness ~5 ms of CPU a sample (a /proc scan and each process's
+smaps_rollup), ~0.3 s per 2.5 s build; on 2 CPUs that CPU is taken from a build that
+keeps both busy, not from one that uses one. Measured alternately (5 pairs, 1,000 notes):
+ours 2.62 s sampled vs 2.43 s not, Hugo 3.20 vs 2.97 s, Pelican (4 pairs) 9.71 vs 9.78 s.
+Rounds alternate the tools (ours, hugo, pelican, mkdocs, then our cached rebuilds) so
+drifting machine load hits everyone alike; one unmeasured warm-up round goes first. On a
+shared machine use ``--nice -20`` (as root): it also sets the scheduler autogroup's nice,
+without which other sessions' work inflates wall times. Scenarios for ours:
 
 - ``cold``: ``build --no-cache --clean`` into a fresh output folder;
 - ``cold+cache``: a first build that writes ``.cache/`` (not a target, shown for context);
@@ -56,6 +62,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -97,13 +104,15 @@ class Run:
     wall: float
     cpu: float
     rss_kib: int  # ru_maxrss: the largest single process (workers included)
-    tree_kib: int  # peak memory of the process tree: max(sampled PSS sum, rss_kib)
+    tree_kib: int  # peak memory of the process tree: max(sampled PSS sum, rss_kib); 0 if
+    # not sampled (timed runs)
     ok: bool
     note_pages: int = -1
     files: int = -1
     internal: float | None = None  # the build's own "in N.NNs" (ours only)
     log: str = ""
     load: float = 0.0  # 1-minute load average just before the run
+    memory_run: bool = False  # a run that sampled memory: its times are not used
 
 
 def _tree(root: int) -> list[int]:
@@ -143,11 +152,18 @@ def _pss_kib(pids: list[int]) -> int:
 
 
 def measure(cmd: Sequence[str], cwd: Path, env: dict[str, str], log_path: Path,
-            timeout: float = BUILD_TIMEOUT) -> tuple[float, float, int, int, int]:
+            timeout: float = BUILD_TIMEOUT,
+            sample_memory: bool = False) -> tuple[float, float, int, int, int]:
     """Run ``cmd``; return (wall s, user+sys CPU s, peak RSS KiB of the largest process,
-    peak PSS KiB of the whole process tree sampled every 50 ms, exit code)."""
+    peak PSS KiB of the whole process tree or 0 when not sampled, exit code).
+
+    A timed run (``sample_memory`` False) leaves the machine to the build: the harness
+    blocks in ``waitid`` until the build exits (a timer thread kills it at ``timeout``).
+    With ``sample_memory`` the tree's PSS is read every 50 ms (/proc scan + each process's
+    smaps_rollup: ~5 ms of the harness's CPU a sample), which is why such runs are not
+    timed: see the module's docstring."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    sample = Path("/proc/self/smaps_rollup").exists()
+    sample = sample_memory and Path("/proc/self/smaps_rollup").exists()
     tree_peak = 0
     with open(log_path, "wb") as out:
         out.write(("$ " + " ".join(str(c) for c in cmd) + "\n").encode())
@@ -155,28 +171,33 @@ def measure(cmd: Sequence[str], cwd: Path, env: dict[str, str], log_path: Path,
         start = time.perf_counter()
         proc = subprocess.Popen(list(cmd), cwd=cwd, env=env, stdout=out,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        deadline = start + timeout
-        next_sample = start + 0.02
+        # (os.kill, not proc.kill: Popen polls first, which would reap the pid in the timer)
+        timer = threading.Timer(timeout, os.kill, (proc.pid, signal.SIGKILL))
+        timer.start()
         try:
-            while True:
-                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-                if pid:
-                    break
-                now = time.perf_counter()
-                if now > deadline:
-                    proc.kill()
-                    pid, status, usage = os.wait4(proc.pid, 0)
-                    break
-                if sample and now >= next_sample:
-                    tree_peak = max(tree_peak, _pss_kib(_tree(proc.pid)))
-                    next_sample = now + 0.05
-                time.sleep(0.003)
+            if sample:
+                next_sample = start + 0.02
+                while os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) \
+                        is None:
+                    now = time.perf_counter()
+                    if now >= next_sample:
+                        tree_peak = max(tree_peak, _pss_kib(_tree(proc.pid)))
+                        next_sample = now + 0.05
+                    time.sleep(0.003)
+            else:
+                os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)  # exited, not reaped
+            wall = time.perf_counter() - start
+            # Reaped only once the timer cannot fire: until then the pid is not reused.
+            timer.cancel()
+            timer.join()
+            _, status, usage = os.wait4(proc.pid, 0)
         except BaseException:  # interrupted: take the build down with us
-            proc.kill()
-            os.wait4(proc.pid, 0)
+            timer.cancel()
+            with contextlib.suppress(OSError):
+                os.kill(proc.pid, signal.SIGKILL)
+                os.wait4(proc.pid, 0)
             proc.returncode = -9
             raise
-        wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, tree_peak, proc.returncode
 
@@ -369,23 +390,28 @@ class Bench:
         return path
 
     def record(self, tool: str, scenario: str, rnd: int, cmd: Sequence[str], cwd: Path,
-               env: dict[str, str], out: Path, notes: int, measured: bool = True) -> Run:
+               env: dict[str, str], out: Path, notes: int, measured: bool = True,
+               memory: bool = False) -> Run:
+        """Run one build and keep it (when ``measured``): a timed run, or with ``memory``
+        a run that samples the process tree's memory instead."""
         name = f"{tool}-{scenario.replace(' ', '_').replace('+', '_')}-{notes}-r{rnd}"
-        log_path = self.work / "logs" / f"{name}.log"
+        log_path = self.work / "logs" / f"{name}{'-memory' if memory else ''}.log"
         load = os.getloadavg()[0]
-        wall, cpu, rss, pss, code = measure(cmd, cwd, env, log_path)
+        wall, cpu, rss, pss, code = measure(cmd, cwd, env, log_path, sample_memory=memory)
         pages, files = count_pages(out)
         ok = code == 0 and pages == notes
         internal = None
         if tool == OURS:
             m = re.search(r" in ([\d.]+)s -> ", log_path.read_text(errors="replace"))
             internal = float(m.group(1)) if m else None
-        run = Run(tool, scenario, notes, rnd, wall, cpu, rss, max(rss, pss), ok, pages, files,
-                  internal, str(log_path), load)
+        tree = max(rss, pss) if memory else 0
+        run = Run(tool, scenario, notes, rnd, wall, cpu, rss, tree, ok, pages, files,
+                  internal, str(log_path), load, memory)
         status = "ok" if ok else f"FAILED (exit {code}, {pages}/{notes} note pages)"
-        log(f"  {'' if measured else '(warm-up) '}{tool:13} {scenario:14} {wall:7.2f}s wall "
-            f"{cpu:7.2f}s cpu {rss / 1024:6.0f} MiB max-RSS {max(rss, pss) / 1024:6.0f} MiB tree  "
-            f"{status}")
+        kind = "(warm-up) " if not measured else "(memory) " if memory else ""
+        sampled = f"{tree / 1024:6.0f} MiB tree  " if memory else ""
+        log(f"  {kind}{tool:13} {scenario:14} {wall:7.2f}s wall {cpu:7.2f}s cpu "
+            f"{rss / 1024:6.0f} MiB max-RSS {sampled}{status}")
         if not ok:
             log(tail(log_path))
         if measured:
@@ -397,7 +423,8 @@ class Bench:
         return [str(self.ours_py), "-m", "awsnotes_site", "build", "--source", str(src),
                 "--output", str(out), *extra]
 
-    def ours_cold(self, rnd: int, notes: int, measured: bool = True) -> None:
+    def ours_cold(self, rnd: int, notes: int, measured: bool = True,
+                  memory: bool = False) -> None:
         src = self.project("awsnotes", notes)
         out = self.work / "out" / f"ours-cold-{notes}"
         self.set_aside(out)
@@ -406,9 +433,10 @@ class Bench:
         # 1.3 s at 10,000), as no peer's build has to (Hugo's caches are set aside too).
         self.set_aside(src / ".cache")
         self.record(OURS, "cold", rnd, self.ours_cmd(src, out, "--no-cache", "--clean"), src,
-                    ours_env(), out, notes, measured)
+                    ours_env(), out, notes, measured, memory)
 
-    def ours_cached(self, rnd: int, notes: int, measured: bool = True) -> None:
+    def ours_cached(self, rnd: int, notes: int, measured: bool = True,
+                    memory: bool = False) -> None:
         """First build writing the cache, a no-change rebuild, a one-note edit rebuild."""
         src = self.project("awsnotes", notes)
         out = self.work / "out" / f"ours-warm-{notes}"
@@ -416,10 +444,11 @@ class Bench:
         self.set_aside(src / ".cache")
         env = ours_env()
         cmd = self.ours_cmd(src, out)
-        self.record(OURS, "cold+cache", rnd, cmd, src, env, out, notes, measured)
-        self.record(OURS, "no-change", rnd, cmd, src, env, out, notes, measured)
+        self.record(OURS, "cold+cache", rnd, cmd, src, env, out, notes, measured, memory)
+        self.record(OURS, "no-change", rnd, cmd, src, env, out, notes, measured, memory)
         slug, marker = self.edit_note(src, notes)
-        run = self.record(OURS, "one-note edit", rnd, cmd, src, env, out, notes, measured)
+        run = self.record(OURS, "one-note edit", rnd, cmd, src, env, out, notes, measured,
+                          memory)
         page = out / "posts" / slug / "index.html"
         if run.ok and marker not in page.read_text(encoding="utf-8"):
             run.ok = False
@@ -438,7 +467,7 @@ class Bench:
         return target.slug, marker
 
     # peers
-    def peer(self, tool: str, rnd: int, measured: bool = True) -> None:
+    def peer(self, tool: str, rnd: int, measured: bool = True, memory: bool = False) -> None:
         assert self.py is not None and self.hugo is not None
         src = self.project(tool)
         out = self.work / "out" / tool
@@ -458,7 +487,16 @@ class Bench:
         else:
             cmd = [str(bin_dir / "mkdocs"), "build", "--config-file", str(src / "mkdocs.yml"),
                    "--site-dir", str(out), "--quiet"]
-        self.record(tool, "cold", rnd, cmd, src, env, out, self.notes, measured)
+        self.record(tool, "cold", rnd, cmd, src, env, out, self.notes, measured, memory)
+
+    def memory_pass(self, rnd: int, notes: int, peers: bool) -> None:
+        """Every scenario once more, sampling memory (untimed): after the round's timed
+        runs, so those ran as before."""
+        self.ours_cold(rnd, notes, memory=True)
+        if peers and notes == self.notes:
+            for tool in PEERS:
+                self.peer(tool, rnd, memory=True)
+        self.ours_cached(rnd, notes, memory=True)
 
 
 # -- reporting ------------------------------------------------------------------------
@@ -477,26 +515,31 @@ class Summary:
     wall_max: float
     cpu: float
     rss_mib: float
-    tree_mib: float
+    tree_mib: float | None  # from the memory runs (None: none)
     internal: float | None
     note_pages: int
     files: int
 
 
 def summarize(runs: list[Run]) -> dict[tuple[str, str, int], Summary]:
+    """Medians per (tool, scenario, notes): times and max RSS from the timed runs, the
+    process tree's peak memory from the memory runs."""
     groups: dict[tuple[str, str, int], list[Run]] = {}
+    memory: dict[tuple[str, str, int], list[Run]] = {}
     for r in runs:
         if r.ok:
-            groups.setdefault((r.tool, r.scenario, r.notes), []).append(r)
+            (memory if r.memory_run else groups).setdefault(
+                (r.tool, r.scenario, r.notes), []).append(r)
     out = {}
     for key, rs in groups.items():
         internals = [r.internal for r in rs if r.internal is not None]
+        sampled = memory.get(key)
         out[key] = Summary(
             key[0], key[1], key[2], len(rs), statistics.median(r.wall for r in rs),
             min(r.wall for r in rs), max(r.wall for r in rs),
             statistics.median(r.cpu for r in rs),
             statistics.median(r.rss_kib for r in rs) / 1024,
-            statistics.median(r.tree_kib for r in rs) / 1024,
+            statistics.median(r.tree_kib for r in sampled) / 1024 if sampled else None,
             statistics.median(internals) if internals else None,
             rs[-1].note_pages, rs[-1].files)
     return out
@@ -515,7 +558,11 @@ def report(info: list[tuple[str, str]], runs: list[Run], notes: int, big: int | 
     lines += ["| | |", "| --- | --- |"]
     lines += [f"| {k} | {v} |" for k, v in info]
     lines += [f"| rounds | {rounds} measured (medians below), after 1 warm-up round |"
-              if rounds > 1 else f"| rounds | {rounds} |", ""]
+              if rounds > 1 else f"| rounds | {rounds} |"]
+    sampled = sum(1 for r in runs if r.memory_run and r.tool == OURS and r.notes == notes
+                  and r.scenario == "cold")
+    lines += [f"| peak memory | sampled in {sampled} separate untimed run(s) per scenario "
+              "(timed runs are not sampled) |", ""]
     lines += [
         "| tool | scenario | notes | wall s (median) | wall min–max | CPU s (user+sys) "
         "| max RSS MiB | peak memory MiB | wall vs Hugo cold | CPU vs Hugo cold "
@@ -533,11 +580,12 @@ def report(info: list[tuple[str, str]], runs: list[Run], notes: int, big: int | 
             continue
         ratio = f"{row.wall / hugo.wall:.2f}×" if hugo else "–"
         cpu_ratio = f"{row.cpu / hugo.cpu:.2f}×" if hugo else "–"
-        mem_ratio = f"{row.tree_mib / hugo.tree_mib:.2f}×" if hugo else "–"
+        mem_ratio = (f"{row.tree_mib / hugo.tree_mib:.2f}×"
+                     if hugo and hugo.tree_mib and row.tree_mib is not None else "–")
         lines.append(
             f"| {row.tool} | {row.scenario} | {row.notes:,} | {row.wall:.2f} | "
             f"{row.wall_min:.2f}–{row.wall_max:.2f} | {row.cpu:.2f} | {row.rss_mib:.0f} | "
-            f"{row.tree_mib:.0f} | {ratio} | {cpu_ratio} | {mem_ratio} | {_f(row.internal)} | "
+            f"{_f(row.tree_mib, 0)} | {ratio} | {cpu_ratio} | {mem_ratio} | {_f(row.internal)} | "
             f"{row.note_pages:,} | {row.files:,} |")
     lines.append("")
     ours_cold = s.get((OURS, "cold", notes))
@@ -567,7 +615,7 @@ def round_ratios(runs: Sequence[Run], peer: str, notes: int) -> list[float]:
     that ran a minute apart, so a drift of the machine between rounds cancels out."""
     cold: dict[tuple[str, int], float] = {
         (r.tool, r.round): r.wall for r in runs
-        if r.scenario == "cold" and r.notes == notes and r.ok
+        if r.scenario == "cold" and r.notes == notes and r.ok and not r.memory_run
     }
     return [cold[(peer, rnd)] / wall for (tool, rnd), wall in sorted(cold.items())
             if tool == OURS and (peer, rnd) in cold]
@@ -620,9 +668,10 @@ def targets(s: dict[tuple[str, str, int], Summary], notes: int, big: int | None,
             edit.cpu <= EDIT_SECONDS, f"{edit.cpu:.2f} s")
     else:
         row(name, None, "not measured")
-    ours_mem = [x.tree_mib for k, x in s.items() if k[0] == OURS and k[2] == notes]
+    ours_mem = [x.tree_mib for k, x in s.items()
+                if k[0] == OURS and k[2] == notes and x.tree_mib is not None]
     name = "peak memory ≤ 0.5× Hugo"
-    if hugo and ours_mem:
+    if hugo and hugo.tree_mib and ours_mem:
         worst = max(ours_mem)
         row(name, worst <= hugo.tree_mib * RSS_VS_HUGO,
             f"{worst:.0f} MiB (worst of our scenarios, process tree) vs Hugo "
@@ -700,6 +749,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--big", action="store_true", help="also build 10,000 notes with ours")
     p.add_argument("--big-notes", type=int, default=10_000)
     p.add_argument("--big-rounds", type=int, default=1)
+    p.add_argument("--memory-rounds", type=int, default=3,
+                   help="measured rounds that end with a memory pass: every scenario once "
+                        "more, untimed, sampling the process tree's memory")
     p.add_argument("--quick", action="store_true",
                    help="smoke test: 20 notes, ours only, one round, no warm-up")
     p.add_argument("--no-peers", action="store_true", help="only ours; no virtualenv")
@@ -754,6 +806,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for tool in PEERS:
                     bench.peer(tool, rnd, measured)
             bench.ours_cached(rnd, args.notes, measured)
+            if measured and rnd - args.warmup < args.memory_rounds:
+                bench.memory_pass(rnd, args.notes, peers)
         big = args.big_notes if args.big else None
         if big:
             bench.make_corpus("awsnotes", big)
@@ -761,6 +815,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 log(f"big round {rnd + 1}/{args.big_rounds} ({big:,} notes)")
                 bench.ours_cold(rnd, big)
                 bench.ours_cached(rnd, big)
+                if rnd < min(1, args.memory_rounds):
+                    bench.memory_pass(rnd, big, peers=False)
         bench.empty_trash()
         text = report(info, bench.runs, args.notes, big, args.rounds, peers)
         if args.json:

@@ -93,6 +93,14 @@ def test_compare_quick(tmp_path: Path) -> None:
         assert wall > 0 and cpu > 0, row
         assert pages == str(NOTES), row
     assert re.search(r"\| one-note edit \(CLI\) ≤ 0\.5 s \| [\d.]+ s wall", out)
+    # peak memory comes from a separate, untimed pass that sampled it
+    assert "| peak memory | sampled in 1 separate untimed run(s) per scenario" in out
+    for row in rows:
+        assert float(row.strip("|").split("|")[7]) > 0, row
+    logs = {p.name for p in (work / "logs").glob("*.log")}
+    for scenario in ("cold", "cold_cache", "no-change", "one-note_edit"):
+        assert f"awsnotes-site-{scenario}-{NOTES}-r0.log" in logs
+        assert f"awsnotes-site-{scenario}-{NOTES}-r0-memory.log" in logs
 
 
 def _compare_module() -> Any:
@@ -163,6 +171,50 @@ def test_peer_targets_need_the_median_round_ratio_too() -> None:
     assert "**not met**" in row.split("|")[3]
     row = pelican_row([4.1, 4.2, 5.0])
     assert "per round: median 4.17×" in row and "**met**" in row.split("|")[3]
+
+
+def test_timed_runs_are_not_sampled_and_memory_runs_are(tmp_path: Path) -> None:
+    """A timed run leaves the machine to the build (no memory sampling, which costs the
+    harness ~5 ms of CPU per sample); a memory run sees the tree's peak; both get the
+    largest process's max RSS from the kernel."""
+    compare = _compare_module()
+    child = [sys.executable, "-c",
+             "import time; x = bytearray(96 << 20); x[::4096] = b'1' * len(x[::4096]); "
+             "time.sleep(0.5)"]
+    wall, cpu, rss, tree, code = compare.measure(child, tmp_path, _env(), tmp_path / "t.log")
+    assert code == 0 and wall >= 0.5 and cpu > 0
+    assert rss >= 96 << 10 and tree == 0
+    wall, cpu, rss, tree, code = compare.measure(child, tmp_path, _env(), tmp_path / "m.log",
+                                                 sample_memory=True)
+    assert code == 0 and rss >= 96 << 10
+    if Path("/proc/self/smaps_rollup").exists():
+        assert tree >= 96 << 10
+
+
+def test_a_build_past_its_timeout_is_killed(tmp_path: Path) -> None:
+    compare = _compare_module()
+    child = [sys.executable, "-c", "import time; time.sleep(120)"]
+    wall, _, _, _, code = compare.measure(child, tmp_path, _env(), tmp_path / "t.log",
+                                          timeout=0.5)
+    assert code == -9 and wall < 60
+
+
+def test_times_come_from_timed_runs_and_memory_from_memory_runs() -> None:
+    compare = _compare_module()
+
+    def run(tool: str, rnd: int, wall: float, tree: int, memory: bool) -> Any:
+        return compare.Run(tool, "cold", 20, rnd, wall, wall, 100 << 10, tree, True,
+                           memory_run=memory)
+
+    runs = [run("awsnotes-site", 0, 1.0, 0, False), run("awsnotes-site", 1, 1.2, 0, False),
+            run("awsnotes-site", 0, 9.0, 300 << 10, True),
+            run("pelican", 0, 4.4, 0, False), run("pelican", 1, 4.8, 0, False),
+            run("pelican", 0, 1.0, 80 << 10, True)]
+    s = compare.summarize(runs)[("awsnotes-site", "cold", 20)]
+    assert (s.n, s.wall, s.rss_mib, s.tree_mib) == (2, 1.1, 100, 300)
+    assert compare.round_ratios(runs, "pelican", 20) == [4.4, 4.0]
+    no_memory = compare.summarize([r for r in runs if not r.memory_run])
+    assert no_memory[("pelican", "cold", 20)].tree_mib is None
 
 
 def test_autogroup_nice_tolerates_missing_or_empty_proc_file(tmp_path: Path) -> None:
