@@ -815,7 +815,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 log(f"big round {rnd + 1}/{args.big_rounds} ({big:,} notes)")
                 bench.ours_cold(rnd, big)
                 bench.ours_cached(rnd, big)
-                if rnd < min(1, args.memory_rounds):
+                if rnd == 0 and args.memory_rounds > 0:  # one memory pass at this size
                     bench.memory_pass(rnd, big, peers=False)
         bench.empty_trash()
         text = report(info, bench.runs, args.notes, big, args.rounds, peers)
