@@ -1,0 +1,1 @@
+"""Hugo compatibility: reading a Hugo site's configuration and its URL rules."""
