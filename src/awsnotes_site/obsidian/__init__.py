@@ -1,0 +1,1 @@
+"""Obsidian vaults: the vault's settings and how Obsidian resolves a link to a file."""
