@@ -312,12 +312,13 @@ class _Recorder(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def local_server() -> Iterator[tuple[str, list[tuple[str, str]]]]:
-    handler = type("Handler", (_Recorder,), {"requests": []})
+    requests: list[tuple[str, str]] = []
+    handler = type("Handler", (_Recorder,), {"requests": requests})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", handler.requests
+        yield f"http://127.0.0.1:{server.server_address[1]}", requests
     finally:
         server.shutdown()
         server.server_close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote, urlsplit
 
@@ -55,7 +55,7 @@ def fetch(url: str, timeout: float = EXTERNAL_TIMEOUT) -> str | None:
 
 
 def check_external(
-    urls: Mapping[str, list[tuple[str, int | None]]],
+    urls: Mapping[str, Sequence[tuple[str, int | None]]],
     fetcher: Callable[[str], str | None] = fetch,
     workers: int = EXTERNAL_WORKERS,
 ) -> list[Diagnostic]:
