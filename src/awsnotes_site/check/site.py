@@ -118,9 +118,9 @@ class SiteAddress:
 
     def owns(self, target: SplitResult) -> bool:
         """Whether an absolute URL (``https://host/path``, split) is a page of this site."""
-        return target.netloc.lower() in self.hosts and (nfc(unquote(target.path)) + "/").startswith(
-            self.base_path
-        )
+        if target.netloc.lower() not in self.hosts:
+            return False
+        return (nfc(unquote(target.path)) + "/").startswith(self.base_path)
 
 
 def _shown(url: str) -> str:
@@ -128,6 +128,12 @@ def _shown(url: str) -> str:
         return nfc(unquote(url, errors="strict"))
     except UnicodeDecodeError:
         return url
+
+
+def _is_relative(raw: str) -> bool:
+    """A path-relative URL (``post/``, ``../x``): it points elsewhere from every folder a
+    page is served in, such as 404.html, which is served for missing paths at any depth."""
+    return bool(raw) and not raw.startswith(("/", "#"))
 
 
 class _Checker:
@@ -170,13 +176,7 @@ class _Checker:
             return  # mailto:, data:, javascript:, ...
         if (scheme or raw.startswith("//")) and self._external(urljoin(here, raw), where):
             return
-        if (
-            rel == "404.html"
-            and not is_css
-            and raw
-            and not raw.startswith(("/", "#"))
-            and not scheme
-        ):
+        if rel == "404.html" and not is_css and not scheme and _is_relative(raw):
             self.report(
                 where,
                 f"relative URL {_shown(raw)} in 404.html: the page is served for "
