@@ -45,14 +45,15 @@ def _disk_files(out_dir: Path, shown: str) -> SiteFiles:
     return SiteFiles(set(real), read, lambda rel: f"{shown}/{rel}")
 
 
-def _build(root: Path, args: Any, output: str | None) -> BuildResult:
+def _build(root: Path, args: Any) -> BuildResult:
+    """The site built in memory (no cache, nothing written), with the command's options."""
     from awsnotes_site.build import Builder, BuildOptions
 
     options = BuildOptions(
         drafts=bool(getattr(args, "drafts", False)),
         future=bool(getattr(args, "future", False)),
         base_url=getattr(args, "base_url", None),
-        output=output,
+        output=None,
         use_cache=False,
     )
     return Builder(root, options).build()
@@ -93,7 +94,7 @@ def _from_output(root: Path, args: Any, output: str) -> _Target | int:
     if config.content_dir.is_dir():
         built: BuildResult | None
         try:
-            built = _build(root, args, None)
+            built = _build(root, args)
         except BuildError:
             built = None
         if built is not None:
@@ -104,7 +105,7 @@ def _from_output(root: Path, args: Any, output: str) -> _Target | int:
 def _from_build(root: Path, args: Any) -> _Target | int:
     """The site built in memory from ROOT."""
     try:
-        result = _build(root, args, None)
+        result = _build(root, args)
     except BuildError as exc:
         _print(sorted(exc.diagnostics, key=lambda d: not d.is_error))
         print("check failed: the site does not build", file=sys.stderr)
