@@ -2,7 +2,9 @@
 
 The command runs as a child process (``python -m awsnotes_site check``), like a user or the
 deploy workflow runs it.  Nothing here touches the network: external links point at a
-server on 127.0.0.1 that counts what it is asked.
+server on 127.0.0.1 that counts what it is asked.  The parts, in process:
+``test_check_parse.py`` (pages and stylesheets read) and ``test_check_site.py`` (URLs
+checked against the output).
 """
 
 from __future__ import annotations
@@ -18,17 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from awsnotes_site.check import (
-    SiteFiles,
-    Source,
-    check_external,
-    check_site,
-    fetch,
-    parse_css,
-    parse_page,
-    srcset_urls,
-)
-from awsnotes_site.markdown.context import LinkRef
+from awsnotes_site.check.external import check_external, fetch
 from helpers import _env_with_src, build_site, describe_process
 from sitefactory import ROOT, make_project
 
@@ -172,6 +164,18 @@ def test_build_errors_fail_the_check(tmp_path: Path) -> None:
     assert "does not build" in proc.stderr
 
 
+def test_verbose_shows_the_build_warnings_first(bad_project: Path) -> None:
+    quiet = run_check("--source", str(bad_project))
+    loud = run_check("--source", str(bad_project), "--verbose")
+    assert (quiet.returncode, loud.returncode) == (1, 1)
+    assert ": warning: " not in quiet.stderr, describe_process(quiet)
+    warned = [line for line in loud.stderr.splitlines() if ": warning: " in line]
+    assert warned, describe_process(loud)
+    assert all(line.startswith(f"{NOTE_PATH}:") for line in warned), describe_process(loud)
+    assert loud.stderr.index(": warning: ") < loud.stderr.index(": error: ")
+    assert problems(loud) == problems(quiet)
+
+
 # -- the shipped site -----------------------------------------------------------------
 @pytest.mark.parametrize(
     "base_url", [None, "http://127.0.0.1:8000/notes/", "https://someone.github.io/awsnotes-site/"]
@@ -212,6 +216,27 @@ def test_output_of_a_subpath_build_needs_the_same_base_url(tmp_path: Path) -> No
     wrong = run_check("--output", str(out))
     assert wrong.returncode == 1
     assert "give check the same --base-url" in wrong.stderr
+    # a --base-url given (even a wrong one) is taken as meant: no hint
+    other = run_check("--output", str(out), "--base-url", "https://example.github.io/other/")
+    assert other.returncode == 1, describe_process(other)
+    assert "is not under the base path /other/" in other.stderr
+    assert "hint: most internal URLs" not in other.stderr
+
+
+def test_output_with_verbose_shows_the_config_warnings(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    config = project / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8") + 'colour = "blue"\n', encoding="utf-8")
+    out = tmp_path / "public"
+    assert build_site(out, "--source", str(project)).returncode == 0
+    warning = "warning: unknown key 'colour' is ignored"
+    loud = run_check("--source", str(project), "--output", str(out), "-v")
+    assert loud.returncode == 0, describe_process(loud)
+    assert warning in loud.stderr, describe_process(loud)
+    quiet = run_check("--source", str(project), "--output", str(out))
+    assert quiet.returncode == 0, describe_process(quiet)
+    assert warning not in quiet.stderr
+    assert "no problems" in quiet.stdout
 
 
 def test_output_maps_problems_to_notes_when_the_build_matches(
@@ -287,12 +312,13 @@ class _Recorder(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def local_server() -> Iterator[tuple[str, list[tuple[str, str]]]]:
-    handler = type("Handler", (_Recorder,), {"requests": []})
+    requests: list[tuple[str, str]] = []
+    handler = type("Handler", (_Recorder,), {"requests": requests})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", handler.requests
+        yield f"http://127.0.0.1:{server.server_address[1]}", requests
     finally:
         server.shutdown()
         server.server_close()
@@ -399,127 +425,3 @@ def test_check_external_limits_concurrency() -> None:
     result = check_external(urls, fetcher=slow)
     assert peak == 8
     assert sorted(d.line or 0 for d in result) == [7, 17, 27]
-
-
-# -- the pieces, in process -----------------------------------------------------------
-def _files(files: dict[str, str]) -> SiteFiles:
-    data = {k: v.encode() for k, v in files.items()}
-    return SiteFiles(set(data), data.__getitem__, lambda rel: f"out/{rel}")
-
-
-def test_parse_page_collects_ids_and_every_kind_of_url() -> None:
-    page = parse_page("""<!doctype html><html><head>
-<link rel="stylesheet" href="a.css"><link rel="preconnect" href="https://fonts.example">
-<script src="s.js"></script></head><body>
-<h2 id="3%EC%9E%A5">x</h2><a name="옛-앵커"></a><p id="제목">
-<img src="i.png" srcset="i-1.png 1x, i,2.png 2x"><video poster="p.jpg" src="v.mp4"></video>
-<picture><source srcset="w.webp 100w,x.webp 200w"></picture><object data="o.svg"></object>
-<form action="search/"><input type="image" src="go.png"></form><a href="x.html#y">x</a>
-</body></html>""")
-    assert page.ids == {"3%EC%9E%A5", "옛-앵커", "제목"}
-    kinds = {(u.url, u.kind) for u in page.uses}
-    assert kinds == {
-        ("a.css", "stylesheet"),
-        ("s.js", "script"),
-        ("i.png", "image"),
-        ("i-1.png", "image"),
-        ("i,2.png", "image"),
-        ("p.jpg", "image"),
-        ("v.mp4", "media"),
-        ("w.webp", "image"),
-        ("x.webp", "image"),
-        ("o.svg", "media"),
-        ("search/", "form"),
-        ("go.png", "image"),
-        ("x.html#y", "link"),
-    }
-    assert {u.line for u in page.uses if u.url == "x.html#y"} == {7}
-
-
-def test_srcset_urls() -> None:
-    assert srcset_urls("a.png") == ["a.png"]
-    assert srcset_urls(" a.png 1x , b.png 2x,c.png") == ["a.png", "b.png", "c.png"]
-    assert srcset_urls("/img/%ED%95%9C.png 480w, /img/big.png 1080w") == [
-        "/img/%ED%95%9C.png",
-        "/img/big.png",
-    ]
-
-
-def test_check_site_resolves_like_github_pages() -> None:
-    head = '<link rel="stylesheet" href="/n/css/s.css">'
-    result = check_site(
-        _files(
-            {
-                "index.html": head + '<a href="post">no slash</a><a href="post/">slash</a>'
-                '<a href="about">about.html</a><a href="/n">home</a>'
-                '<a href="post/#%EA%B0%80">encoded</a><a href="post/#가">raw</a>'
-                '<a href="post/#\u1100\u1161">NFD</a><a href="#top">top</a>'
-                '<a href="feed.xml#x">not html</a><a href="mailto:a@b">mail</a>'
-                '<a href="../../n/post/">climbs back</a>',
-                "post/index.html": '<h2 id="가">가</h2><img src="../img/%ED%95%9C.png">',
-                "about.html": "<p>about</p>",
-                "img/한.png": "png",
-                "feed.xml": "<feed/>",
-                "css/s.css": "/* url(gone.png) */ body { background: url('../img/한.png') }\n"
-                '@import "missing.css";',
-            }
-        ),
-        "https://example.github.io/n/",
-    )
-    assert [d.format() for d in result.problems] == [
-        "out/css/s.css:2: error: missing file: missing.css -> /n/css/missing.css does not "
-        "exist in the output"
-    ]
-    assert result.stats.fragments == 4
-
-
-def test_check_site_reports_base_path_case_and_anchors() -> None:
-    result = check_site(
-        _files(
-            {
-                "index.html": '<a href="/other/">out</a>\n<a href="../">up</a>\n'
-                '<a href="Post/">case</a>\n<a href="post/#nope">anchor</a>\n'
-                '<a href="http://example.com/n/post/#nope">absolute</a>\n'
-                '<a href="http://elsewhere.example/">external</a>',
-                "post/index.html": "<p>post</p>",
-            }
-        ),
-        "http://example.com/n/",
-    )
-    messages = [(d.line, d.message) for d in result.problems]
-    assert messages == [
-        (1, "/other/ is not under the base path /n/"),
-        (2, "../ is not under the base path /n/"),
-        (3, "wrong case: Post/ should be /n/post/ (URLs are case-sensitive on GitHub Pages)"),
-        (4, "missing anchor #nope on /n/post/"),
-        (5, "missing anchor #nope on /n/post/"),
-    ]
-    assert list(result.external) == ["http://elsewhere.example/"]
-
-
-def test_check_site_maps_to_note_lines_in_order() -> None:
-    refs = (
-        LinkRef("/gone/", 10, "link"),
-        LinkRef("/gone/", 12, "link"),
-        LinkRef("/ok/", 14, "link"),
-    )
-    result = check_site(
-        _files(
-            {
-                "p/index.html": '<a href="/b/gone/">1</a>\n<a href="/b/gone/">2</a>\n'
-                '<a href="/b/gone/">3</a>',
-                "ok/index.html": "",
-            }
-        ),
-        "/b/",
-        {"p/index.html": Source("content/p.md", refs)},
-    )
-    assert [(d.path, d.line) for d in result.problems] == [
-        ("content/p.md", 10),
-        ("content/p.md", 12),
-    ]
-
-
-def test_parse_css_lines() -> None:
-    page = parse_css('a{}\n/* url(x.png)\n */\nb { background: url( "y.png" ) }')
-    assert [(u.url, u.line) for u in page.uses] == [("y.png", 4)]
