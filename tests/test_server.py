@@ -27,16 +27,11 @@ from typing import Any
 
 import pytest
 
-from awsnotes_site.server import (
-    DEFAULT_PORT,
-    ChangeCollector,
-    PreviewServer,
-    Route,
-    content_type,
-    is_editor_temp,
-    preview_base_url,
-    resolve_path,
-)
+from awsnotes_site.serve.http import DEFAULT_PORT
+from awsnotes_site.serve.preview import PreviewServer
+from awsnotes_site.serve.project import ProjectBuilder
+from awsnotes_site.serve.routes import Route, content_type, preview_base_url, resolve_path
+from awsnotes_site.serve.watcher import ChangeCollector, is_editor_temp
 from helpers import SRC, free_port
 from sitefactory import make_project
 
@@ -80,7 +75,9 @@ def project(tmp_path: Path) -> Path:
 
 @contextlib.contextmanager
 def running(project: Path, **kw: Any) -> Iterator[PreviewServer]:
-    server = PreviewServer(project, port=0, out=io.StringIO(), err=io.StringIO(), **kw)
+    server = PreviewServer(
+        ProjectBuilder(project), port=0, out=io.StringIO(), err=io.StringIO(), **kw
+    )
     server.start()
     try:
         first = server.wait_for_build(1, WAIT)
@@ -589,7 +586,7 @@ def test_broken_front_matter_sends_error_and_keeps_serving(
 
 def test_error_is_printed_once(project: Path) -> None:
     err = io.StringIO()
-    server = PreviewServer(project, port=0, out=io.StringIO(), err=err)
+    server = PreviewServer(ProjectBuilder(project), port=0, out=io.StringIO(), err=err)
     server.start()
     try:
         server.wait_for_build(1, WAIT)
@@ -647,7 +644,7 @@ def test_first_build_failing_serves_an_error_page_until_fixed(project: Path) -> 
     config = project / "site.toml"
     good = config.read_text(encoding="utf-8")
     config.write_text(good + "\npaginate = [\n", encoding="utf-8")
-    server = PreviewServer(project, port=0, out=io.StringIO(), err=io.StringIO())
+    server = PreviewServer(ProjectBuilder(project), port=0, out=io.StringIO(), err=io.StringIO())
     server.start()
     try:
         assert not server.wait_for_build(1, WAIT).ok
@@ -674,7 +671,7 @@ def test_polling_observer_sees_edits(project: Path) -> None:
 
 
 def test_stop_ends_event_streams(project: Path) -> None:
-    server = PreviewServer(project, port=0, out=io.StringIO(), err=io.StringIO())
+    server = PreviewServer(ProjectBuilder(project), port=0, out=io.StringIO(), err=io.StringIO())
     server.start()
     server.wait_for_build(1, WAIT)
     stream = EventStream(server.port)
