@@ -1,6 +1,6 @@
 """HTTP: the threaded server, the request handler and binding a port.
 
-The handler serves a :class:`Site` (the preview server): pages from the last good build
+The handler serves a :class:`Preview` (the preview server): pages from the last good build
 (with the live-reload tag added to HTML), static files read from ``static/`` when asked
 for, and the server's own files under ``{base}__awsnotes/``. Every connection is tracked,
 so :meth:`HTTPServer.close` ends them all and waits for their threads.
@@ -49,7 +49,7 @@ FALLBACK_404 = (
 )
 
 
-class Site(Protocol):
+class Preview(Protocol):
     """What the handler needs from the preview server."""
 
     state: SiteState
@@ -75,9 +75,9 @@ class HTTPServer(ThreadingHTTPServer):
     allow_reuse_port = False
     request_queue_size = 64
 
-    def __init__(self, address: tuple[str, int], site: Site) -> None:
+    def __init__(self, address: tuple[str, int], preview: Preview) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
-        self.site = site
+        self.preview = preview
         self._conns: dict[socket.socket, threading.Thread] = {}
         self._conns_lock = threading.Lock()
         super().__init__(address, Handler)
@@ -126,23 +126,23 @@ class HTTPServer(ThreadingHTTPServer):
         exc = sys.exc_info()[1]
         if isinstance(exc, (ConnectionError, TimeoutError)):
             return
-        if self.site.verbose:
-            traceback.print_exc(file=self.site.err)
+        if self.preview.verbose:
+            traceback.print_exc(file=self.preview.err)
         else:
             print(
                 f"serve: request from {client_address[0]} failed: {exc!r}",
-                file=self.site.err,
+                file=self.preview.err,
                 flush=True,
             )
 
 
-def bind(host: str, port: int | None, site: Site) -> tuple[HTTPServer, str]:
+def bind(host: str, port: int | None, preview: Preview) -> tuple[HTTPServer, str]:
     """A server listening on HOST:PORT, and a note for the terminal (or ""). Without a
     port, the first free one from DEFAULT_PORT on. Raises :class:`PortInUseError` when an
     explicit port is busy, OSError when nothing can be bound."""
     if port is not None:
         try:
-            return HTTPServer((host, port), site), ""
+            return HTTPServer((host, port), preview), ""
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise PortInUseError(
@@ -154,7 +154,7 @@ def bind(host: str, port: int | None, site: Site) -> tuple[HTTPServer, str]:
     last: OSError | None = None
     for candidate in range(DEFAULT_PORT, DEFAULT_PORT + PORT_ATTEMPTS):
         try:
-            httpd = HTTPServer((host, candidate), site)
+            httpd = HTTPServer((host, candidate), preview)
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE:
                 raise
@@ -193,10 +193,10 @@ class Handler(BaseHTTPRequestHandler):
         return self.server_version
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        if self.server.site.verbose:
+        if self.server.preview.verbose:
             print(
                 f"serve: {self.address_string()} {format % args}",
-                file=self.server.site.err,
+                file=self.server.preview.err,
                 flush=True,
             )
 
@@ -208,16 +208,16 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- routing
     def _handle(self, head: bool) -> None:
-        site = self.server.site
+        preview = self.server.preview
         target = self.path
-        pre = resolve_path(target, site.state.base, lambda _p: False)
+        pre = resolve_path(target, preview.state.base, lambda _p: False)
         if pre.kind == "bad":
             self.send_error(HTTPStatus.BAD_REQUEST, "Bad request path")
             return
         if pre.kind == "internal":
             self._internal(pre.target, head)
             return
-        snap = site.state.snapshot()
+        snap = preview.state.snapshot()
         result = snap.result
         files = result.files if result else {}
         static = result.static if result else {}
@@ -234,32 +234,45 @@ class Handler(BaseHTTPRequestHandler):
             location = [("Location", route.target)]
             self._send(HTTPStatus.FOUND, "text/plain; charset=utf-8", b"", head, location)
         elif result is None:
-            page = self._with_client(error_page(snap.errors))
+            page = self._with_client(error_page(snap.errors), snap.base)
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, HTML_TYPE, page, head, [])
         else:
-            timing = [("Server-Timing", site.timing(snap.generation))]
-            if route.kind != "file" or not self._file(route.target, result, head, timing):
-                self._not_found(files, head, timing)
+            timing = [("Server-Timing", preview.timing(snap.generation))]
+            base = snap.base
+            if route.kind != "file" or not self._file(route.target, result, base, head, timing):
+                self._not_found(files, base, head, timing)
 
     def _file(
-        self, target: str, result: BuildResult, head: bool, headers: list[tuple[str, str]]
+        self,
+        target: str,
+        result: BuildResult,
+        base: str,
+        head: bool,
+        headers: list[tuple[str, str]],
     ) -> bool:
-        """Send the built or static file TARGET of RESULT; False when there is none."""
+        """Send the built or static file TARGET of RESULT (served under BASE); False when
+        there is none."""
         for key in variants(target):
             if key in result.files:
                 ctype = content_type(key)
                 data = result.files[key]
                 if ctype == HTML_TYPE:
-                    data = self._with_client(data)
+                    data = self._with_client(data, base)
                 self._send(HTTPStatus.OK, ctype, data, head, headers)
                 return True
             if key in result.static:
                 static_dir = result.config.static_dir
-                return self._static(result.static[key], static_dir, key, head, headers)
+                return self._static(result.static[key], static_dir, key, base, head, headers)
         return False
 
     def _static(
-        self, source: Path, static_dir: Path, key: str, head: bool, headers: list[tuple[str, str]]
+        self,
+        source: Path,
+        static_dir: Path,
+        key: str,
+        base: str,
+        head: bool,
+        headers: list[tuple[str, str]],
     ) -> bool:
         """Send a static file read now; False when it is not (or no longer) a file inside
         static/ (a symlink pointing elsewhere counts as missing)."""
@@ -270,7 +283,7 @@ class Handler(BaseHTTPRequestHandler):
         ctype = content_type(key)
         with fh:
             if ctype == HTML_TYPE:
-                self._send(HTTPStatus.OK, ctype, self._with_client(fh.read()), head, headers)
+                self._send(HTTPStatus.OK, ctype, self._with_client(fh.read(), base), head, headers)
                 return True
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", ctype)
@@ -281,17 +294,22 @@ class Handler(BaseHTTPRequestHandler):
                 shutil.copyfileobj(fh, self.wfile, 256 * 1024)
         return True
 
-    def _with_client(self, page: bytes) -> bytes:
-        """An HTML page with the live-reload client added."""
-        return inject(page, script_tag(self.server.site.state.base))
+    @staticmethod
+    def _with_client(page: bytes, base: str) -> bytes:
+        """An HTML page of the site served under BASE with the live-reload client added."""
+        return inject(page, script_tag(base))
 
     def _not_found(
         self,
         files: Mapping[str, bytes],
+        base: str,
         head: bool,
         headers: list[tuple[str, str]] | None = None,
     ) -> None:
-        page = self._with_client(files.get("404.html") or FALLBACK_404)
+        page = files.get("404.html")
+        if page is None:
+            page = FALLBACK_404
+        page = self._with_client(page, base)
         self._send(HTTPStatus.NOT_FOUND, HTML_TYPE, page, head, headers or [])
 
     def _common_headers(self) -> None:
@@ -318,24 +336,24 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- __awsnotes/
     def _internal(self, name: str, head: bool) -> None:
-        site = self.server.site
+        preview = self.server.preview
         if name == "livereload.js":
-            script = site.client.script(site.state.base)
+            script = preview.client.script(preview.state.base)
             self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", script, head, [])
         elif name == "events" and not head:
             self._events()
         elif name == "events":
             self._send(HTTPStatus.OK, "text/event-stream; charset=utf-8", b"", head, [])
         else:
-            self._not_found({}, head)
+            self._not_found({}, preview.state.base, head)
 
     def _events(self) -> None:
-        site = self.server.site
+        preview = self.server.preview
         query = urllib.parse.parse_qs(self.path.partition("?")[2])
         page = query.get("page", [""])[0]
         since = query.get("since", [""])[0]
         self.close_connection = True
-        client = site.hub.subscribe()  # before anything is sent: no event can slip by
+        client = preview.hub.subscribe()  # before anything is sent: no event can slip by
         try:
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/event-stream; charset=utf-8")
@@ -343,11 +361,11 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("X-Accel-Buffering", "no")
             self._common_headers()
             self.end_headers()
-            self.wfile.write(RETRY + b"".join(site.greeting(page, since)))
+            self.wfile.write(RETRY + b"".join(preview.greeting(page, since)))
             self.wfile.flush()
             while True:
                 try:
-                    message = client.get(timeout=site.keepalive)
+                    message = client.get(timeout=preview.keepalive)
                 except queue.Empty:
                     message = KEEPALIVE
                 if message == CLOSE:
@@ -357,4 +375,4 @@ class Handler(BaseHTTPRequestHandler):
         except (ConnectionError, TimeoutError, OSError):
             pass
         finally:
-            site.hub.unsubscribe(client)
+            preview.hub.unsubscribe(client)

@@ -1,7 +1,8 @@
 """The preview server: build into memory, serve it, rebuild on save, reload browsers.
 
-A :class:`PreviewServer` is generic: it is given a :class:`SiteBuilder` (for an awsnotes
-project, :class:`~awsnotes_site.serve.project.ProjectBuilder`) and ties the parts
+A :class:`PreviewServer` is generic, like MkDocs' livereload server: it is given a
+:class:`SiteBuilder` (for an awsnotes project,
+:class:`~awsnotes_site.serve.project.ProjectBuilder`) and ties the parts
 together: the HTTP server (:mod:`.http`), the watcher (:mod:`.watcher`), the build state
 (:mod:`.state`) and the event hub (:mod:`.events`). The last good build is served; a
 build in progress makes requests wait for it, so a half-built site is never seen.
@@ -57,7 +58,7 @@ class SiteBuilder(Protocol):
 
 
 class PreviewServer:
-    """Builds with ``site``, serves the result and rebuilds on change.
+    """Builds with ``builder``, serves the result and rebuilds on change.
 
     ``start()`` binds the port (raising :class:`~.http.PortInUseError` when an explicit
     port is busy) and starts the HTTP, watcher and builder threads; the first build runs
@@ -66,7 +67,7 @@ class PreviewServer:
 
     def __init__(
         self,
-        site: SiteBuilder,
+        builder: SiteBuilder,
         *,
         port: int | None = None,
         bind: str = "127.0.0.1",
@@ -77,8 +78,8 @@ class PreviewServer:
         out: TextIO | None = None,
         err: TextIO | None = None,
     ) -> None:
-        self.site = site
-        self.root = site.root
+        self.builder = builder
+        self.root = builder.root
         self.requested_port = port
         self.bind = bind
         self.poll = poll
@@ -95,8 +96,8 @@ class PreviewServer:
         self.collector = ChangeCollector(
             self.root,
             quiet,
-            config_name=site.config_name,
-            folders=site.folders,
+            config_name=builder.config_name,
+            folders=builder.folders,
         )
         self.watcher = Watcher(self.collector, poll, self.err)
         self.collector.on_new_dir = self.watcher.watch_dir
@@ -112,13 +113,13 @@ class PreviewServer:
     @property
     def url(self) -> str:
         """The preview's base URL, e.g. ``http://127.0.0.1:1313/notes/``."""
-        return self.site.url
+        return self.builder.url
 
     def start(self) -> None:
         self._httpd, self.port_note = bind(self.bind, self.requested_port, self)
         self.port = self._httpd.server_port
-        self.site.serve_at(url_host(self.bind), self.port)
-        self.state.base = base_path_of(self.site.url)
+        self.builder.serve_at(url_host(self.bind), self.port)
+        self.state.base = base_path_of(self.builder.url)
         self.watcher.start()
         self._spawn("awsnotes-http", self._serve_http)
         self._spawn("awsnotes-builder", self._run_builder)
@@ -201,7 +202,7 @@ class PreviewServer:
     def _attempt(self, record: BuildRecord) -> list[bytes]:
         """Build once into RECORD; the events to send about it."""
         try:
-            result = self.site.build(record.trigger)
+            result = self.builder.build(record.trigger)
         except BuildError as exc:
             record.diagnostics = exc.diagnostics or [error(str(self.root), None, "build failed")]
         except Exception as exc:  # a bug in the build must not end the preview
@@ -239,7 +240,7 @@ class PreviewServer:
         result = state.result
         if result is None or state.errors or not trigger:
             return False
-        files = self.site.static_refresh(result, trigger)
+        files = self.builder.static_refresh(result, trigger)
         if files is None:
             return False
         stamps = dict(state.static_stamps)
