@@ -17,8 +17,12 @@ from awsnotes_site.serve.preview import PreviewServer
 from awsnotes_site.serve.project import ProjectBuilder
 
 
-def serve(root: Path, args: argparse.Namespace) -> int:
-    """``awsnotes-site serve``: run until Ctrl-C (exit 0); 2 when the port is unusable."""
+def serve(root: Path, args: argparse.Namespace | object) -> int:
+    """``awsnotes-site serve``: run until Ctrl-C (exit 0); 2 when the port is unusable.
+
+    ARGS holds the options by name (``port``, ``bind``, ``drafts``, ``future``,
+    ``base_url``, ``poll``, ``verbose``, ``open``; a missing one takes its default): the
+    argparse namespace, or an options dataclass."""
     stop = threading.Event()
     previous: dict[signal.Signals, Any] = {}
 
@@ -37,7 +41,7 @@ def serve(root: Path, args: argparse.Namespace) -> int:
             signal.signal(sig, handler)
 
 
-def _serve(root: Path, args: argparse.Namespace, stop: threading.Event) -> int:
+def _serve(root: Path, args: object, stop: threading.Event) -> int:
     if not root.is_dir():
         print(f"error: {root} is not a folder", file=sys.stderr)
         return 2
