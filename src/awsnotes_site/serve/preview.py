@@ -116,11 +116,18 @@ class PreviewServer:
         return self.builder.url
 
     def start(self) -> None:
+        """Bind, then start watching, serving and the first build. Raises OSError (a
+        :class:`~.http.PortInUseError` when an explicit port is busy); nothing is left
+        open then."""
         self._httpd, self.port_note = bind(self.bind, self.requested_port, self)
-        self.port = self._httpd.server_port
-        self.builder.serve_at(url_host(self.bind), self.port)
-        self.state.base = base_path_of(self.builder.url)
-        self.watcher.start()
+        try:
+            self.port = self._httpd.server_port
+            self.builder.serve_at(url_host(self.bind), self.port)
+            self.state.base = base_path_of(self.builder.url)
+            self.watcher.start()
+        except BaseException:
+            self.stop()
+            raise
         self._spawn("awsnotes-http", self._serve_http)
         self._spawn("awsnotes-builder", self._run_builder)
 
@@ -134,8 +141,10 @@ class PreviewServer:
         self.hub.close()
         self.watcher.stop()
         if self._httpd is not None:
-            self._httpd.shutdown()
+            if self._threads:  # serve_forever runs: shutdown() waits for it to return
+                self._httpd.shutdown()
             self._httpd.close()
+            self._httpd = None
         for t in self._threads:
             t.join(timeout=JOIN_SECONDS)
         if self._gc_paused:  # stopped before the builder's idle collection: collect again
