@@ -816,6 +816,21 @@ def test_stop_leaves_no_threads_or_descriptors(project: Path, poll: bool) -> Non
     assert gc.isenabled()
 
 
+def test_failed_start_leaves_nothing_open(tmp_path: Path) -> None:
+    """The port is bound, then watching the (missing) project fails: start() raises and
+    the listening socket is closed again."""
+    threads_before = set(threading.enumerate())
+    fds_before = open_fds()
+    server = PreviewServer(
+        ProjectBuilder(tmp_path / "missing"), port=0, out=io.StringIO(), err=io.StringIO()
+    )
+    with pytest.raises(OSError):
+        server.start()
+    assert [t for t in threading.enumerate() if t not in threads_before] == []
+    assert open_fds() - fds_before == set()
+    server.stop()  # harmless after a failed start
+
+
 # ------------------------------------------------------------------ ports and Ctrl-C
 def listening_socket(port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -9,6 +9,7 @@ watched folder that appears later.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import threading
 import time
@@ -188,6 +189,10 @@ class Watcher:
         self._watched: set[Path] = set()
 
     def start(self) -> None:
+        """Start watching. Raises OSError; a missing project folder is reported before
+        watchdog is asked (its inotify reader is not closed when its start fails)."""
+        if not self.root.is_dir():
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(self.root))
         observer: BaseObserver = PollingObserver(timeout=POLL_SECONDS) if self.poll else Observer()
         observer.schedule(self.collector, str(self.root), recursive=False)
         with self._lock:
