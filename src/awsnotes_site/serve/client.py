@@ -12,7 +12,7 @@ import json
 import urllib.parse
 from importlib import resources
 
-from awsnotes_site.serve.routes import INTERNAL, internal_url
+from awsnotes_site.serve.routes import internal_url
 
 CLIENT_NAME = "livereload.js"
 _PLACEHOLDER = "__CONFIG__"
@@ -32,7 +32,7 @@ class LiveReloadClient:
     def script(self, base: str) -> bytes:
         """The script for a site served under base path BASE."""
         encoded = urllib.parse.quote(base, safe="/")
-        config = {"base": base, "home": encoded, "events": f"{encoded}{INTERNAL}/events"}
+        config = {"base": base, "home": encoded, "events": internal_url(base, "events")}
         text = json.dumps(config, ensure_ascii=True).replace("<", "\\u003c")
         return self.source.replace(_PLACEHOLDER, text).encode("utf-8")
 
@@ -44,7 +44,8 @@ def script_tag(base: str) -> bytes:
 
 
 def inject(page: bytes, tag: bytes) -> bytes:
-    """PAGE with TAG before its last ``</body>`` (in any case), or at its end."""
+    """PAGE with TAG before its last ``</body>`` (or, when there is none in lower case,
+    its last ``</BODY>`` in any case), else at its end."""
     at = page.rfind(b"</body>")
     if at < 0:
         at = page.lower().rfind(b"</body")
