@@ -315,9 +315,7 @@ def profile_rebuild(project: Path, top: int) -> None:
     from awsnotes_site.build import Builder, BuildOptions
 
     _, body = split_note(SHIPPED_NOTE.read_text(encoding="utf-8"))
-    options = BuildOptions(
-        base_url="http://127.0.0.1:1313/notes/", live_reload=True, use_cache=False
-    )
+    options = BuildOptions(base_url="http://127.0.0.1:1313/notes/", use_cache=False)
     builder = Builder(project, options)
     t0 = time.perf_counter()
     builder.build()

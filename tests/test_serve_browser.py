@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from awsnotes_site.server import PreviewServer
+from awsnotes_site.serve.preview import PreviewServer
+from awsnotes_site.serve.project import ProjectBuilder
 from sitefactory import make_project
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ TIMEOUT_MS = 15_000
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[PreviewServer]:
     project = make_project(tmp_path, {OTHER: '+++\ntitle = "다른 노트"\n+++\n\n본문\n'}, CONFIG)
-    server = PreviewServer(project, port=0, out=io.StringIO(), err=io.StringIO())
+    server = PreviewServer(ProjectBuilder(project), port=0, out=io.StringIO(), err=io.StringIO())
     server.start()
     try:
         assert server.wait_for_build(1, 60).ok

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import io
 import json
 import os
@@ -22,21 +23,19 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from awsnotes_site.server import (
-    DEFAULT_PORT,
-    ChangeCollector,
-    PreviewServer,
-    Route,
-    content_type,
-    is_editor_temp,
-    preview_base_url,
-    resolve_path,
-)
+from awsnotes_site.build import Builder, BuildOptions
+from awsnotes_site.serve.client import inject, script_tag
+from awsnotes_site.serve.http import DEFAULT_PORT
+from awsnotes_site.serve.preview import PreviewServer
+from awsnotes_site.serve.project import ProjectBuilder
+from awsnotes_site.serve.routes import Route, content_type, preview_base_url, resolve_path
+from awsnotes_site.serve.watcher import ChangeCollector, is_editor_temp
 from helpers import SRC, free_port
 from sitefactory import make_project
 
@@ -80,7 +79,9 @@ def project(tmp_path: Path) -> Path:
 
 @contextlib.contextmanager
 def running(project: Path, **kw: Any) -> Iterator[PreviewServer]:
-    server = PreviewServer(project, port=0, out=io.StringIO(), err=io.StringIO(), **kw)
+    server = PreviewServer(
+        ProjectBuilder(project), port=0, out=io.StringIO(), err=io.StringIO(), **kw
+    )
     server.start()
     try:
         first = server.wait_for_build(1, WAIT)
@@ -589,7 +590,7 @@ def test_broken_front_matter_sends_error_and_keeps_serving(
 
 def test_error_is_printed_once(project: Path) -> None:
     err = io.StringIO()
-    server = PreviewServer(project, port=0, out=io.StringIO(), err=err)
+    server = PreviewServer(ProjectBuilder(project), port=0, out=io.StringIO(), err=err)
     server.start()
     try:
         server.wait_for_build(1, WAIT)
@@ -647,7 +648,7 @@ def test_first_build_failing_serves_an_error_page_until_fixed(project: Path) -> 
     config = project / "site.toml"
     good = config.read_text(encoding="utf-8")
     config.write_text(good + "\npaginate = [\n", encoding="utf-8")
-    server = PreviewServer(project, port=0, out=io.StringIO(), err=io.StringIO())
+    server = PreviewServer(ProjectBuilder(project), port=0, out=io.StringIO(), err=io.StringIO())
     server.start()
     try:
         assert not server.wait_for_build(1, WAIT).ok
@@ -674,7 +675,7 @@ def test_polling_observer_sees_edits(project: Path) -> None:
 
 
 def test_stop_ends_event_streams(project: Path) -> None:
-    server = PreviewServer(project, port=0, out=io.StringIO(), err=io.StringIO())
+    server = PreviewServer(ProjectBuilder(project), port=0, out=io.StringIO(), err=io.StringIO())
     server.start()
     server.wait_for_build(1, WAIT)
     stream = EventStream(server.port)
@@ -682,6 +683,152 @@ def test_stop_ends_event_streams(project: Path) -> None:
     assert stream.next(timeout=WAIT)[0] == "closed"
     assert not any(t.is_alive() for t in server._threads)
     stream.close()
+
+
+# ------------------------------------------------------------------ live-reload client
+TAG = b'<script src="/notes/__awsnotes/livereload.js" defer></script>\n'
+
+
+def test_inject_puts_the_tag_before_the_last_body_end() -> None:
+    tag = b"<script></script>\n"
+    assert inject(b"<body><p>x</p></body>\n</html>\n", tag) == (
+        b"<body><p>x</p><script></script>\n</body>\n</html>\n"
+    )
+    assert inject(b"<!-- </body> --><body></body>", tag) == (
+        b"<!-- </body> --><body><script></script>\n</body>"
+    )
+    assert inject(b"<BODY>x</BODY>", tag) == b"<BODY>x<script></script>\n</BODY>"
+    assert inject(b"<p>no body end</p>", tag) == b"<p>no body end</p><script></script>\n"
+    assert script_tag("/노트 & 글/") == (
+        b'<script src="/%EB%85%B8%ED%8A%B8%20%26%20%EA%B8%80/__awsnotes/livereload.js" '
+        b"defer></script>\n"
+    )
+
+
+def test_served_html_is_the_built_html_plus_the_client(
+    server: PreviewServer, project: Path
+) -> None:
+    """Every HTML page served is byte for byte what a build for the same base URL makes,
+    with the client's tag added once, right before </body>; the build has no trace of it."""
+    built = Builder(project, BuildOptions(base_url=server.url, use_cache=False)).build()
+    pages = sorted(p for p in built.files if p.endswith(".html"))
+    assert {"index.html", "404.html", NOTE_PAGE} <= set(pages) and len(pages) > 5
+    for rel in pages:
+        data = built.files[rel]
+        assert b"__awsnotes" not in data, rel
+        status, headers, body = get(server.port, "/notes/" + urllib.parse.quote(rel))
+        assert status == 200 and headers["content-type"] == "text/html; charset=utf-8", rel
+        assert int(headers["content-length"]) == len(body), rel
+        assert body.count(TAG) == 1 and TAG + b"</body>" in body, rel
+        assert body.replace(TAG, b"", 1) == data, rel
+    status, _, body = get(server.port, "/notes/no-such-page/")
+    assert status == 404 and body.replace(TAG, b"", 1) == built.files["404.html"]
+
+
+def test_static_html_and_fallback_404_get_the_client(project: Path) -> None:
+    page = "<!DOCTYPE html>\n<title>정적</title>\n<p>본문 끝에 body 닫는 태그가 없다</p>\n"
+    (project / "static" / "demo.html").write_text(page, encoding="utf-8")
+    with running(project) as server:
+        status, headers, body = get(server.port, "/notes/static/demo.html")
+        assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+        assert body == page.encode() + TAG
+        assert int(headers["content-length"]) == len(body)
+        status, headers, body = get(server.port, "/notes/static/demo.html", "HEAD")
+        assert status == 200 and body == b""
+        assert int(headers["content-length"]) == len(page.encode() + TAG)
+        status, _, body = get(server.port, "/notes/__awsnotes/missing")  # not the site's 404
+        assert status == 404 and b"404 Not Found" in body
+        assert body.count(TAG) == 1 and body.endswith(TAG + b"</body></html>")
+
+
+def test_client_script_is_the_package_file(server: PreviewServer) -> None:
+    status, headers, body = get(server.port, "/notes/__awsnotes/livereload.js")
+    assert status == 200 and headers["content-type"] == "text/javascript; charset=utf-8"
+    source = resources.files("awsnotes_site.serve").joinpath("livereload.js")
+    head, _, tail = source.read_text(encoding="utf-8").partition("__CONFIG__")
+    text = body.decode("utf-8")
+    assert tail and text.startswith(head) and text.endswith(tail)
+    config = json.loads(text[len(head) : len(text) - len(tail)])
+    assert config == {"base": "/notes/", "home": "/notes/", "events": "/notes/__awsnotes/events"}
+
+
+def test_javascript_lives_in_js_files_only() -> None:
+    for py in (SRC / "awsnotes_site").rglob("*.py"):
+        text = py.read_text(encoding="utf-8")
+        assert "EventSource" not in text and "sessionStorage" not in text, py
+
+
+# ----------------------------------------------------------------- threads and files
+def open_fds() -> set[tuple[str, str]]:
+    """This process's open file descriptors, with what each one is."""
+    fds = set()
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):  # the listing's own descriptor is gone by now
+            fds.add((fd, os.readlink(f"/proc/self/fd/{fd}")))
+    return fds
+
+
+def read_response(reader: Any) -> bytes:
+    """One HTTP response with a Content-Length from READER (a socket file)."""
+    assert b" 200 " in reader.readline()
+    length = 0
+    while (line := reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+    return bytes(reader.read(length))
+
+
+@pytest.mark.parametrize("poll", [False, True], ids=["inotify", "polling"])
+def test_stop_leaves_no_threads_or_descriptors(project: Path, poll: bool) -> None:
+    """Start, build, rebuild, serve a page, an event stream and an idle keep-alive
+    connection; after stop() the threads and open files are those of before."""
+    threads_before = set(threading.enumerate())
+    fds_before = open_fds()
+    server = PreviewServer(
+        ProjectBuilder(project), port=0, poll=poll, out=io.StringIO(), err=io.StringIO()
+    )
+    server.start()
+    assert server.wait_for_build(1, WAIT).ok
+    append(project / NOTE, "\n한 번 더\n")
+    assert server.wait_for_build(2, WAIT).ok
+    with (
+        socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as stream,
+        socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as idle,
+    ):
+        stream.sendall(b"GET /notes/__awsnotes/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        events_in = stream.makefile("rb")
+        while (line := events_in.readline()) != b"event: hello\n":
+            assert line, "the event stream closed"
+        idle.sendall(b"GET /notes/ HTTP/1.1\r\nHost: x\r\n\r\n")  # kept alive after
+        page_in = idle.makefile("rb")
+        assert TAG in read_response(page_in)
+        running_now = {t.name for t in set(threading.enumerate()) - threads_before}
+        assert {"awsnotes-http", "awsnotes-builder", "awsnotes-request"} <= running_now
+        server.stop()
+        # Checked at once: stop() has joined every thread, the connections' ones included.
+        assert [t for t in threading.enumerate() if t not in threads_before] == []
+        events_in.read()  # the server ended the stream (EOF, no hang) ...
+        assert page_in.read() == b""  # ... and the idle connection
+        events_in.close()
+        page_in.close()
+    assert open_fds() - fds_before == set()
+    assert gc.isenabled()
+
+
+def test_failed_start_leaves_nothing_open(tmp_path: Path) -> None:
+    """The port is bound, then watching the (missing) project fails: start() raises and
+    the listening socket is closed again."""
+    threads_before = set(threading.enumerate())
+    fds_before = open_fds()
+    server = PreviewServer(
+        ProjectBuilder(tmp_path / "missing"), port=0, out=io.StringIO(), err=io.StringIO()
+    )
+    with pytest.raises(OSError):
+        server.start()
+    assert [t for t in threading.enumerate() if t not in threads_before] == []
+    assert open_fds() - fds_before == set()
+    server.stop()  # harmless after a failed start
 
 
 # ------------------------------------------------------------------ ports and Ctrl-C

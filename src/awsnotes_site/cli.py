@@ -148,7 +148,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from awsnotes_site.server import serve
+    from awsnotes_site.serve import serve
 
     gc.enable()  # a long-running process: collect cycles as usual (see run)
 

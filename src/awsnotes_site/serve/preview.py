@@ -1,0 +1,286 @@
+"""The preview server: build into memory, serve it, rebuild on save, reload browsers.
+
+A :class:`PreviewServer` is generic, like MkDocs' livereload server: it is given a
+:class:`SiteBuilder` (for an awsnotes project,
+:class:`~awsnotes_site.serve.project.ProjectBuilder`) and ties the parts
+together: the HTTP server (:mod:`.http`), the watcher (:mod:`.watcher`), the build state
+(:mod:`.state`) and the event hub (:mod:`.events`). The last good build is served; a
+build in progress makes requests wait for it, so a half-built site is never seen.
+
+Threads: ``awsnotes-http`` accepts connections (one thread each), ``awsnotes-builder``
+runs the builds, the watcher's observer reports changes. :meth:`PreviewServer.stop` ends
+and joins them all and closes every socket and watch.
+"""
+
+from __future__ import annotations
+
+import gc
+import secrets
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol, TextIO
+
+from awsnotes_site.build import BuildResult
+from awsnotes_site.diagnostics import BuildError, error
+from awsnotes_site.serve.client import LiveReloadClient
+from awsnotes_site.serve.events import EventHub, change_events, error_event, greeting
+from awsnotes_site.serve.http import HTTPServer, bind
+from awsnotes_site.serve.report import BuildReport
+from awsnotes_site.serve.routes import url_host
+from awsnotes_site.serve.state import BuildRecord, SiteState, file_stamp, static_stamps
+from awsnotes_site.serve.watcher import QUIET_SECONDS, ChangeCollector, Watcher
+from awsnotes_site.urls import base_path_of
+
+KEEPALIVE_SECONDS = 15.0
+JOIN_SECONDS = 30.0
+
+
+class SiteBuilder(Protocol):
+    """What the preview server builds: a project at ``root`` whose ``config_name`` file
+    and ``folders`` are watched."""
+
+    root: Path
+    config_name: str
+    folders: tuple[str, ...]
+    url: str  # the preview's base URL, set by serve_at (and by builds)
+
+    def serve_at(self, host: str, port: int) -> None: ...
+
+    def build(self, trigger: frozenset[str]) -> BuildResult: ...
+
+    def static_refresh(
+        self, result: BuildResult, trigger: frozenset[str]
+    ) -> dict[str, Path] | None: ...
+
+
+class PreviewServer:
+    """Builds with ``builder``, serves the result and rebuilds on change.
+
+    ``start()`` binds the port (raising :class:`~.http.PortInUseError` when an explicit
+    port is busy) and starts the HTTP, watcher and builder threads; the first build runs
+    in the builder thread, and requests wait for it. ``stop()`` ends them all.
+    """
+
+    def __init__(
+        self,
+        builder: SiteBuilder,
+        *,
+        port: int | None = None,
+        bind: str = "127.0.0.1",
+        poll: bool = False,
+        verbose: bool = False,
+        quiet: float = QUIET_SECONDS,
+        keepalive: float = KEEPALIVE_SECONDS,
+        out: TextIO | None = None,
+        err: TextIO | None = None,
+    ) -> None:
+        self.builder = builder
+        self.root = builder.root
+        self.requested_port = port
+        self.bind = bind
+        self.poll = poll
+        self.verbose = verbose
+        self.keepalive = keepalive
+        self.out = out if out is not None else sys.stdout
+        self.err = err if err is not None else sys.stderr
+        self.token = secrets.token_hex(4)
+        self.port = 0
+        self.port_note = ""
+        self.hub = EventHub()
+        self.state = SiteState("/")
+        self.client = LiveReloadClient()
+        self.collector = ChangeCollector(
+            self.root,
+            quiet,
+            config_name=builder.config_name,
+            folders=builder.folders,
+        )
+        self.watcher = Watcher(self.collector, poll, self.err)
+        self.collector.on_new_dir = self.watcher.watch_dir
+        self.report = BuildReport(self.out, self.err, verbose)
+        self.records: list[BuildRecord] = []
+        self._records_cond = threading.Condition()
+        self._httpd: HTTPServer | None = None
+        self._threads: list[threading.Thread] = []
+        self._stamps: dict[str, bytes | None] = {}
+        self._gc_paused = False
+
+    # -- lifecycle
+    @property
+    def url(self) -> str:
+        """The preview's base URL, e.g. ``http://127.0.0.1:1313/notes/``."""
+        return self.builder.url
+
+    def start(self) -> None:
+        """Bind, then start watching, serving and the first build. Raises OSError (a
+        :class:`~.http.PortInUseError` when an explicit port is busy); nothing is left
+        open then."""
+        self._httpd, self.port_note = bind(self.bind, self.requested_port, self)
+        try:
+            self.port = self._httpd.server_port
+            self.builder.serve_at(url_host(self.bind), self.port)
+            self.state.base = base_path_of(self.builder.url)
+            self.watcher.start()
+        except BaseException:
+            self.stop()
+            raise
+        self._spawn("awsnotes-http", self._serve_http)
+        self._spawn("awsnotes-builder", self._run_builder)
+
+    def _serve_http(self) -> None:
+        assert self._httpd is not None
+        self._httpd.serve_forever(poll_interval=0.2)
+
+    def stop(self) -> None:
+        """End every thread this server started and close its sockets and watches."""
+        self.collector.stop()
+        self.hub.close()
+        self.watcher.stop()
+        if self._httpd is not None:
+            if self._threads:  # serve_forever runs: shutdown() waits for it to return
+                self._httpd.shutdown()
+            self._httpd.close()
+            self._httpd = None
+        for t in self._threads:
+            t.join(timeout=JOIN_SECONDS)
+        if self._gc_paused:  # stopped before the builder's idle collection: collect again
+            gc.enable()
+            self._gc_paused = False
+
+    def __enter__(self) -> PreviewServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _spawn(self, name: str, target: Callable[[], None]) -> None:
+        t = threading.Thread(target=target, name=name, daemon=True)
+        t.start()
+        self._threads.append(t)
+
+    # -- building
+    def _run_builder(self) -> None:
+        self._build(frozenset())
+        while True:
+            batch = self.collector.next_batch(on_idle=self._collect_garbage)
+            if batch is None:
+                return
+            fresh = self._fresh(batch)
+            if fresh:
+                self._build(fresh)
+
+    def _fresh(self, batch: set[str]) -> frozenset[str]:
+        """The paths of BATCH whose content differs from when the last build that they
+        triggered started, with that content noted. On a busy machine the events of one
+        burst can arrive after its build began; the build read the final content, so such
+        late events are dropped instead of causing a second build."""
+        fresh: set[str] = set()
+        for rel in batch:
+            stamp = file_stamp(self.root / rel)
+            if self._stamps.get(rel, b"?") != stamp:
+                fresh.add(rel)
+                self._stamps[rel] = stamp
+        return frozenset(fresh)
+
+    def _build(self, trigger: frozenset[str]) -> None:
+        started = time.perf_counter()
+        number = len(self.records) + 1
+        if self._refresh_static(trigger, number, started):
+            return
+        self.state.begin()
+        record = BuildRecord(number, False, trigger)
+        # No cycle collection while the reload waits for the build: a collection during a
+        # rebuild of 1,000 notes added up to 50 ms to the slowest ones. The builder thread
+        # collects once no change has come for IDLE_SECONDS (_collect_garbage), ~30 ms,
+        # which done right after publishing would hold the GIL while the event is sent.
+        gc.disable()
+        self._gc_paused = True
+        try:
+            events = self._attempt(record)
+        finally:
+            self.state.end()
+        record.seconds = time.perf_counter() - started
+        self.hub.publish(events)
+        self._done(record)
+
+    def _attempt(self, record: BuildRecord) -> list[bytes]:
+        """Build once into RECORD; the events to send about it."""
+        try:
+            result = self.builder.build(record.trigger)
+        except BuildError as exc:
+            record.diagnostics = exc.diagnostics or [error(str(self.root), None, "build failed")]
+        except Exception as exc:  # a bug in the build must not end the preview
+            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            record.diagnostics = [error(str(self.root), None, f"internal error: {detail}")]
+            if self.verbose:
+                traceback.print_exc(file=self.err)
+        else:
+            record.ok = True
+            return self._accept(result, record)
+        self.state.reject(tuple(record.diagnostics))
+        return [error_event(record.diagnostics)]
+
+    def _collect_garbage(self) -> None:
+        """Between bursts of changes: collect what the last builds left in cycles and let
+        the collector run as usual until the next build."""
+        gc.collect()
+        gc.enable()
+        self._gc_paused = False
+
+    def _accept(self, result: BuildResult, record: BuildRecord) -> list[bytes]:
+        accepted = self.state.accept(result, base_path_of(result.config.base_url))
+        record.changed, record.removed = accepted.changed, accepted.removed
+        record.diagnostics = list(result.diagnostics)
+        if accepted.first and not accepted.recovered:
+            return []
+        changed = [] if accepted.first else accepted.changed
+        return change_events(changed, accepted.removed, accepted.recovered)
+
+    def _refresh_static(self, trigger: frozenset[str], number: int, started: float) -> bool:
+        """A change only under static/ that needs no build (see
+        :meth:`SiteBuilder.static_refresh`): restamp those files, send a css or reload
+        event. False when a full build is needed."""
+        state = self.state
+        result = state.result
+        if result is None or state.errors or not trigger:
+            return False
+        files = self.builder.static_refresh(result, trigger)
+        if files is None:
+            return False
+        stamps = dict(state.static_stamps)
+        stamps.update(static_stamps(files))
+        changed = state.restamp(stamps)
+        record = BuildRecord(number, True, trigger, changed, [], [], full=False)
+        record.seconds = time.perf_counter() - started
+        self.hub.publish(change_events(changed, [], False))
+        self._done(record)
+        return True
+
+    def _done(self, record: BuildRecord) -> None:
+        self.report(record)
+        with self._records_cond:
+            self.records.append(record)
+            self._records_cond.notify_all()
+
+    def wait_for_build(self, count: int, timeout: float = 60.0) -> BuildRecord:
+        """Block until at least ``count`` build attempts have finished; return the
+        ``count``-th. Raises TimeoutError."""
+        with self._records_cond:
+            if not self._records_cond.wait_for(lambda: len(self.records) >= count, timeout):
+                raise TimeoutError(
+                    f"build {count} did not finish in {timeout}s ({len(self.records)} finished)"
+                )
+            return self.records[count - 1]
+
+    # -- talking to clients
+    def timing(self, generation: int) -> str:
+        return f'awsnotes;desc="{self.token}.{generation}"'
+
+    def greeting(self, page: str, since: str) -> list[bytes]:
+        """What a newly connected client hears: hello, what it missed, the current error."""
+        return greeting(self.token, self.state, page, since)

@@ -1,0 +1,102 @@
+"""An awsnotes project as the preview server builds it.
+
+:class:`ProjectBuilder` is the site-specific half of ``serve``: it reads ``site.toml`` for
+the base URL, keeps one :class:`~awsnotes_site.build.Builder` (and so its caches) between
+builds, starts a fresh one when ``site.toml`` changes, and tells a change under
+``static/`` that needs no build from one that does. It is what a
+:class:`~awsnotes_site.serve.preview.PreviewServer` is given to serve a project.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from awsnotes_site.build import Builder, BuildOptions, BuildResult, collect_static
+from awsnotes_site.config import CONFIG_NAME, load_config
+from awsnotes_site.diagnostics import BuildError, Reporter
+from awsnotes_site.serve.routes import preview_base_url
+
+WATCHED_DIRS = ("content", "templates", "static")
+
+
+class ProjectBuilder:
+    """Builds the project at ``root`` into memory for the preview at ``host:port``."""
+
+    config_name: str = CONFIG_NAME
+    folders: tuple[str, ...] = WATCHED_DIRS
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        drafts: bool = False,
+        future: bool = False,
+        base_url: str | None = None,
+    ) -> None:
+        self.root = Path(root).resolve()
+        self.drafts = drafts
+        self.future = future
+        self.base_url_arg = base_url
+        self.url = ""
+        self._host = "127.0.0.1"
+        self._port = 0
+        self._builder: Builder | None = None
+
+    def serve_at(self, host: str, port: int) -> None:
+        """The preview listens at HOST:PORT: the base URL is set from there (with the path
+        of site.toml's base URL, or ``/`` while site.toml is broken)."""
+        self._host, self._port = host, port
+        self.url = preview_base_url(self._configured_base_url(), host, port)
+
+    def _configured_base_url(self, strict: bool = False) -> str:
+        """--base-url, else site.toml's base_url; while site.toml is broken "/" (or the
+        BuildError, when ``strict``)."""
+        if self.base_url_arg is not None:
+            return self.base_url_arg
+        try:
+            config, _ = load_config(self.root)
+        except BuildError:
+            if strict:
+                raise
+            return "/"
+        return config.base_url
+
+    def _new_builder(self) -> Builder:
+        configured = self._configured_base_url(strict=True)
+        self.url = preview_base_url(configured, self._host, self._port)
+        options = BuildOptions(
+            drafts=self.drafts, future=self.future, base_url=self.url, use_cache=True
+        )
+        return Builder(self.root, options)
+
+    def build(self, trigger: frozenset[str]) -> BuildResult:
+        """Build after the changes in TRIGGER (project-relative paths; none at first).
+        Raises BuildError."""
+        if self._builder is None or self.config_name in trigger:
+            self._builder = self._new_builder()
+        result = self._builder.build()
+        # The render cache on disk is read and written once per Builder: saving it after
+        # every rebuild would cost more than the rebuild itself.
+        self._builder.options.use_cache = False
+        return result
+
+    def static_refresh(
+        self, result: BuildResult, trigger: frozenset[str]
+    ) -> dict[str, Path] | None:
+        """When TRIGGER only modified files under static/ that RESULT already publishes, no
+        page can differ: the static files to look at again. None when a build is needed
+        (something else changed, or files appeared or went away)."""
+        if (
+            not trigger
+            or self._builder is None
+            or not all(p.startswith("static/") for p in trigger)
+        ):
+            return None
+        known = [result.static.get(p) for p in trigger]
+        if all(src is not None and src.is_file() and not src.is_symlink() for src in known):
+            # Only files already published were modified: look at just those.
+            return {p: result.static[p] for p in trigger}
+        found = collect_static(result.config, Reporter())
+        if set(found) != set(result.static):
+            return None
+        return result.static
