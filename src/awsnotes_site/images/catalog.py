@@ -1,0 +1,117 @@
+"""The site's images by URL: what the Markdown rule asks about each ``<img>``.
+
+The pipeline hands over every published image (output path -> source file: ``static/``,
+``content/`` bundles, vault attachments); the catalog probes them through the caller's
+:class:`ProbeCache`, plans the derivatives and answers :meth:`ImageCatalog.resolve`.
+It is read-only after :meth:`ImageCatalog.scan`, so forked render workers share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urljoin, urlsplit
+
+from awsnotes_site.images.probe import ImageInfo, ImageProblem, ImageWork, ProbeCache
+from awsnotes_site.images.variants import (
+    Derivative,
+    ImageSettings,
+    PictureSource,
+    Responsive,
+    SourceImage,
+    plan,
+    responsive,
+)
+from awsnotes_site.urls import nfc
+
+DARK_MEDIA = "(prefers-color-scheme: dark)"
+
+
+@dataclass(frozen=True)
+class ResolvedImage:
+    """An image a note shows: its file's facts (or the problem with it) and its markup."""
+
+    url: str  # as written in the HTML (base path applied)
+    info: ImageInfo | None
+    problem: str | None = None
+    responsive: Responsive = Responsive()
+    dark: tuple[PictureSource, ...] = ()  # <source media="(prefers-color-scheme: dark)">
+
+    @property
+    def sources(self) -> tuple[PictureSource, ...]:
+        """Every ``<source>`` of the ``<picture>``, dark ones first (the first match wins)."""
+        return (*self.dark, *self.responsive.sources)
+
+
+def dark_sibling(output: str) -> str:
+    """``img/x.png`` -> ``img/x.dark.png``."""
+    p = PurePosixPath(output)
+    return str(p.with_name(f"{p.stem}.dark{p.suffix}"))
+
+
+class ImageCatalog:
+    def __init__(
+        self,
+        images: Mapping[str, Path],
+        settings: ImageSettings,
+        base_path: str = "/",
+        probes: ProbeCache | None = None,
+        work: ImageWork | None = None,
+    ) -> None:
+        self.images = {nfc(k): v for k, v in images.items()}
+        self.settings = settings
+        self.base_path = base_path
+        self.probes = probes if probes is not None else ProbeCache(settings.max_pixels)
+        self.work = work
+        self.probed: dict[str, ImageInfo | ImageProblem] = {}
+        self.derivatives: list[Derivative] = []
+
+    def scan(self) -> list[Derivative]:
+        """Probe every image (a stat each when cached) and plan the derivatives."""
+        self.probed = {out: self.probes.get(path, self.work) for out, path in self.images.items()}
+        sources = [
+            SourceImage(out, self.images[out], info)
+            for out, info in sorted(self.probed.items())
+            if isinstance(info, ImageInfo)
+        ]
+        self.derivatives = plan(sources, self.settings)
+        return self.derivatives
+
+    def output_of(self, url: str, page_url: str) -> str | None:
+        """The output path an image URL points at (``page_url``: the note's site URL,
+        ``posts/x/``, for relative URLs), or None for another site's URL."""
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or not parts.path:
+            return None
+        path = unquote(parts.path)
+        if not path.startswith("/"):
+            path = urljoin(self.base_path + page_url, path)
+        if not path.startswith(self.base_path):
+            return None
+        return nfc(path[len(self.base_path) :])
+
+    def resolve(self, url: str, page_url: str = "") -> ResolvedImage | None:
+        """What is known about the image at ``url``; None when it is not the site's."""
+        output = self.output_of(url, page_url)
+        if output is None:
+            return None
+        probed = self.probed.get(output)
+        if probed is None:
+            return None
+        if isinstance(probed, ImageProblem):
+            return ResolvedImage(url, None, probed.message)
+        clean = url.split("#", 1)[0].split("?", 1)[0]
+        return ResolvedImage(
+            url, probed, None, responsive(clean, probed, self.settings), self._dark(output, clean)
+        )
+
+    def _dark(self, output: str, url: str) -> tuple[PictureSource, ...]:
+        dark_out = dark_sibling(output)
+        info = self.probed.get(dark_out)
+        if not isinstance(info, ImageInfo):
+            return ()
+        dark_url = dark_sibling(url)
+        offered = responsive(dark_url, info, self.settings, DARK_MEDIA)
+        own = offered.srcset or dark_url
+        return (*offered.sources, PictureSource("", own, DARK_MEDIA))
