@@ -80,16 +80,18 @@ class ImageCatalog:
 
     def output_of(self, url: str, page_url: str) -> str | None:
         """The output path an image URL points at (``page_url``: the note's site URL,
-        ``posts/x/``, for relative URLs), or None for another site's URL."""
+        ``posts/x/``, for relative URLs), or None for another site's URL. A root-relative
+        URL without the base path (as a shortcode template may write it) is read as a
+        site URL."""
         parts = urlsplit(url)
         if parts.scheme or parts.netloc or not parts.path:
             return None
         path = unquote(parts.path)
         if not path.startswith("/"):
             path = urljoin(self.base_path + page_url, path)
-        if not path.startswith(self.base_path):
-            return None
-        return nfc(path[len(self.base_path) :])
+        if path.startswith(self.base_path):
+            return nfc(path[len(self.base_path) :])
+        return nfc(path[1:])
 
     def resolve(self, url: str, page_url: str = "") -> ResolvedImage | None:
         """What is known about the image at ``url``; None when it is not the site's."""
@@ -102,9 +104,10 @@ class ImageCatalog:
         if isinstance(probed, ImageProblem):
             return ResolvedImage(url, None, probed.message)
         clean = url.split("#", 1)[0].split("?", 1)[0]
-        return ResolvedImage(
-            url, probed, None, responsive(clean, probed, self.settings), self._dark(output, clean)
-        )
+        if clean.startswith("/") and not clean.startswith(self.base_path):
+            clean = self.base_path + clean[1:]  # the variants' URLs get the base path
+        offered = responsive(clean, probed, self.settings)
+        return ResolvedImage(url, probed, None, offered, self._dark(output, clean))
 
     def _dark(self, output: str, url: str) -> tuple[PictureSource, ...]:
         dark_out = dark_sibling(output)
@@ -113,5 +116,5 @@ class ImageCatalog:
             return ()
         dark_url = dark_sibling(url)
         offered = responsive(dark_url, info, self.settings, DARK_MEDIA)
-        own = offered.srcset or dark_url
+        own = offered.srcset or f"{dark_url} {info.width}w"
         return (*offered.sources, PictureSource("", own, DARK_MEDIA))

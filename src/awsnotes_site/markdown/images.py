@@ -80,27 +80,38 @@ def _scaled(value: str | None, num: int, den: int) -> str | None:
     return str(max(1, round(int(value) * num / den)))
 
 
-def annotate(img: _Img, resolved: ResolvedImage, first: bool) -> tuple[PictureSource, ...]:
-    """Set an ``<img>``'s sizes, loading hints and srcset; the ``<source>``s for a
-    ``<picture>`` around it (none when it needs no ``<picture>``)."""
-    info = resolved.info
-    if info is None:
-        return ()
-    width, height = img.get("width"), img.get("height")
-    if width is None and height is None:
-        img.set("width", str(info.width))
-        img.set("height", str(info.height))
-    elif height is None:
-        img.set("height", _scaled(width, info.height, info.width) or str(info.height))
-    elif width is None:
-        img.set("width", _scaled(height, info.width, info.height) or str(info.width))
+def loading_hints(img: _Img, first: bool) -> None:
+    """The page's first image loads at once and early; the others when scrolled near."""
     if first:
-        img.remove("loading")
+        if img.get("loading") == "lazy":
+            img.remove("loading")
         img.set("fetchpriority", "high")
     elif img.get("loading") is None:
         img.set("loading", "lazy")
     if img.get("decoding") is None:
         img.set("decoding", "async")
+
+
+def set_size(img: _Img, width: int, height: int) -> None:
+    """The file's size, unless the author gave both; one given scales the other."""
+    given_w, given_h = img.get("width"), img.get("height")
+    if given_w is None and given_h is None:
+        img.set("width", str(width))
+        img.set("height", str(height))
+    elif given_h is None:
+        img.set("height", _scaled(given_w, height, width) or str(height))
+    elif given_w is None:
+        img.set("width", _scaled(given_h, width, height) or str(width))
+
+
+def annotate(img: _Img, resolved: ResolvedImage | None, first: bool) -> tuple[PictureSource, ...]:
+    """Set an ``<img>``'s loading hints, sizes and srcset; the ``<source>``s for a
+    ``<picture>`` around it (none when it needs no ``<picture>``)."""
+    loading_hints(img, first)
+    info = resolved.info if resolved is not None else None
+    if resolved is None or info is None:
+        return ()
+    set_size(img, info.width, info.height)
     if img.get("srcset") is not None:  # the author's own srcset stays as written
         return ()
     offered = resolved.responsive
@@ -134,6 +145,7 @@ class _Annotator:
         self.env = env
         self.page = page
         self.page_url = str(env.page.get("url") or "")
+        self.in_picture = 0  # <picture> elements open in the raw HTML being read
 
     def take_first(self) -> bool:
         first = not self.page.first_done
@@ -159,10 +171,8 @@ class _Annotator:
         token = children[i]
         first = self.take_first()
         resolved = self.lookup(str(token.attrGet("src") or ""), line)
-        if resolved is None:
-            return i + 1
         sources = annotate(_TokenImg(token), resolved, first)
-        if not sources:
+        if not sources or resolved is None:
             return i + 1
         opening = Token("html_inline", "", 0)
         opening.content = "<picture>" + sources_html(sources, resolved.responsive.sizes)
@@ -175,33 +185,31 @@ class _Annotator:
         """Annotated raw HTML's events, or None when it has no ``<img>``. ``events``: the
         source's events when known (other rules keep them in token.meta; they are used
         only when they still spell the source)."""
-        if "<img" not in source.lower():
+        lowered = source.lower()
+        if "<img" not in lowered and "picture" not in lowered:
             return None
         if events is None or join(events) != source:
             events = tokenize(source)
         out: list[Event] = []
-        in_picture = 0
         offset = line
+        found = False
         for ev in events:
-            if ev.tag == "picture":
-                in_picture += 1 if ev.kind == "start" else -1 if ev.kind == "end" else 0
+            if ev.tag == "picture" and ev.kind in ("start", "end"):
+                self.in_picture = max(0, self.in_picture + (1 if ev.kind == "start" else -1))
             if ev.kind == "start" and ev.tag == "img":
-                out.extend(self._html_img(ev, in_picture > 0, offset))
+                found = True
+                out.extend(self._html_img(ev, self.in_picture > 0, offset))
             else:
                 out.append(ev)
             if offset is not None:
                 offset += ev.raw.count("\n")
-        return out
+        return out if found else None
 
     def _html_img(self, ev: Event, in_picture: bool, line: int | None) -> list[Event]:
         first = self.take_first()
         resolved = self.lookup(ev.get("src"), line)
-        if resolved is None:
-            if first and ev.get("loading") == "lazy":
-                ev.remove("loading")
-            return [ev]
         sources = annotate(ev, resolved, first)
-        if not sources or in_picture:
+        if not sources or in_picture or resolved is None:
             return [ev]
         opening = "<picture>" + sources_html(sources, resolved.responsive.sizes)
         return [Event("other", opening), ev, Event("other", "</picture>")]
@@ -216,6 +224,7 @@ def _walk(tokens: Sequence[Token], work: _Annotator, line: int | None) -> None:
         if kind == "inline" and token.children:
             _walk_inline(token.children, work, line)
         elif kind == "html_block":
+            work.in_picture = 0
             _rewrite_html_token(token, work, line)
         elif kind == "shortcode":
             tag = (token.meta or {}).get("tag")
@@ -226,6 +235,7 @@ def _walk(tokens: Sequence[Token], work: _Annotator, line: int | None) -> None:
 
 
 def _walk_inline(children: list[Token], work: _Annotator, line: int | None) -> None:
+    work.in_picture = 0  # an author's <picture> may span several html_inline tokens
     i = 0
     while i < len(children):
         child = children[i]
