@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import jinja2
 import pytest
-from helpers import Element, format_vnu, parse_html_string, run_vnu
 from markdown_it import MarkdownIt
 from PIL import Image
 
@@ -17,6 +17,7 @@ from awsnotes_site.images.variants import ImageSettings, make
 from awsnotes_site.markdown import RenderedNote, create_markdown, render_markdown
 from awsnotes_site.markdown.images import images_plugin
 from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry
+from helpers import Element, format_vnu, parse_html_string, run_vnu
 
 BASE = "/notes/"
 PAGE = {"title": "이미지", "rel": "posts/x.md", "url": "posts/x/", "params": {}}
@@ -59,8 +60,6 @@ class Site:
         (templates / "shortcodes/shot.html").write_text(
             '<img src="{{ get(0) }}" alt="{{ get(1) }}">', encoding="utf-8"
         )
-        import jinja2
-
         jinja = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True)
         registry = ShortcodeRegistry(
             templates, jinja, RefResolver({}), BASE, "https://u.github.io/notes/"
