@@ -256,16 +256,16 @@ def test_widths_are_capped_at_the_original_and_small_images_get_none(tmp_path: P
 
 
 def test_every_variant_exists_with_its_width_and_format(tmp_path: Path) -> None:
-    path = noise_image(tmp_path / "site" / "img" / "shot.png", (1500, 900))
+    path = noise_image(tmp_path / "site" / "img" / "shot.png", (500, 300))
     info = probe(path)
     assert isinstance(info, ImageInfo)
-    settings = ImageSettings(formats=("webp", "png"), widths=(480, 1200), quality=70)
+    settings = ImageSettings(formats=("webp", "png"), widths=(160, 400), quality=70, column=200)
     derivatives = plan([SourceImage("img/shot.png", path, info)], settings)
     assert {(d.output, d.width) for d in derivatives} == {
-        ("img/shot.480w.webp", 480),
-        ("img/shot.1200w.webp", 1200),
-        ("img/shot.480w.png", 480),
-        ("img/shot.1200w.png", 1200),
+        ("img/shot.160w.webp", 160),
+        ("img/shot.400w.webp", 400),
+        ("img/shot.160w.png", 160),
+        ("img/shot.400w.png", 400),
     }
     made = make(derivatives, tmp_path / "cache", threads=2)
     assert made.problems == []
@@ -274,15 +274,15 @@ def test_every_variant_exists_with_its_width_and_format(tmp_path: Path) -> None:
         with Image.open(made.files[d.output]) as im:
             assert im.size == (d.width, d.height)
             assert im.format == {"webp": "WEBP", "png": "PNG"}[d.format]
-        assert d.height == round(900 * d.width / 1500)
+        assert d.height == round(300 * d.width / 500)
 
 
 def test_a_second_make_does_no_pillow_work(tmp_path: Path) -> None:
-    path = noise_image(tmp_path / "a.png", (900, 600))
+    path = noise_image(tmp_path / "a.png", (450, 300))
     cache_dir = tmp_path / "cache"
     work = ImageWork()
     probes = ProbeCache()
-    settings = ImageSettings(formats=("webp",), widths=(480, 800))
+    settings = ImageSettings(formats=("webp",), widths=(240, 400), column=200)
     catalog = ImageCatalog({"a.png": path}, settings, "/", probes, work)
     first = make(catalog.scan(), cache_dir, work)
     assert work.encodes == 2 and work.probes == 1
@@ -293,7 +293,7 @@ def test_a_second_make_does_no_pillow_work(tmp_path: Path) -> None:
     # other settings: other keys, new files
     catalog = ImageCatalog(
         {"a.png": path},
-        ImageSettings(formats=("webp",), widths=(480, 800), quality=50),
+        ImageSettings(formats=("webp",), widths=(240, 400), column=200, quality=50),
         "/",
         probes,
         work,
@@ -436,3 +436,26 @@ def test_og_image_prefers_front_matter_then_first_image_then_card() -> None:
     assert (
         absolute_image_url("../y/p.png", base, page) == "https://user.github.io/notes/posts/y/p.png"
     )
+
+
+def test_dependency_key_follows_the_images_a_note_shows(tmp_path: Path) -> None:
+    a = noise_image(tmp_path / "img" / "a.png", (300, 200))
+    b = noise_image(tmp_path / "img" / "b.png", (300, 200))
+    images = {"img/a.png": a, "img/b.png": b}
+
+    def key(urls: list[str], settings: ImageSettings | None = None) -> str:
+        catalog = ImageCatalog(images, settings or ImageSettings(), "/notes/")
+        catalog.scan()
+        return catalog.dependency_key(urls, "posts/x/")
+
+    before = key(["/notes/img/a.png"])
+    assert key(["../../img/a.png", "/notes/img/a.png"]) == before  # the same file
+    noise_image(b, (300, 200))
+    assert key(["/notes/img/a.png"]) == before  # another image changed
+    noise_image(a, (301, 200))
+    changed = key(["/notes/img/a.png"])
+    assert changed != before
+    noise_image(tmp_path / "img" / "a.dark.png", (301, 200))
+    images["img/a.dark.png"] = tmp_path / "img" / "a.dark.png"
+    assert key(["/notes/img/a.png"]) != changed  # a dark sibling appeared
+    assert key(["/notes/img/a.png"], ImageSettings(quality=10)) != key(["/notes/img/a.png"])

@@ -8,7 +8,8 @@ It is read-only after :meth:`ImageCatalog.scan`, so forked render workers share 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
@@ -108,6 +109,19 @@ class ImageCatalog:
             clean = self.base_path + clean[1:]  # the variants' URLs get the base path
         offered = responsive(clean, probed, self.settings)
         return ResolvedImage(url, probed, None, offered, self._dark(output, clean))
+
+    def dependency_key(self, urls: Iterable[str], page_url: str = "") -> str:
+        """A key of everything a note's image markup depends on: for each image URL it
+        shows (its ``LinkRef``s of kind "image"), the image's and its dark sibling's
+        probe results, and the settings. A note whose key is unchanged renders the same
+        image markup; the pipeline adds this to the note's render fingerprint."""
+        h = hashlib.blake2b(digest_size=16)
+        h.update(repr(self.settings).encode())
+        outputs = {self.output_of(url, page_url) for url in urls} - {None}
+        for output in sorted(o for o in outputs if o is not None):
+            for out in (output, dark_sibling(output)):
+                h.update(f"\x1f{out}\x1e{self.probed.get(out)!r}".encode())
+        return h.hexdigest()
 
     def _dark(self, output: str, url: str) -> tuple[PictureSource, ...]:
         dark_out = dark_sibling(output)
