@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
@@ -15,7 +16,8 @@ from awsnotes_site.diagnostics import Severity
 from awsnotes_site.images.catalog import ImageCatalog
 from awsnotes_site.images.variants import ImageSettings, make
 from awsnotes_site.markdown import RenderedNote, create_markdown, render_markdown
-from awsnotes_site.markdown.images import images_plugin
+from awsnotes_site.markdown.context import RenderEnv
+from awsnotes_site.markdown.images import images_plugin, page_images
 from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry
 from helpers import Element, format_vnu, parse_html_string, run_vnu
 
@@ -67,8 +69,16 @@ class Site:
         self.md: MarkdownIt = create_markdown(registry, BASE)
         self.md.use(images_plugin, resolve=self.catalog.resolve)
 
-    def render(self, body: str, body_line: int = 1) -> RenderedNote:
-        return render_markdown(self.md, body, "content/posts/x.md", body_line, PAGE)
+    def render(
+        self, body: str, body_line: int = 1, env: dict[str, Any] | None = None
+    ) -> RenderedNote:
+        """The note rendered as render_markdown does; ``env`` gets the parser's env."""
+        if env is None:
+            return render_markdown(self.md, body, "content/posts/x.md", body_line, PAGE)
+        state = RenderEnv(path="content/posts/x.md", line_offset=body_line - 1, page=PAGE)
+        env["awsnotes"] = state
+        html = self.md.render(body, env)
+        return RenderedNote(html, diagnostics=state.diagnostics)
 
     def file_for(self, url: str) -> Path:
         return self.files[url.removeprefix(BASE).lstrip("/")]
@@ -97,7 +107,8 @@ NOTE = """\
 
 def test_every_image_gets_its_files_size_and_loading_hints(tmp_path: Path) -> None:
     site = Site(tmp_path)
-    result = site.render(NOTE)
+    env: dict[str, Any] = {}
+    result = site.render(NOTE, env=env)
     assert result.diagnostics == []
     imgs = _imgs(result.html)
     assert [i["alt"] for i in imgs] == [
@@ -123,6 +134,7 @@ def test_every_image_gets_its_files_size_and_loading_hints(tmp_path: Path) -> No
                 assert (int(img["width"]), int(img["height"])) == im.size, src
         assert img["decoding"] == "async"
     first, *rest = imgs
+    assert page_images(env).first_url == "/notes/img/small.jpg"
     assert first.get("fetchpriority") == "high" and "loading" not in first
     for img in rest:
         assert img.get("loading") == "lazy" and "fetchpriority" not in img, img
@@ -153,6 +165,17 @@ def test_wide_images_get_a_picture_whose_variants_exist(tmp_path: Path) -> None:
         with Image.open(cached) as im:
             assert im.width == width
             assert im.format == ("WEBP" if url.endswith(".webp") else "PNG")
+
+
+def test_the_first_image_may_come_from_a_figure_shortcode(tmp_path: Path) -> None:
+    site = Site(tmp_path)
+    env: dict[str, Any] = {}
+    body = '{{< figure src="/img/wide.png" alt="넓은" >}}\n\n![작은](/img/small.jpg)\n'
+    imgs = _imgs(site.render(body, env=env).html)
+    assert [i["alt"] for i in imgs] == ["넓은", "작은"]
+    assert imgs[0].get("fetchpriority") == "high" and "loading" not in imgs[0]
+    assert imgs[1].get("loading") == "lazy"
+    assert page_images(env).first_url == "/notes/img/wide.png"  # as in the HTML
 
 
 def test_a_dark_sibling_becomes_a_dark_source(tmp_path: Path) -> None:

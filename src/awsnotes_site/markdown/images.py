@@ -40,6 +40,7 @@ class PageImages:
     problems were reported (once per URL)."""
 
     first_done: bool = False
+    first_url: str | None = None  # the first image's URL as in the HTML (for og:image)
     warned: set[str] = field(default_factory=set)
 
 
@@ -147,9 +148,11 @@ class _Annotator:
         self.page_url = str(env.page.get("url") or "")
         self.in_picture = 0  # <picture> elements open in the raw HTML being read
 
-    def take_first(self) -> bool:
+    def take_first(self, url: str | None) -> bool:
         first = not self.page.first_done
         self.page.first_done = True
+        if first and url:
+            self.page.first_url = url
         return first
 
     def lookup(self, src: str | None, line: int | None) -> ResolvedImage | None:
@@ -169,8 +172,9 @@ class _Annotator:
     def image_token(self, children: list[Token], i: int, line: int | None) -> int:
         """Annotate ``children[i]``; the index after it (after a closing ``</picture>``)."""
         token = children[i]
-        first = self.take_first()
-        resolved = self.lookup(str(token.attrGet("src") or ""), line)
+        src = str(token.attrGet("src") or "")
+        first = self.take_first(src)
+        resolved = self.lookup(src, line)
         sources = annotate(_TokenImg(token), resolved, first)
         if not sources or resolved is None:
             return i + 1
@@ -206,7 +210,7 @@ class _Annotator:
         return out if found else None
 
     def _html_img(self, ev: Event, in_picture: bool, line: int | None) -> list[Event]:
-        first = self.take_first()
+        first = self.take_first(ev.get("src"))
         resolved = self.lookup(ev.get("src"), line)
         sources = annotate(ev, resolved, first)
         if not sources or in_picture or resolved is None:
@@ -227,11 +231,16 @@ def _walk(tokens: Sequence[Token], work: _Annotator, line: int | None) -> None:
             work.in_picture = 0
             _rewrite_html_token(token, work, line)
         elif kind == "shortcode":
-            tag = (token.meta or {}).get("tag")
-            if tag is not None and getattr(tag, "name", "") == "figure":
-                token.meta[FIRST] = work.take_first()
+            _mark_figure(token, work)
             if token.children:
                 _walk(token.children, work, line)
+
+
+def _mark_figure(token: Token, work: _Annotator) -> None:
+    """A ``figure`` shortcode renders later: note now whether its image is the first."""
+    tag = (token.meta or {}).get("tag")
+    if tag is not None and getattr(tag, "name", "") == "figure":
+        token.meta[FIRST] = work.take_first(tag.named.get("src"))
 
 
 def _walk_inline(children: list[Token], work: _Annotator, line: int | None) -> None:
@@ -244,10 +253,8 @@ def _walk_inline(children: list[Token], work: _Annotator, line: int | None) -> N
             continue
         if child.type == "html_inline":
             _rewrite_html_token(child, work, line)
-        elif child.type == "shortcode" and child.meta:
-            tag = child.meta.get("tag")
-            if tag is not None and getattr(tag, "name", "") == "figure":
-                child.meta[FIRST] = work.take_first()
+        elif child.type == "shortcode":
+            _mark_figure(child, work)
         elif child.type == "softbreak" and line is not None:
             line += 1
         i += 1
