@@ -4,6 +4,7 @@ responsive variants; bad image files are warnings. Output checked by parsing the
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from awsnotes_site.markdown.context import RenderEnv
 from awsnotes_site.markdown.images import images_plugin, page_images
 from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry
 from helpers import Element, format_vnu, parse_html_string, run_vnu
+from markdown_fixture import FIXTURES, fixture_markdown
+from markdown_fixture import PAGE as FIXTURE_PAGE
 
 BASE = "/notes/"
 PAGE = {"title": "이미지", "rel": "posts/x.md", "url": "posts/x/", "params": {}}
@@ -248,3 +251,21 @@ def test_annotated_note_is_valid_html(tmp_path: Path) -> None:
     )
     messages = run_vnu(page)
     assert messages == [], format_vnu(messages)
+
+
+def test_on_the_fixture_notes_without_known_images_only_loading_hints_change() -> None:
+    plain = fixture_markdown()
+    with_rule = fixture_markdown()
+    with_rule.use(images_plugin, resolve=lambda url, page: None)
+    hints = re.compile(r' (?:loading="lazy"|decoding="async"|fetchpriority="high")')
+    notes = sorted(FIXTURES.glob("*.md"))
+    assert notes
+    changed = 0
+    for note in notes:
+        text = note.read_text(encoding="utf-8")
+        before = render_markdown(plain, text, "content/posts/current.md", 1, FIXTURE_PAGE)
+        after = render_markdown(with_rule, text, "content/posts/current.md", 1, FIXTURE_PAGE)
+        assert hints.sub("", after.html) == hints.sub("", before.html), note.name
+        assert after.diagnostics == before.diagnostics
+        changed += after.html != before.html
+    assert changed  # the figures fixture has images: their hints did change
