@@ -459,3 +459,16 @@ def test_dependency_key_follows_the_images_a_note_shows(tmp_path: Path) -> None:
     images["img/a.dark.png"] = tmp_path / "img" / "a.dark.png"
     assert key(["/notes/img/a.png"]) != changed  # a dark sibling appeared
     assert key(["/notes/img/a.png"], ImageSettings(quality=10)) != key(["/notes/img/a.png"])
+
+
+def test_a_large_jpeg_is_resized_to_the_exact_size(tmp_path: Path) -> None:
+    path = noise_image(tmp_path / "photo.jpg", (2000, 1333))
+    info = probe(path)
+    assert isinstance(info, ImageInfo)
+    settings = ImageSettings(formats=("webp", "jpeg"), widths=(300,), column=200)
+    derivatives = plan([SourceImage("photo.jpg", path, info)], settings)
+    made = make(derivatives, tmp_path / "cache")
+    for d in derivatives:
+        with Image.open(made.files[d.output]) as im:
+            assert im.size == (300, 200) == (d.width, d.height)
+    assert {d.output for d in derivatives} == {"photo.300w.webp", "photo.300w.jpg"}

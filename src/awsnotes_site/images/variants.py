@@ -202,14 +202,19 @@ def _make_group(group: list[Derivative], cache_dir: Path) -> dict[str, Path] | s
     """Resize one source to each of its derivatives, largest first; an error's text."""
     made: dict[str, Path] = {}
     try:
+        largest = max(group, key=lambda d: d.width)
         with Image.open(group[0].source) as im:
+            if im.format == "JPEG":  # decode at the smallest scale still >= the largest
+                im.draft("RGB", (largest.width, largest.height))
             im.load()
             frame = im.convert("RGBA" if _has_alpha(im) else "RGB")
         for d in sorted(group, key=lambda d: -d.width):
-            if frame.width == d.width:
+            if frame.size == (d.width, d.height):
                 resized = frame
             else:
-                resized = frame.resize((d.width, d.height), Image.Resampling.LANCZOS)
+                resized = frame.resize(
+                    (d.width, d.height), Image.Resampling.LANCZOS, reducing_gap=3.0
+                )
             target = derivative_file(cache_dir, d.key, d.format)
             write_atomic(target, _encode(resized, d.format, d.quality))
             made[d.output] = target
