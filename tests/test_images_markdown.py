@@ -269,3 +269,22 @@ def test_on_the_fixture_notes_without_known_images_only_loading_hints_change() -
         assert after.diagnostics == before.diagnostics
         changed += after.html != before.html
     assert changed  # the figures fixture has images: their hints did change
+
+
+def test_images_inside_a_shortcode_with_content_are_annotated_once(tmp_path: Path) -> None:
+    site = Site(tmp_path)
+    body = (
+        '{{< details summary="자세히" >}}\n'
+        '{{< figure src="/img/small.jpg" alt="안쪽 그림" >}}\n\n'
+        "![안쪽 마크다운](/img/wide.png)\n"
+        "{{< /details >}}\n\n"
+        '{{% details summary="또" %}}\n![퍼센트](/img/small.jpg)\n{{% /details %}}\n'
+    )
+    result = site.render(body)
+    imgs = _imgs(result.html)
+    assert [i["alt"] for i in imgs] == ["안쪽 그림", "안쪽 마크다운", "퍼센트"]
+    assert imgs[0].get("fetchpriority") == "high" and "loading" not in imgs[0]
+    assert all(i.get("loading") == "lazy" for i in imgs[1:])
+    assert result.html.count("<picture>") == 1
+    for img in imgs:
+        assert img.get("width") and img.get("decoding") == "async"

@@ -32,6 +32,8 @@ Resolver = Callable[[str, str], "ResolvedImage | None"]
 
 ENV_KEY = "awsnotes_images"
 FIRST = "awsnotes_image_first"  # shortcode token meta: its first image is the page's first
+# Shortcode token meta: its content (parsed when it renders) may hold the page's first image.
+FIRST_INNER = "awsnotes_image_first_inside"
 
 
 @dataclass
@@ -231,16 +233,26 @@ def _walk(tokens: Sequence[Token], work: _Annotator, line: int | None) -> None:
             work.in_picture = 0
             _rewrite_html_token(token, work, line)
         elif kind == "shortcode":
-            _mark_figure(token, work)
+            _mark_shortcode(token, work)
             if token.children:
                 _walk(token.children, work, line)
 
 
-def _mark_figure(token: Token, work: _Annotator) -> None:
-    """A ``figure`` shortcode renders later: note now whether its image is the first."""
-    tag = (token.meta or {}).get("tag")
-    if tag is not None and getattr(tag, "name", "") == "figure":
-        token.meta[FIRST] = work.take_first(tag.named.get("src"))
+def _mark_shortcode(token: Token, work: _Annotator) -> None:
+    """Shortcodes render later: note now whether a figure's image is the page's first,
+    or whether the first may be in content that is parsed when the shortcode renders."""
+    meta = token.meta or {}
+    tag = meta.get("tag")
+    if tag is None or work.page.first_done:
+        if tag is not None and getattr(tag, "name", "") == "figure":
+            meta[FIRST] = False
+        return
+    if getattr(tag, "name", "") == "figure":
+        meta[FIRST] = work.take_first(tag.named.get("src"))
+        return
+    inner = meta.get("inner")
+    if isinstance(inner, str) and ("![" in inner or "img" in inner.lower() or "{{" in inner):
+        meta[FIRST_INNER] = work.take_first(None)
 
 
 def _walk_inline(children: list[Token], work: _Annotator, line: int | None) -> None:
@@ -254,7 +266,7 @@ def _walk_inline(children: list[Token], work: _Annotator, line: int | None) -> N
         if child.type == "html_inline":
             _rewrite_html_token(child, work, line)
         elif child.type == "shortcode":
-            _mark_figure(child, work)
+            _mark_shortcode(child, work)
         elif child.type == "softbreak" and line is not None:
             line += 1
         i += 1
@@ -287,13 +299,20 @@ def images_plugin(md: MarkdownIt, resolve: Resolver) -> None:
     def render_shortcode(
         _renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
     ) -> str:
-        out = str(inner(tokens, idx, options, env))
-        if "<img" not in out.lower():
-            return out
         token = tokens[idx]
         meta = token.meta or {}
-        state = get_env(env)
         page = page_images(env)
+        if meta.get(FIRST_INNER):  # the page's first image may be in the content
+            page.first_done = False
+            out = str(inner(tokens, idx, options, env))
+            page.first_done = True
+        else:
+            out = str(inner(tokens, idx, options, env))
+        if "<img" not in out.lower() or token.children or meta.get("inner") is not None:
+            # (a shortcode with content: its images were annotated with that content,
+            # and a template's own <img> around it is left as it is)
+            return out
+        state = get_env(env)
         work = _Annotator(resolve, state, page)
         line = state.file_line(meta.get("line"))
         if FIRST in meta:  # the core rule decided whether the figure's image is the first
