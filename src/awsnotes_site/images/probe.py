@@ -85,7 +85,11 @@ def file_digest(path: Path) -> str:
 def probe(
     path: Path, max_pixels: int = DEFAULT_MAX_PIXELS, work: ImageWork | None = None
 ) -> ImageInfo | ImageProblem:
-    """Read ``path``'s size, format and digest; a problem instead of an exception."""
+    """Read ``path``'s size, format and digest; a problem instead of an exception.
+
+    Call it from one thread at a time (it silences Pillow's decompression-bomb warning
+    with :func:`warnings.catch_warnings`, which is process-wide); forked workers are fine.
+    """
     if work is not None:
         work.probes += 1
     try:
@@ -126,8 +130,7 @@ def _probe_raster(path: Path, digest: str, size: int, max_pixels: int) -> ImageI
             alpha = im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
             if width * height > max_pixels:
                 return ImageProblem(
-                    f"is {width}x{height} pixels, more than the limit of {max_pixels} "
-                    "(published as it is, without sizes or variants)"
+                    f"is {width}x{height} pixels, more than the limit of {max_pixels}"
                 )
             expected = EXTENSION_FORMATS.get(path.suffix.lower())
             if expected is not None and fmt not in expected:
