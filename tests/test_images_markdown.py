@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import jinja2
 import pytest
@@ -288,3 +289,27 @@ def test_images_inside_a_shortcode_with_content_are_annotated_once(tmp_path: Pat
     assert result.html.count("<picture>") == 1
     for img in imgs:
         assert img.get("width") and img.get("decoding") == "async"
+
+
+def test_korean_file_names_with_spaces_make_valid_srcsets(tmp_path: Path) -> None:
+    site = Site(tmp_path)
+    path = _image(tmp_path / "static/img/화면 캡처, 1.png", (400, 250))
+    catalog = ImageCatalog({**site.files, "img/화면 캡처, 1.png": path}, SETTINGS, BASE)
+    derivatives = catalog.scan()
+    md = create_markdown(
+        ShortcodeRegistry(
+            tmp_path / "templates", None, RefResolver({}), BASE, "https://u.github.io/notes/"
+        ),
+        BASE,
+    )
+    md.use(images_plugin, resolve=catalog.resolve)
+    html = render_markdown(
+        md, "![캡처](</img/화면 캡처, 1.png>)\n", "content/posts/x.md", 1, PAGE
+    ).html
+    (img,) = _imgs(html)
+    (source,) = [el for el in parse_html_string(html).iter() if el.tag == "source"]
+    assert (img["width"], img["height"]) == ("400", "250")
+    outputs = {d.output for d in derivatives}
+    for candidate in source["srcset"].split(", "):
+        url, width = candidate.split(" ")
+        assert unquote(url).removeprefix(BASE) in outputs and width.endswith("w")

@@ -23,6 +23,7 @@ from awsnotes_site.images.variants import (
     SourceImage,
     plan,
     responsive,
+    srcset_url,
 )
 from awsnotes_site.urls import nfc
 
@@ -130,5 +131,5 @@ class ImageCatalog:
             return ()
         dark_url = dark_sibling(url)
         offered = responsive(dark_url, info, self.settings, DARK_MEDIA)
-        own = offered.srcset or f"{dark_url} {info.width}w"
+        own = offered.srcset or f"{srcset_url(dark_url)} {info.width}w"
         return (*offered.sources, PictureSource("", own, DARK_MEDIA))

@@ -262,6 +262,11 @@ class Responsive:
     sources: tuple[PictureSource, ...] = ()
 
 
+def srcset_url(url: str) -> str:
+    """A URL as a srcset candidate: whitespace and commas would split it."""
+    return url.replace(" ", "%20").replace(",", "%2C").replace("\t", "%09").replace("\n", "%0A")
+
+
 def sizes_for(info: ImageInfo, settings: ImageSettings) -> str:
     shown = min(info.width, settings.column)
     return f"(max-width: {shown}px) 100vw, {shown}px"
@@ -278,10 +283,10 @@ def responsive(url: str, info: ImageInfo, settings: ImageSettings, media: str = 
     for fmt in KNOWN_FORMATS:
         if fmt not in settings.formats:
             continue
-        candidates = [f"{derivative_output(url, w, fmt)} {w}w" for w in widths]
+        candidates = [f"{srcset_url(derivative_output(url, w, fmt))} {w}w" for w in widths]
         if fmt == own:
             if widths[-1] < info.width:
-                candidates.append(f"{url} {info.width}w")
+                candidates.append(f"{srcset_url(url)} {info.width}w")
             srcset = ", ".join(candidates)
         else:
             sources.append(PictureSource(MIME[fmt], ", ".join(candidates), media))
