@@ -1,0 +1,66 @@
+"""The image cache folder, ``.cache/images/``, and every key recipe for the files in it.
+
+Derivatives and share cards are named by a key of everything that decides their bytes
+(the source's content digest, the settings, the recipe version), so a changed image or
+setting makes a new file and an unchanged one is found by one ``stat``. The folder is
+separate from the page caches: ``--clean`` leaves it, CI keeps it between runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+IMAGES_DIR = "images"  # under the site's .cache/
+CARDS_DIR = "cards"  # under IMAGES_DIR
+PROBES_FILE = "probes.json"  # under IMAGES_DIR
+RECIPE_VERSION = "1"  # bump when resizing/encoding changes the bytes made for a key
+
+EXTENSIONS = {"webp": "webp", "avif": "avif", "png": "png", "jpeg": "jpg", "gif": "gif"}
+
+
+def images_dir(cache_root: Path) -> Path:
+    """``.cache/images`` for a site's ``.cache`` folder."""
+    return cache_root / IMAGES_DIR
+
+
+def _key(*parts: object) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    h.update("\x1f".join(str(p) for p in parts).encode())
+    return h.hexdigest()
+
+
+def derivative_key(digest: str, width: int, fmt: str, quality: int) -> str:
+    """The one key recipe for a resized variant."""
+    return _key("variant", RECIPE_VERSION, digest, width, fmt, quality)
+
+
+def derivative_file(cache_dir: Path, key: str, fmt: str) -> Path:
+    return cache_dir / key[:2] / f"{key}.{EXTENSIONS.get(fmt, fmt)}"
+
+
+def card_key(title: str, site: str, date: str, font: str, version: str) -> str:
+    """The one key recipe for a share card (``font``: the font file used, or "")."""
+    return _key("card", RECIPE_VERSION, version, title, site, date, font)
+
+
+def card_file(cache_dir: Path, key: str) -> Path:
+    return cache_dir / CARDS_DIR / f"{key}.png"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename:
+    readers (and a build that is stopped) never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
