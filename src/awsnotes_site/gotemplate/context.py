@@ -1,0 +1,141 @@
+"""The objects a shortcode template sees: the shortcode (dot), its page and the site.
+
+The caller fills these dataclasses; templates reach them with Hugo's names
+(``.Get``, ``.Inner``, ``.Page.Title``, ``.Site.Params.x``, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .values import HTML, GoObject, Params
+
+
+def _params(values: Mapping[str, Any]) -> Params:
+    return values if isinstance(values, Params) else Params(values)
+
+
+@dataclass
+class Site(GoObject):
+    title: str = ""
+    base_url: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+    language_code: str = ""
+
+    go_type = "*hugolib.Site"
+
+    def go_field(self, name: str, args: list[Any]) -> Any:
+        if args:
+            raise TypeError(f"{name} is not a method but has arguments")
+        if name == "Title":
+            return self.title
+        if name == "BaseURL":
+            return self.base_url
+        if name == "Params":
+            return _params(self.params)
+        if name == "LanguageCode":
+            return self.language_code
+        raise LookupError(name)
+
+
+@dataclass
+class Page(GoObject):
+    title: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+    permalink: str = ""
+    rel_permalink: str = ""
+    section: str = ""
+    kind: str = "page"
+    site: Site = field(default_factory=Site)
+
+    go_type = "*hugolib.pageState"
+
+    def go_string(self) -> str:
+        return f"Page({self.rel_permalink})"
+
+    def go_field(self, name: str, args: list[Any]) -> Any:
+        if name == "Param":
+            if len(args) != 1:
+                raise TypeError(f"wrong number of args for Param: want 1 got {len(args)}")
+            found, value = _params(self.params).lookup(str(args[0]))
+            return value if found else _params(self.site.params).lookup(str(args[0]))[1]
+        if args:
+            raise TypeError(f"{name} is not a method but has arguments")
+        simple = {
+            "Title": self.title,
+            "Permalink": self.permalink,
+            "RelPermalink": self.rel_permalink,
+            "Section": self.section,
+            "Kind": self.kind,
+            "Site": self.site,
+        }
+        if name in simple:
+            return simple[name]
+        if name == "Params":
+            return _params(self.params)
+        raise LookupError(name)
+
+
+@dataclass
+class Shortcode(GoObject):
+    """The dot of a shortcode template.
+
+    ``params`` is a mapping for named parameters (``{{< x a="1" >}}``) or a sequence for
+    positional ones (``{{< x "1" >}}``); ``inner`` is the content between the tags
+    (already rendered for ``{{% %}}``), or None for a shortcode without a closing tag.
+    """
+
+    name: str = ""
+    params: Mapping[str, Any] | Sequence[Any] = field(default_factory=dict)
+    inner: str | None = None
+    page: Page = field(default_factory=Page)
+    ordinal: int = 0
+    position: str = ""
+    parent: Shortcode | None = None
+
+    go_type = "*hugolib.ShortcodeWithPage"
+
+    @property
+    def is_named(self) -> bool:
+        return isinstance(self.params, Mapping)
+
+    def get(self, key: Any) -> Any:
+        """Hugo's ``.Get``: by name or by position; "" when missing, nil on a kind mismatch."""
+        params = self.params
+        if not params:
+            return None
+        if isinstance(key, int) and not isinstance(key, bool):
+            if isinstance(params, Mapping):
+                return None
+            return params[key] if 0 <= key < len(params) else ""
+        if isinstance(key, str):
+            if not isinstance(params, Mapping):
+                return None
+            return params.get(key, "")
+        raise TypeError(f"Get: key must be a string or an int, not {type(key).__name__}")
+
+    def go_field(self, name: str, args: list[Any]) -> Any:
+        if name == "Get":
+            if len(args) != 1:
+                raise TypeError(f"wrong number of args for Get: want 1 got {len(args)}")
+            return self.get(args[0])
+        if args:
+            raise TypeError(f"{name} is not a method but has arguments")
+        if name == "Params":
+            return dict(self.params) if isinstance(self.params, Mapping) else list(self.params)
+        if name in ("Inner", "InnerDeindent"):
+            return HTML(self.inner or "")
+        simple = {
+            "IsNamedParams": self.is_named,
+            "Page": self.page,
+            "Site": self.page.site,
+            "Ordinal": self.ordinal,
+            "Parent": self.parent,
+            "Name": self.name,
+            "Position": self.position,
+        }
+        if name in simple:
+            return simple[name]
+        raise LookupError(name)
