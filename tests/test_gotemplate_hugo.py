@@ -58,7 +58,7 @@ _ARG = re.compile(r'\s*(?:([\w-]+)=)?("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)')
 
 def _value(raw: str) -> Any:
     if raw.startswith('"'):
-        return re.sub(r"\\(.)", r"\1", raw[1:-1])
+        return raw[1:-1].replace('\\"', '"')
     if raw.startswith("`"):
         return raw[1:-1]
     for conv in (int, float):
@@ -92,7 +92,7 @@ def parse_call(block: str) -> Call:
     rest = block[m.end() :]
     close = "{{< /" + name + " >}}"
     inner = rest[: rest.rindex(close)] if close in rest else ("" if m.group(3) else None)
-    return Call(name, named if named or not positional else positional, inner)
+    return Call(name, named if named else positional, inner)
 
 
 # -- Hugo -----------------------------------------------------------------------------
@@ -106,7 +106,8 @@ def hugo_regions(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     (site / "hugo.toml").write_text(
         f'baseURL = "{BASE_URL}"\ntitle = "{SITE_TITLE}"\n'
         'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404", "section"]\n'
-        "[params]\n" + "".join(f'{k} = "{v}"\n' for k, v in SITE_PARAMS.items()),
+        "[markup.goldmark.renderer]\nunsafe = true\n[params]\n"
+        + "".join(f'{k} = "{v}"\n' for k, v in SITE_PARAMS.items()),
         encoding="utf-8",
     )
     layouts = site / "layouts"
@@ -149,7 +150,9 @@ def render_ours(block: str, ordinal: int) -> str:
         rel_permalink="/blog/p/",
         site=site,
     )
-    ctx = Shortcode(name=call.name, params=call.params, inner=call.inner, page=page, ordinal=ordinal)
+    ctx = Shortcode(
+        name=call.name, params=call.params, inner=call.inner, page=page, ordinal=ordinal
+    )
     options = RenderOptions(base_url=BASE_URL, markdownify=_md.render)
     return compile(source, path).render(ctx, options)
 

@@ -83,12 +83,14 @@ class Shortcode(GoObject):
     """The dot of a shortcode template.
 
     ``params`` is a mapping for named parameters (``{{< x a="1" >}}``) or a sequence for
-    positional ones (``{{< x "1" >}}``); ``inner`` is the content between the tags
+    positional ones (``{{< x "1" >}}``; also for none at all, as in Hugo).  Values are
+    typed as Hugo types them: quoted -> str, unquoted int/float/bool literals -> int,
+    float, bool.  ``inner`` is the content between the tags
     (already rendered for ``{{% %}}``), or None for a shortcode without a closing tag.
     """
 
     name: str = ""
-    params: Mapping[str, Any] | Sequence[Any] = field(default_factory=dict)
+    params: Mapping[str, Any] | Sequence[Any] = field(default_factory=list)
     inner: str | None = None
     page: Page = field(default_factory=Page)
     ordinal: int = 0

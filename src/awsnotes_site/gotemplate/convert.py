@@ -90,6 +90,8 @@ def _compare_value(value: Any) -> tuple[float, str | None]:
 
 def compare_get(a: Any, b: Any) -> tuple[float, float]:
     """Hugo's ``compareGet``: numbers and numeric strings as numbers, other strings as text."""
+    if isinstance(a, str) and isinstance(b, str):
+        return (0, 1) if a < b else (1, 0) if a > b else (0, 0)
     left, left_s = _compare_value(a)
     right, right_s = _compare_value(b)
     if left_s is not None and right_s is not None:

@@ -208,10 +208,28 @@ def css_escaper(value: Any) -> str:
     return "".join(out)
 
 
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})(?:\r\n|[ \t\n\f\r])?|(.))", re.S)
+
+
+def decode_css(s: str) -> str:
+    """Undo CSS escapes (``\\41`` and ``\\t`` -> ``A`` and ``t``), as Go's ``decodeCSS``."""
+    if "\\" not in s:
+        return s
+
+    def one(m: re.Match[str]) -> str:
+        if m.group(1):
+            code = int(m.group(1), 16)
+            return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
+        return m.group(2)
+
+    return _CSS_ESCAPE.sub(one, s)
+
+
 def css_value_filter(value: Any) -> str:
     s, kind = stringify(value)
     if kind == "css":
         return s
+    s = decode_css(s)
     prev = ""
     ident: list[str] = []
     for ch in s:

@@ -269,7 +269,8 @@ def rel_url(options: RenderOptions, value: Any) -> str:
         return text
     if base and text.startswith(base):
         text = text[len(base) :]
-    root = urlsplit(base).path
+    # A path that starts with "/" is relative to the host, not to the base path.
+    root = "" if text.startswith("/") else urlsplit(base).path
     joined = _path_join(root, text)
     if joined != "/" and text.endswith("/"):
         joined += "/"
@@ -298,17 +299,18 @@ def abs_url(options: RenderOptions, value: Any) -> str:
     if urlsplit(text).scheme or text.startswith("//"):
         return text
     base = urlsplit(options.base_url)
-    ref = urlsplit(text)
-    path = _path_join(base.path, ref.path)
-    trailing = (text == "" and options.base_url.endswith("/")) or ref.path.endswith("/")
+    ref_path, _, fragment = text.partition("#")
+    ref_path, _, query = ref_path.partition("?")
+    path = _path_join("" if text.startswith("/") else base.path, ref_path)
+    trailing = (text == "" and options.base_url.endswith("/")) or ref_path.endswith("/")
     if trailing and not path.endswith("/"):
         path += "/"
     out = f"{base.scheme}://{base.netloc}" if base.scheme else ""
     out += _url_path_escape(path)
-    if ref.query:
-        out += "?" + ref.query
-    if ref.fragment:
-        out += "#" + quote(ref.fragment, safe="$&+,/:;=?@!()*-._~")
+    if query:
+        out += "?" + query
+    if fragment:
+        out += "#" + quote(fragment, safe="$&+,/:;=?@!()*-._~")
     return out
 
 
@@ -346,10 +348,11 @@ def markdownify(options: RenderOptions, value: Any) -> HTML:
     if options.markdownify is None:
         raise FuncError("markdownify is not available here")
     rendered = options.markdownify(to_str(value))
-    stripped = rendered.strip("\n")
-    if stripped.startswith("<p>") and stripped.endswith("</p>") and stripped.count("<p>") == 1:
-        rendered = stripped[3:-4]
-    return HTML(rendered)
+    trimmed = rendered.strip()
+    if trimmed.count("<p>") == 1 and trimmed.startswith("<p>") and trimmed.endswith("</p>"):
+        # Hugo's TrimShortHTML: a lone paragraph loses its <p> wrapper.
+        return HTML(trimmed[3:-4].strip())
+    return HTML(rendered.rstrip("\n"))
 
 
 def translate(options: RenderOptions, key: Any, *_args: Any) -> str:
@@ -404,8 +407,9 @@ _FUNCS: dict[str, tuple[Func, int, int | None]] = {
     "urlize": (urlize, 1, 1),
     "strings.HasPrefix": (_S(str.startswith), 2, 2),
     "strings.HasSuffix": (_S(str.endswith), 2, 2),
-    "strings.TrimPrefix": (_S(lambda s, p: s[len(p) :] if p and s.startswith(p) else s), 2, 2),
-    "strings.TrimSuffix": (_S(lambda s, p: s[: -len(p)] if p and s.endswith(p) else s), 2, 2),
+    # Hugo takes the prefix (suffix) first: ``strings.TrimPrefix "a" "abc"``.
+    "strings.TrimPrefix": (_S(lambda p, s: s[len(p) :] if p and s.startswith(p) else s), 2, 2),
+    "strings.TrimSuffix": (_S(lambda p, s: s[: -len(p)] if p and s.endswith(p) else s), 2, 2),
     "strings.Contains": (_S(lambda s, sub: sub in s), 2, 2),
     "strings.ToLower": (_S(str.lower), 1, 1),
     "strings.ToUpper": (_S(str.upper), 1, 1),
