@@ -52,15 +52,13 @@ def to_int(value: Any) -> int:
 
 
 def normalize(value: Any) -> tuple[str, Any]:
-    """The value ``eq`` compares: ints, floats and strings are distinct kinds, as in Hugo."""
+    """The value ``eq`` compares: numbers by value (``eq 1 1.0``), never equal to strings."""
     if value is None:
         return ("nil", None)
     if isinstance(value, bool):
         return ("bool", value)
-    if isinstance(value, int):
-        return ("int", value)
-    if isinstance(value, float):
-        return ("float", value)
+    if isinstance(value, (int, float)):
+        return ("number", float(value))
     if isinstance(value, str):
         return ("string", str(value))
     if isinstance(value, Mapping):

@@ -35,6 +35,7 @@ _CSS = {0: "\\0", 9: "\\9", 10: "\\a", 12: "\\c", 13: "\\d", 34: "\\22", 38: "\\
 _CSS.update({39: "\\27", 40: "\\28", 41: "\\29", 43: "\\2b", 47: "\\2f", 58: "\\3a"})
 _CSS.update({59: "\\3b", 60: "\\3c", 62: "\\3e", 92: "\\\\", 123: "\\7b", 125: "\\7d"})
 _TAG = re.compile(r"<[^>]*>?|<!--.*?-->", re.DOTALL)
+_HTML_SPACE = " \t\n\f\r"
 _HEX = frozenset("0123456789abcdefABCDEF")
 _URL_KEEP_NORM = frozenset("!#$&*+,/:;=?@[]")
 _URL_KEEP = frozenset("-._~abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
@@ -140,22 +141,30 @@ def url_escaper(value: Any) -> str:
     return process_url(s, kind == "url")
 
 
+def _srcset_element(s: str, out: list[str]) -> None:
+    start = len(s) - len(s.lstrip(_HTML_SPACE))
+    end = next((i for i in range(start, len(s)) if s[i] in _HTML_SPACE), len(s))
+    url = s[start:end]
+    if is_safe_url(url) and all(
+        ch in _HTML_SPACE or (ch.isascii() and ch.isalnum()) for ch in s[end:]
+    ):
+        out.append(s[:start] + process_url(url, True) + s[end:])
+        return
+    out.append("#" + FAILSAFE)
+
+
 def srcset_escaper(value: Any) -> str:
     s, kind = stringify(value)
     if kind == "srcset":
         return s
     if kind == "url":
         return process_url(s, True).replace(",", "%2c")
-    parts = []
-    for item in s.split(","):
-        lead = len(item) - len(item.lstrip(" \t\n\f\r"))
-        body = item[lead:]
-        url, _, meta = body.partition(" ")
-        meta = " " + meta if _ else ""
-        if not is_safe_url(url) or re.fullmatch(r"[0-9A-Za-z.\s]*", meta) is None:
-            return "#" + FAILSAFE
-        parts.append(item[:lead] + process_url(url, True) + meta)
-    return ",".join(parts)
+    out: list[str] = []
+    for i, element in enumerate(s.split(",")):
+        if i:
+            out.append(",")
+        _srcset_element(element, out)
+    return "".join(out)
 
 
 def _translate(s: str, table: dict[int, str]) -> str:

@@ -21,9 +21,10 @@ from .values import CSS, HTML, JS, URL, HTMLAttr, Params, sorted_keys, sprint, t
 class RenderOptions:
     """What the caller gives every render.
 
-    ``base_url`` is the site's base URL (for ``relURL``/``absURL``); ``markdownify`` renders
-    Markdown to HTML (our Markdown renderer); ``translate`` answers ``T``/``i18n`` (the key
-    itself by default).
+    ``base_url`` is the site's base URL (for ``relURL``/``absURL``); ``markdownify``
+    renders Markdown to HTML (our Markdown renderer); ``translate`` answers ``T``/``i18n``.
+    Without it every key is a missing translation, which Hugo renders as "" (so
+    ``T "x" | default "y"`` works as in Hugo).
     """
 
     base_url: str = "/"
@@ -183,13 +184,13 @@ def _isset(collection: Any, key: Any) -> bool:
     return False
 
 
-def _plainify(value: Any) -> str:
+def _plainify(value: Any) -> HTML:
     text = to_str(value)
     if "<" not in text and ">" not in text:
-        return text
+        return HTML(text)
     for old, new in (("\n", " "), ("</p>", "\n"), ("<br>", "\n"), ("<br />", "\n")):
         text = text.replace(old, new)
-    return strip_tags(text)
+    return HTML(strip_tags(text))
 
 
 def _html_escape(value: Any) -> str:
@@ -357,7 +358,7 @@ def markdownify(options: RenderOptions, value: Any) -> HTML:
 
 def translate(options: RenderOptions, key: Any, *_args: Any) -> str:
     text = to_str(key)
-    return options.translate(text) if options.translate else text
+    return options.translate(text) if options.translate else ""
 
 
 def _string_fn(fn: Callable[..., Any]) -> Func:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .values import format_float, go_repr, type_name
+from .values import format_float, go_repr, sorted_keys, type_name
 
 _VERB = re.compile(r"%([-+# 0]*)(\d+)?(?:\.(\d*))?([a-zA-Z%])")
 
@@ -66,6 +66,14 @@ def _number(verb: str, arg: Any, prec: str | None, flags: str) -> str:
 
 
 def _one(verb: str, arg: Any, prec: str | None, flags: str) -> str:
+    if verb != "v" and isinstance(arg, (list, tuple)):
+        return "[" + " ".join(_one(verb, item, prec, flags) for item in arg) + "]"
+    if verb != "v" and isinstance(arg, Mapping):
+        items = (
+            f"{_one(verb, k, prec, flags)}:{_one(verb, arg[k], prec, flags)}"
+            for k in sorted_keys(arg)
+        )
+        return "map[" + " ".join(items) + "]"
     if verb == "v":
         if "#" in flags and isinstance(arg, str):
             return quote(arg)
