@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .values import HTML, GoObject, Params
 
@@ -25,6 +25,12 @@ class Site(GoObject):
     language_code: str = ""
 
     go_type = "*hugolib.Site"
+    go_fields: ClassVar[dict[str, str]] = {
+        "Title": "",
+        "BaseURL": "",
+        "Params": "",
+        "LanguageCode": "",
+    }
 
     def go_field(self, name: str, args: list[Any]) -> Any:
         if args:
@@ -51,6 +57,16 @@ class Page(GoObject):
     site: Site = field(default_factory=Site)
 
     go_type = "*hugolib.pageState"
+    go_fields: ClassVar[dict[str, str]] = {
+        "Title": "",
+        "Params": "",
+        "Param": "",
+        "Permalink": "",
+        "RelPermalink": "",
+        "Section": "",
+        "Kind": "",
+        "Site": "Site",
+    }
 
     def go_string(self) -> str:
         return f"Page({self.rel_permalink})"
@@ -98,6 +114,19 @@ class Shortcode(GoObject):
     parent: Shortcode | None = None
 
     go_type = "*hugolib.ShortcodeWithPage"
+    go_fields: ClassVar[dict[str, str]] = {
+        "Get": "",
+        "Params": "",
+        "Inner": "",
+        "InnerDeindent": "",
+        "IsNamedParams": "",
+        "Page": "Page",
+        "Site": "Site",
+        "Ordinal": "",
+        "Parent": "Shortcode",
+        "Name": "",
+        "Position": "",
+    }
 
     @property
     def is_named(self) -> bool:

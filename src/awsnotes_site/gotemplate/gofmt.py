@@ -31,6 +31,8 @@ def quote(text: str) -> str:
 
 
 def _bad(verb: str, arg: Any) -> str:
+    if arg is None:
+        return f"%!{verb}(<nil>)"
     return f"%!{verb}({type_name(arg)}={go_repr(arg)})"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .check import FieldChecker
 from .errors import Position
 from .escape import Escaper
 from .execute import Executor
@@ -44,5 +45,6 @@ def compile(source: str, path: str) -> Template:  # noqa: A001 - the API the cal
     pos = Position(source, path)
     funcs = builtin_functions()
     tree = Parser(source, pos, funcs).parse()
+    FieldChecker(pos).run(tree.nodes)
     Escaper(pos).run(tree.nodes)
     return Template(path, tree.nodes, pos, funcs)
