@@ -13,14 +13,14 @@ from __future__ import annotations
 import importlib.util
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
 
-from awsnotes_site.gotemplate import Page, RenderOptions, Shortcode, Site, compile
+from awsnotes_site.gotemplate import Page, RenderOptions, Shortcode, Site, Template, compile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gotemplate"
 BASE_URL = "https://example.org/blog/"
@@ -52,11 +52,12 @@ def read_cases() -> list[str]:
 
 
 # -- a minimal reader of shortcode calls (the real one belongs to the pipeline) ---------
-_CALL = re.compile(r"\{\{<\s*([\w-]+)(.*?)\s*(/?)>\}\}", re.S)
+_TAG = re.compile(r"\{\{<\s*(/?)\s*([\w-]+)(.*?)\s*(/?)>\}\}", re.S)
 _ARG = re.compile(r'\s*(?:([\w-]+)=)?("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)')
 
 
 def _value(raw: str) -> Any:
+    """A parameter typed as Hugo types it: quoted -> str, else int, float, bool or str."""
     if raw.startswith('"'):
         return raw[1:-1].replace('\\"', '"')
     if raw.startswith("`"):
@@ -75,24 +76,39 @@ def _value(raw: str) -> Any:
 class Call:
     name: str
     params: dict[str, Any] | list[Any]
-    inner: str | None
+    closed: bool
+    children: list[str | Call] = field(default_factory=list)
 
 
-def parse_call(block: str) -> Call:
-    m = _CALL.match(block)
-    assert m, block
-    name, args = m.group(1), m.group(2)
-    named: dict[str, Any] = {}
-    positional: list[Any] = []
-    for am in _ARG.finditer(args):
-        if am.group(1):
-            named[am.group(1)] = _value(am.group(2))
-        else:
-            positional.append(_value(am.group(2)))
-    rest = block[m.end() :]
-    close = "{{< /" + name + " >}}"
-    inner = rest[: rest.rindex(close)] if close in rest else ("" if m.group(3) else None)
-    return Call(name, named if named else positional, inner)
+def parse_calls(text: str) -> list[str | Call]:
+    """Text and shortcode calls, nested; a call is closed when its closing tag follows."""
+    root: list[str | Call] = []
+    stack: list[tuple[Call | None, list[str | Call]]] = [(None, root)]
+    at = 0
+    for m in _TAG.finditer(text):
+        if m.start() > at:
+            stack[-1][1].append(text[at : m.start()])
+        at = m.end()
+        closing, name, args, self_closing = m.groups()
+        if closing:
+            call, _ = stack.pop()
+            assert call is not None and call.name == name, text
+            continue
+        named: dict[str, Any] = {}
+        positional: list[Any] = []
+        for am in _ARG.finditer(args):
+            if am.group(1):
+                named[am.group(1)] = _value(am.group(2))
+            else:
+                positional.append(_value(am.group(2)))
+        has_end = "{{< /" + name + " >}}" in text[at:]
+        call = Call(name, named if named else positional, bool(self_closing) or has_end)
+        stack[-1][1].append(call)
+        if has_end and not self_closing:
+            stack.append((call, call.children))
+    if at < len(text):
+        stack[-1][1].append(text[at:])
+    return root
 
 
 # -- Hugo -----------------------------------------------------------------------------
@@ -138,28 +154,64 @@ def hugo_regions(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     return regions
 
 
-def render_ours(block: str, ordinal: int) -> str:
-    call = parse_call(block)
-    path = f"layouts/shortcodes/{call.name}.html"
-    source = (FIXTURES / "shortcodes" / f"{call.name}.html").read_text(encoding="utf-8")
-    site = Site(title=SITE_TITLE, base_url=BASE_URL, params=SITE_PARAMS)
-    page = Page(
-        title=PAGE_TITLE,
-        params=PAGE_PARAMS,
-        permalink=BASE_URL + "p/",
-        rel_permalink="/blog/p/",
-        site=site,
-    )
-    ctx = Shortcode(
-        name=call.name, params=call.params, inner=call.inner, page=page, ordinal=ordinal
-    )
-    options = RenderOptions(base_url=BASE_URL, markdownify=_md.render)
-    return compile(source, path).render(ctx, options)
+class OurRenderer:
+    """Renders the cases in page order with one page, as Hugo does (page Scratch is shared)."""
+
+    def __init__(self) -> None:
+        site = Site(title=SITE_TITLE, base_url=BASE_URL, params=SITE_PARAMS)
+        self.page = Page(
+            title=PAGE_TITLE,
+            params=PAGE_PARAMS,
+            permalink=BASE_URL + "p/",
+            rel_permalink="/blog/p/",
+            path="/p",
+            site=site,
+        )
+        self.options = RenderOptions(base_url=BASE_URL, markdownify=_md.render)
+        self.templates: dict[str, Template] = {}
+
+    def template(self, name: str) -> Template:
+        if name not in self.templates:
+            path = f"layouts/shortcodes/{name}.html"
+            source = (FIXTURES / "shortcodes" / f"{name}.html").read_text(encoding="utf-8")
+            self.templates[name] = compile(source, path)
+        return self.templates[name]
+
+    def call(self, call: Call, ordinal: int, parent: Shortcode | None) -> str:
+        ctx = Shortcode(
+            name=call.name, params=call.params, page=self.page, ordinal=ordinal, parent=parent
+        )
+        if call.closed:
+            ctx.inner = self.nodes(call.children, ctx)
+        return self.template(call.name).render(ctx, self.options)
+
+    def nodes(self, nodes: list[str | Call], parent: Shortcode | None) -> str:
+        out = []
+        calls = 0
+        for node in nodes:
+            if isinstance(node, str):
+                out.append(node)
+            else:
+                out.append(self.call(node, calls, parent))
+                calls += 1
+        return "".join(out)
+
+
+@pytest.fixture(scope="module")
+def our_regions() -> list[str]:
+    ours = OurRenderer()
+    regions = []
+    for block in read_cases():
+        (call,) = [n for n in parse_calls(block) if isinstance(n, Call)]
+        regions.append(ours.call(call, len(regions), None))
+    return regions
 
 
 CASES = read_cases()
 
 
 @pytest.mark.parametrize("index", range(len(CASES)), ids=[c[:60] for c in CASES])
-def test_shortcode_output_equals_hugo(index: int, hugo_regions: list[str]) -> None:
-    assert render_ours(CASES[index], index) == hugo_regions[index]
+def test_shortcode_output_equals_hugo(
+    index: int, hugo_regions: list[str], our_regions: list[str]
+) -> None:
+    assert our_regions[index] == hugo_regions[index]

@@ -11,13 +11,15 @@ from __future__ import annotations
 from .context import Page, Shortcode, Site
 from .errors import Position
 from .nodes import Action, Branch, Chain, Field, Node, Operand, Pipe, Variable
+from .scratch import Scratch
 
 _SCHEMA: dict[str, dict[str, str]] = {
     "Shortcode": Shortcode.go_fields,
     "Page": Page.go_fields,
     "Site": Site.go_fields,
+    "Scratch": Scratch.go_fields,
 }
-_SHOWN = {"Shortcode": "", "Page": ".Page", "Site": ".Site"}
+_SHOWN = {"Shortcode": "", "Page": ".Page", "Site": ".Site", "Scratch": ".Scratch"}
 
 
 class FieldChecker:

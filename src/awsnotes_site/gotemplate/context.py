@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from .scratch import Scratch
 from .values import HTML, GoObject, Params
 
 
@@ -55,6 +56,9 @@ class Page(GoObject):
     section: str = ""
     kind: str = "page"
     site: Site = field(default_factory=Site)
+    path: str = ""
+    # One per page: shortcodes of the same page share it (``.Page.Scratch``/``.Page.Store``).
+    scratch: Scratch = field(default_factory=Scratch)
 
     go_type = "*hugolib.pageState"
     go_fields: ClassVar[dict[str, str]] = {
@@ -66,6 +70,9 @@ class Page(GoObject):
         "Section": "",
         "Kind": "",
         "Site": "Site",
+        "Path": "",
+        "Scratch": "Scratch",
+        "Store": "Scratch",
     }
 
     def go_string(self) -> str:
@@ -86,6 +93,9 @@ class Page(GoObject):
             "Section": self.section,
             "Kind": self.kind,
             "Site": self.site,
+            "Path": self.path,
+            "Scratch": self.scratch,
+            "Store": self.scratch,
         }
         if name in simple:
             return simple[name]
@@ -103,6 +113,9 @@ class Shortcode(GoObject):
     typed as Hugo types them: quoted -> str, unquoted int/float/bool literals -> int,
     float, bool.  ``inner`` is the content between the tags
     (already rendered for ``{{% %}}``), or None for a shortcode without a closing tag.
+    Nested shortcodes run first, as in Hugo: render each child with ``parent`` set to this
+    object (so ``.Parent.Scratch`` reaches it), put their output into ``inner``, then
+    render this one.
     """
 
     name: str = ""
@@ -112,6 +125,7 @@ class Shortcode(GoObject):
     ordinal: int = 0
     position: str = ""
     parent: Shortcode | None = None
+    scratch: Scratch = field(default_factory=Scratch)
 
     go_type = "*hugolib.ShortcodeWithPage"
     go_fields: ClassVar[dict[str, str]] = {
@@ -126,6 +140,8 @@ class Shortcode(GoObject):
         "Parent": "Shortcode",
         "Name": "",
         "Position": "",
+        "Scratch": "Scratch",
+        "Store": "Scratch",
     }
 
     @property
@@ -166,6 +182,8 @@ class Shortcode(GoObject):
             "Parent": self.parent,
             "Name": self.name,
             "Position": self.position,
+            "Scratch": self.scratch,
+            "Store": self.scratch,
         }
         if name in simple:
             return simple[name]

@@ -13,6 +13,10 @@ class FuncError(Exception):
     """A template function refused its arguments (reported as ``error calling NAME: ...``)."""
 
 
+class UserError(FuncError):
+    """``errorf`` in a template: its message is reported as it is."""
+
+
 def to_str(value: Any) -> str:
     """``cast.ToStringE``."""
     if isinstance(value, str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .convert import FuncError
+from .convert import FuncError, UserError
 from .errors import Position, TemplateError
 from .escapers import ESCAPERS
 from .funcs import LAZY, FuncSpec, RenderOptions
@@ -245,6 +245,8 @@ class Executor:
             return spec.fn(*args)
         except TemplateError:
             raise
+        except UserError as exc:
+            raise self.fail(ident.offset, str(exc)) from None
         except (FuncError, ValueError, TypeError, IndexError, KeyError) as exc:
             raise self.fail(ident.offset, f"error calling {name}: {exc}") from None
 

@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit
 
-from .convert import FuncError, as_sequence, compare_get, is_set, normalize, to_int, to_str
+from .convert import (
+    FuncError,
+    UserError,
+    as_sequence,
+    compare_get,
+    is_set,
+    normalize,
+    to_int,
+    to_str,
+)
 from .escapers import strip_tags
 from .gofmt import sprintf
 from .values import CSS, HTML, JS, URL, HTMLAttr, Params, sorted_keys, sprint, truth, type_name
@@ -24,12 +33,14 @@ class RenderOptions:
     ``base_url`` is the site's base URL (for ``relURL``/``absURL``); ``markdownify``
     renders Markdown to HTML (our Markdown renderer); ``translate`` answers ``T``/``i18n``.
     Without it every key is a missing translation, which Hugo renders as "" (so
-    ``T "x" | default "y"`` works as in Hugo).
+    ``T "x" | default "y"`` works as in Hugo).  ``warn`` receives ``warnf`` messages;
+    ``errorf`` raises ``TemplateError`` with its message.
     """
 
     base_url: str = "/"
     markdownify: Callable[[str], str] | None = None
     translate: Callable[[str], str] | None = None
+    warn: Callable[[str], None] | None = None
 
 
 Func = Callable[..., Any]
@@ -361,6 +372,16 @@ def translate(options: RenderOptions, key: Any, *_args: Any) -> str:
     return options.translate(text) if options.translate else ""
 
 
+def errorf(options: RenderOptions, fmt: Any, *args: Any) -> str:
+    raise UserError(sprintf(to_str(fmt), args))
+
+
+def warnf(options: RenderOptions, fmt: Any, *args: Any) -> str:
+    if options.warn is not None:
+        options.warn(sprintf(to_str(fmt), args))
+    return ""
+
+
 def _string_fn(fn: Callable[..., Any]) -> Func:
     def run(*args: Any) -> Any:
         return fn(*[to_str(a) for a in args])
@@ -440,6 +461,8 @@ _WITH_OPTIONS: dict[str, tuple[Func, int, int | None]] = {
     "markdownify": (markdownify, 1, 1),
     "T": (translate, 1, None),
     "i18n": (translate, 1, None),
+    "errorf": (errorf, 1, None),
+    "warnf": (warnf, 1, None),
 }
 # ``and`` and ``or`` are evaluated lazily by the executor, like Go's builtins.
 LAZY = frozenset({"and", "or"})
