@@ -58,9 +58,10 @@ RUNTIME_ERRORS = [
     ("\n {{ range 2.5 }}{{ end }}", "2:5: range can't iterate over 2.5"),
     ('{{ range "abc" }}{{ end }}', "1:4: range can't iterate over abc"),
     (
-        "{{ with .Page }}{{ .Scratch }}{{ end }}",
-        '1:20: unsupported field or method "Scratch" of *hugolib.pageState',
+        "{{ with .Page }}{{ .Resources }}{{ end }}",
+        '1:20: unsupported field or method "Resources" of *hugolib.pageState',
     ),
+    ('{{ errorf "bad %s at %d" "tab" 3 }}', "1:4: bad tab at 3"),
     ("{{ 1 2 }}", "1:4: can't give argument to non-function"),
     ("{{ upper }}", "1:4: wrong number of args for upper: want 1 got 0"),
     ('{{ replace "a" }}', "1:4: wrong number of args for replace: want at least 3 got 1"),
@@ -160,6 +161,23 @@ def test_inner_is_trusted_html_and_markdownify_uses_the_callback() -> None:
     )
     assert seen == ["<em>x</em>"]
     assert isinstance(Shortcode(inner="a").go_field("Inner", []), HTML)
+
+
+def test_warnf_reports_through_the_callback() -> None:
+    seen: list[str] = []
+    assert render('a{{ warnf "careful: %q" "x" }}b', warn=seen.append) == "ab"
+    assert seen == ['careful: "x"']
+
+
+def test_scratch_and_store() -> None:
+    source = (
+        '{{ .Scratch.Set "a" 1 }}{{ .Scratch.Add "a" 2 }}{{ .Store.Add "s" "x" }}{{ .Store.Add "s" "y" }}'
+        '{{ .Scratch.Set "l" (slice 1) }}{{ .Scratch.Add "l" (slice 2 3) }}{{ .Scratch.Add "l" 4 }}'
+        '{{ .Scratch.SetInMap "m" "b" 2 }}{{ .Scratch.SetInMap "m" "a" 1 }}'
+        '{{ .Scratch.Get "a" }} {{ .Scratch.Get "s" }} {{ .Scratch.Get "l" }} {{ .Scratch.GetSortedMapValues "m" }}'
+        '{{ .Scratch.DeleteInMap "m" "a" }}{{ .Scratch.Delete "a" }} {{ .Scratch.Get "a" }} {{ .Scratch.Values }}'
+    )
+    assert render(source) == "3 xy [1 2 3 4] [1 2]  map[l:[1 2 3 4] m:map[b:2] s:xy]"
 
 
 def test_translate_callback_answers_t() -> None:
