@@ -170,21 +170,25 @@ class Shortcode(GoObject):
             return self.get(args[0])
         if args:
             raise TypeError(f"{name} is not a method but has arguments")
+        attr = _SHORTCODE_ATTRS.get(name)
+        if attr is not None:
+            return getattr(self, attr)
         if name == "Params":
-            return dict(self.params) if isinstance(self.params, Mapping) else list(self.params)
+            return self.params if isinstance(self.params, (Mapping, list)) else list(self.params)
         if name in ("Inner", "InnerDeindent"):
             return HTML(self.inner or "")
-        simple = {
-            "IsNamedParams": self.is_named,
-            "Page": self.page,
-            "Site": self.page.site,
-            "Ordinal": self.ordinal,
-            "Parent": self.parent,
-            "Name": self.name,
-            "Position": self.position,
-            "Scratch": self.scratch,
-            "Store": self.scratch,
-        }
-        if name in simple:
-            return simple[name]
+        if name == "Site":
+            return self.page.site
         raise LookupError(name)
+
+
+_SHORTCODE_ATTRS = {
+    "IsNamedParams": "is_named",
+    "Page": "page",
+    "Ordinal": "ordinal",
+    "Parent": "parent",
+    "Name": "name",
+    "Position": "position",
+    "Scratch": "scratch",
+    "Store": "scratch",
+}

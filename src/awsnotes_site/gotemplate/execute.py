@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .convert import FuncError, UserError
@@ -164,28 +164,38 @@ class Executor:
             raise self.fail(cmd.offset, "can't give argument to non-function")
 
     def arg(self, node: Operand, dot: Any) -> Any:
-        if isinstance(node, Const):
-            return node.value
-        if isinstance(node, Dot):
-            return dot
-        if isinstance(node, Nil):
-            return None
-        if isinstance(node, Field):
-            return self.fields(dot, node.names, [], dot, _MISSING, node.offset)
-        if isinstance(node, Variable):
-            value = self.lookup(node.name, node.offset)
-            if node.names:
-                value = self.fields(value, node.names, [], dot, _MISSING, node.offset)
-            return value
-        if isinstance(node, Pipe):
-            mark = len(self.vars)
-            try:
-                return self.pipe(node, dot)
-            finally:
-                del self.vars[mark:]
-        if isinstance(node, Chain):
-            receiver = self.arg(node.node, dot)
-            return self.fields(receiver, node.names, [], dot, _MISSING, node.offset)
+        return _ARG[type(node)](self, node, dot)
+
+    def _arg_const(self, node: Const, dot: Any) -> Any:
+        return node.value
+
+    def _arg_dot(self, node: Dot, dot: Any) -> Any:
+        return dot
+
+    def _arg_nil(self, node: Nil, dot: Any) -> Any:
+        return None
+
+    def _arg_field(self, node: Field, dot: Any) -> Any:
+        return self.fields(dot, node.names, [], dot, _MISSING, node.offset)
+
+    def _arg_variable(self, node: Variable, dot: Any) -> Any:
+        value = self.lookup(node.name, node.offset)
+        if node.names:
+            value = self.fields(value, node.names, [], dot, _MISSING, node.offset)
+        return value
+
+    def _arg_pipe(self, node: Pipe, dot: Any) -> Any:
+        mark = len(self.vars)
+        try:
+            return self.pipe(node, dot)
+        finally:
+            del self.vars[mark:]
+
+    def _arg_chain(self, node: Chain, dot: Any) -> Any:
+        receiver = self.arg(node.node, dot)
+        return self.fields(receiver, node.names, [], dot, _MISSING, node.offset)
+
+    def _arg_ident(self, node: Identifier, dot: Any) -> Any:
         return self.call(node, [], dot, _MISSING)
 
     # -- fields and functions ------------------------------------------------------------
@@ -264,3 +274,15 @@ class Executor:
         if final is not _MISSING:
             value = final
         return value
+
+
+_ARG: dict[type, Callable[[Executor, Any, Any], Any]] = {
+    Const: Executor._arg_const,
+    Dot: Executor._arg_dot,
+    Nil: Executor._arg_nil,
+    Field: Executor._arg_field,
+    Variable: Executor._arg_variable,
+    Pipe: Executor._arg_pipe,
+    Chain: Executor._arg_chain,
+    Identifier: Executor._arg_ident,
+}
