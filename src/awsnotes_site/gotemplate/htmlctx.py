@@ -226,8 +226,8 @@ def t_js(c: Context, s: str) -> tuple[Context, int]:
     return replace(c, js_ctx="regexp"), i + 1
 
 
-def t_js_delimited(c: Context, s: str) -> tuple[Context, int]:
-    end = {"jsdq": '"', "jssq": "'", "jstmpl": "`", "jsregexp": "/"}[c.state]
+def _find_close(s: str, end: str, charsets: bool) -> int:
+    """Index of the unescaped ``end`` in ``s`` (outside ``[...]`` when ``charsets``), or -1."""
     in_charset = False
     i = 0
     while i < len(s):
@@ -235,12 +235,20 @@ def t_js_delimited(c: Context, s: str) -> tuple[Context, int]:
         if ch == "\\":
             i += 2
             continue
-        if c.state == "jsregexp" and ch in "[]":
+        if charsets and ch in "[]":
             in_charset = ch == "["
         elif ch == end and not in_charset:
-            return replace(c, state="js", js_ctx="div"), i + 1
+            return i
         i += 1
-    return c, len(s)
+    return -1
+
+
+def t_js_delimited(c: Context, s: str) -> tuple[Context, int]:
+    end = {"jsdq": '"', "jssq": "'", "jstmpl": "`", "jsregexp": "/"}[c.state]
+    i = _find_close(s, end, c.state == "jsregexp")
+    if i == -1:
+        return c, len(s)
+    return replace(c, state="js", js_ctx="div"), i + 1
 
 
 def t_block_cmt(c: Context, s: str) -> tuple[Context, int]:
@@ -286,15 +294,9 @@ def t_css(c: Context, s: str) -> tuple[Context, int]:
 
 def t_css_str(c: Context, s: str) -> tuple[Context, int]:
     end = {"cssdq": '"', "csssq": "'", "cssurl": ")"}[c.state]
-    i = 0
-    while i < len(s):
-        ch = s[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == end:
-            return replace(c, state="css", url_part=""), i + 1
-        i += 1
+    i = _find_close(s, end, False)
+    if i != -1:
+        return replace(c, state="css", url_part=""), i + 1
     c, _ = t_url(c, s)
     return c, len(s)
 
