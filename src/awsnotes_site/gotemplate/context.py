@@ -73,6 +73,7 @@ class Page(GoObject):
         "Path": "",
         "Scratch": "Scratch",
         "Store": "Scratch",
+        "RenderString": "",
     }
 
     def go_string(self) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .context import Page
 from .convert import FuncError, UserError
 from .errors import Position, TemplateError
 from .escapers import ESCAPERS
-from .funcs import LAZY, FuncSpec, RenderOptions
+from .funcs import LAZY, FuncSpec, RenderOptions, render_markdown
 from .nodes import (
     Action,
     Branch,
@@ -26,7 +27,7 @@ from .nodes import (
     Text,
     Variable,
 )
-from .values import GoObject, Params, sorted_keys, truth, type_name
+from .values import HTML, GoObject, Params, sorted_keys, truth, type_name
 
 _MISSING = object()
 
@@ -216,6 +217,8 @@ class Executor:
         return self.field(receiver, names[-1], args, offset)
 
     def field(self, receiver: Any, name: str, args: list[Any], offset: int) -> Any:
+        if name == "RenderString" and isinstance(receiver, Page):
+            return self.render_string(args, offset)
         if isinstance(receiver, GoObject):
             try:
                 return receiver.go_field(name, args)
@@ -234,6 +237,20 @@ class Executor:
         if receiver is None:
             raise self.fail(offset, f"nil pointer evaluating interface {{}}.{name}")
         raise self.fail(offset, f"can't evaluate field {name} in type {type_name(receiver)}")
+
+    def render_string(self, args: list[Any], offset: int) -> Any:
+        """``.Page.RenderString [OPTIONS] MARKDOWN``: markdownify, kept whole with display=block."""
+        if not args or len(args) > 2:
+            raise self.fail(
+                offset, f"wrong number of args for RenderString: want 1 got {len(args)}"
+            )
+        block = (
+            len(args) == 2 and isinstance(args[0], Mapping) and args[0].get("display") == "block"
+        )
+        try:
+            return HTML(render_markdown(self.options, args[-1], inline=not block))
+        except FuncError as exc:
+            raise self.fail(offset, f"error calling RenderString: {exc}") from None
 
     def call(self, ident: Identifier, arg_nodes: list[Operand], dot: Any, final: Any) -> Any:
         name = ident.name

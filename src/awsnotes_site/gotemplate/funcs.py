@@ -23,6 +23,7 @@ from .convert import (
 )
 from .escapers import strip_tags
 from .gofmt import sprintf
+from .morefuncs import MORE
 from .values import CSS, HTML, JS, URL, HTMLAttr, Params, sorted_keys, sprint, truth, type_name
 
 
@@ -356,15 +357,19 @@ def urlize(value: Any) -> str:
     return escaped + (hash_ + quote(frag, safe="$&+,/:;=?@!()*-._~") if hash_ else "")
 
 
-def markdownify(options: RenderOptions, value: Any) -> HTML:
+def render_markdown(options: RenderOptions, value: Any, inline: bool) -> str:
+    """Our Markdown renderer; ``inline`` drops the <p> around a lone paragraph, as Hugo."""
     if options.markdownify is None:
         raise FuncError("markdownify is not available here")
     rendered = options.markdownify(to_str(value))
     trimmed = rendered.strip()
-    if trimmed.count("<p>") == 1 and trimmed.startswith("<p>") and trimmed.endswith("</p>"):
-        # Hugo's TrimShortHTML: a lone paragraph loses its <p> wrapper.
-        return HTML(trimmed[3:-4].strip())
-    return HTML(rendered.rstrip("\n"))
+    if inline and trimmed.count("<p>") == 1 and trimmed[:3] == "<p>" and trimmed[-4:] == "</p>":
+        return trimmed[3:-4].strip()
+    return rendered
+
+
+def markdownify(options: RenderOptions, value: Any) -> HTML:
+    return HTML(render_markdown(options, value, inline=True).rstrip("\n"))
 
 
 def translate(options: RenderOptions, key: Any, *_args: Any) -> str:
@@ -469,7 +474,7 @@ LAZY = frozenset({"and", "or"})
 
 
 def builtin_functions() -> dict[str, FuncSpec]:
-    table = {name: FuncSpec(fn, lo, hi) for name, (fn, lo, hi) in _FUNCS.items()}
+    table = {name: FuncSpec(fn, lo, hi) for name, (fn, lo, hi) in (_FUNCS | MORE).items()}
     for name, (fn, lo, hi) in _WITH_OPTIONS.items():
         table[name] = FuncSpec(fn, lo, hi, needs_options=True)
     for name in LAZY:
