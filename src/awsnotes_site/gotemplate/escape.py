@@ -18,7 +18,7 @@ from .errors import Position
 from .htmlctx import COMMENTS, Context, context_after_text, nudge
 from .nodes import Action, Branch, Jump, Node, Text
 
-_URL_STATES = frozenset({"url", "cssdq", "csssq", "cssurl"})
+_URL_STATES = frozenset({"url", "cssdq", "csssq", "cssurl", "cssdqurl", "csssqurl"})
 _SIMPLE = {
     "jsdq": "jsstr",
     "jssq": "jsstr",

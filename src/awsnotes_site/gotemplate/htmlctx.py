@@ -36,6 +36,20 @@ _URL_ATTRS = frozenset(
         "xmlns",
     )
 )
+# Attributes Go's attrTypeMap knows as plain, unsafe or HTML: never URL, script or style.
+_PLAIN_ATTR_NAMES = (
+    "accept accept-charset alt async autocomplete autofocus autoplay border checked "
+    "challenge charset class cols colspan content contenteditable contextmenu "
+    "controls coords crossorigin datetime default defer dir dirname disabled "
+    "draggable dropzone enctype for form formenctype formmethod formnovalidate "
+    "formtarget headers height hidden high hreflang http-equiv id ismap keytype kind "
+    "label lang language list loop low max maxlength media mediagroup method min "
+    "multiple name novalidate open optimum pattern placeholder preload pubdate "
+    "radiogroup readonly rel required reversed rows rowspan sandbox spellcheck scope "
+    "scoped seamless selected shape size sizes span srcdoc srclang start step "
+    "tabindex target title type value width wrap"
+)
+_PLAIN_ATTRS = frozenset(_PLAIN_ATTR_NAMES.split())
 _ELEMENT_STATE = {"script": "js", "style": "css", "textarea": "rcdata", "title": "rcdata"}
 _ATTR_START = {"": "attr", "script": "js", "type": "attr", "style": "css", "url": "url"}
 _ATTR_START["srcset"] = "srcset"
@@ -71,6 +85,8 @@ def attr_type(name: str) -> str:
         if prefix == "xmlns":
             return "url"
         name = rest
+    if name in _PLAIN_ATTRS:
+        return ""
     if name == "style":
         return "style"
     if name == "srcset":
@@ -280,7 +296,8 @@ def t_css(c: Context, s: str) -> tuple[Context, int]:
         if _CSS_URL.search(s[:i]):
             j = _eat_space(s, i + 1)
             if j < len(s) and s[j] in "\"'":
-                return replace(c, state="cssdq" if s[j] == '"' else "csssq", url_part=""), j + 1
+                state = "cssdqurl" if s[j] == '"' else "csssqurl"
+                return replace(c, state=state, url_part=""), j + 1
             return replace(c, state="cssurl", url_part=""), j
         return c, i + 1
     if ch in "\"'":
@@ -293,7 +310,7 @@ def t_css(c: Context, s: str) -> tuple[Context, int]:
 
 
 def t_css_str(c: Context, s: str) -> tuple[Context, int]:
-    end = {"cssdq": '"', "csssq": "'", "cssurl": ")"}[c.state]
+    end = {"cssdq": '"', "csssq": "'", "cssdqurl": '"', "csssqurl": "'", "cssurl": ")"}[c.state]
     i = _find_close(s, end, False)
     if i != -1:
         return replace(c, state="css", url_part=""), i + 1
@@ -323,6 +340,8 @@ TRANSITIONS = {
     "cssdq": t_css_str,
     "csssq": t_css_str,
     "cssurl": t_css_str,
+    "cssdqurl": t_css_str,
+    "csssqurl": t_css_str,
     "cssblockcmt": t_block_cmt,
     "csslinecmt": t_line_cmt,
 }
