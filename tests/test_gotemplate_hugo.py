@@ -120,7 +120,8 @@ def marker(i: int, end: bool) -> str:
 def hugo_regions(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     site = tmp_path_factory.mktemp("hugo-site")
     (site / "hugo.toml").write_text(
-        f'baseURL = "{BASE_URL}"\ntitle = "{SITE_TITLE}"\n'
+        f'baseURL = "{BASE_URL}"\ntitle = "{SITE_TITLE}"\nlanguageCode = "ko-KR"\n'
+        'defaultContentLanguage = "ko"\n[languages.ko]\nlanguageName = "한국어"\n'
         'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404", "section"]\n'
         "[markup.goldmark.renderer]\nunsafe = true\n[params]\n"
         + "".join(f'{k} = "{v}"\n' for k, v in SITE_PARAMS.items()),
@@ -158,7 +159,14 @@ class OurRenderer:
     """Renders the cases in page order with one page, as Hugo does (page Scratch is shared)."""
 
     def __init__(self) -> None:
-        site = Site(title=SITE_TITLE, base_url=BASE_URL, params=SITE_PARAMS)
+        site = Site(
+            title=SITE_TITLE,
+            base_url=BASE_URL,
+            params=SITE_PARAMS,
+            language_code="ko-KR",
+            lang="ko",
+            language_name="한국어",
+        )
         self.page = Page(
             title=PAGE_TITLE,
             params=PAGE_PARAMS,

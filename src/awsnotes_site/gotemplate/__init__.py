@@ -8,7 +8,7 @@ options)`` executes it with a ``Shortcode`` as dot.  Errors are ``TemplateError`
 
 from __future__ import annotations
 
-from .context import Page, Shortcode, Site
+from .context import Language, Page, Shortcode, Site
 from .errors import TemplateError
 from .funcs import RenderOptions
 from .template import Template, compile
@@ -19,6 +19,7 @@ __all__ = [
     "HTML",
     "HTMLAttr",
     "JS",
+    "Language",
     "URL",
     "Page",
     "Params",

@@ -8,9 +8,9 @@ a page happens to run that branch.
 
 from __future__ import annotations
 
-from .context import Page, Shortcode, Site
+from .context import Language, Page, Shortcode, Site
 from .errors import Position
-from .nodes import Action, Branch, Chain, Field, Node, Operand, Pipe, Variable
+from .nodes import Action, Branch, Chain, Field, Identifier, Node, Operand, Pipe, Variable
 from .scratch import Scratch
 
 _SCHEMA: dict[str, dict[str, str]] = {
@@ -18,8 +18,15 @@ _SCHEMA: dict[str, dict[str, str]] = {
     "Page": Page.go_fields,
     "Site": Site.go_fields,
     "Scratch": Scratch.go_fields,
+    "Language": Language.go_fields,
 }
-_SHOWN = {"Shortcode": "", "Page": ".Page", "Site": ".Site", "Scratch": ".Scratch"}
+_SHOWN = {
+    "Shortcode": "",
+    "Page": ".Page",
+    "Site": ".Site",
+    "Scratch": ".Scratch",
+    "Language": ".Language",
+}
 
 
 class FieldChecker:
@@ -49,6 +56,8 @@ class FieldChecker:
         elif isinstance(node, Pipe):
             self.pipe(node, dot)
         elif isinstance(node, Chain):
+            if isinstance(node.node, Identifier) and node.node.name == "site":
+                self.chain("Site", node.names, node.offset)
             self.operand(node.node, dot)
 
     def chain(self, kind: str, names: tuple[str, ...], offset: int) -> None:

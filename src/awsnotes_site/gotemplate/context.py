@@ -19,11 +19,35 @@ def _params(values: Mapping[str, Any]) -> Params:
 
 
 @dataclass
+class Language(GoObject):
+    lang: str = ""
+    language_code: str = ""
+    language_name: str = ""
+
+    go_type = "*langs.Language"
+    go_fields: ClassVar[dict[str, str]] = {"Lang": "", "LanguageCode": "", "LanguageName": ""}
+
+    def go_string(self) -> str:
+        return self.lang
+
+    def go_field(self, name: str, args: list[Any]) -> Any:
+        if args:
+            raise TypeError(f"{name} is not a method but has arguments")
+        values = {"Lang": self.lang, "LanguageCode": self.language_code}
+        values["LanguageName"] = self.language_name
+        if name in values:
+            return values[name]
+        raise LookupError(name)
+
+
+@dataclass
 class Site(GoObject):
     title: str = ""
     base_url: str = ""
     params: Mapping[str, Any] = field(default_factory=dict)
     language_code: str = ""
+    lang: str = ""
+    language_name: str = ""
 
     go_type = "*hugolib.Site"
     go_fields: ClassVar[dict[str, str]] = {
@@ -31,11 +55,18 @@ class Site(GoObject):
         "BaseURL": "",
         "Params": "",
         "LanguageCode": "",
+        "Language": "Language",
     }
+
+    @property
+    def language(self) -> Language:
+        return Language(self.lang, self.language_code, self.language_name)
 
     def go_field(self, name: str, args: list[Any]) -> Any:
         if args:
             raise TypeError(f"{name} is not a method but has arguments")
+        if name == "Language":
+            return self.language
         if name == "Title":
             return self.title
         if name == "BaseURL":
@@ -74,6 +105,8 @@ class Page(GoObject):
         "Scratch": "Scratch",
         "Store": "Scratch",
         "RenderString": "",
+        "Lang": "",
+        "Language": "Language",
     }
 
     def go_string(self) -> str:
@@ -87,19 +120,13 @@ class Page(GoObject):
             return value if found else _params(self.site.params).lookup(str(args[0]))[1]
         if args:
             raise TypeError(f"{name} is not a method but has arguments")
-        simple = {
-            "Title": self.title,
-            "Permalink": self.permalink,
-            "RelPermalink": self.rel_permalink,
-            "Section": self.section,
-            "Kind": self.kind,
-            "Site": self.site,
-            "Path": self.path,
-            "Scratch": self.scratch,
-            "Store": self.scratch,
-        }
-        if name in simple:
-            return simple[name]
+        attr = _PAGE_ATTRS.get(name)
+        if attr is not None:
+            return getattr(self, attr)
+        if name == "Lang":
+            return self.site.lang
+        if name == "Language":
+            return self.site.language
         if name == "Params":
             return _params(self.params)
         raise LookupError(name)
@@ -190,6 +217,18 @@ _SHORTCODE_ATTRS = {
     "Parent": "parent",
     "Name": "name",
     "Position": "position",
+    "Scratch": "scratch",
+    "Store": "scratch",
+}
+
+_PAGE_ATTRS = {
+    "Title": "title",
+    "Permalink": "permalink",
+    "RelPermalink": "rel_permalink",
+    "Section": "section",
+    "Kind": "kind",
+    "Site": "site",
+    "Path": "path",
     "Scratch": "scratch",
     "Store": "scratch",
 }

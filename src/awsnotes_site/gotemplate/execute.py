@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .context import Page
+from .context import Page, Shortcode
 from .convert import FuncError, UserError
 from .errors import Position, TemplateError
 from .escapers import ESCAPERS
-from .funcs import LAZY, FuncSpec, RenderOptions, render_markdown
+from .funcs import LAZY, ROOTED, FuncSpec, RenderOptions, render_markdown
 from .nodes import (
     Action,
     Branch,
@@ -256,6 +256,11 @@ class Executor:
         name = ident.name
         if name in LAZY:
             return self.and_or(ident, arg_nodes, dot, final)
+        if name in ROOTED:
+            if arg_nodes or final is not _MISSING:
+                raise self.fail(ident.offset, f"wrong number of args for {name}: want 0")
+            root = self.vars[0][1]
+            return root.page.site if isinstance(root, Shortcode) else None
         spec = self.funcs[name]
         args = [self.arg(a, dot) for a in arg_nodes]
         if final is not _MISSING:

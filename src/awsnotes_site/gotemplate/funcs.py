@@ -471,12 +471,14 @@ _WITH_OPTIONS: dict[str, tuple[Func, int, int | None]] = {
 }
 # ``and`` and ``or`` are evaluated lazily by the executor, like Go's builtins.
 LAZY = frozenset({"and", "or"})
+# ``site`` (the current site) is answered by the executor from the shortcode it runs.
+ROOTED = frozenset({"site"})
 
 
 def builtin_functions() -> dict[str, FuncSpec]:
     table = {name: FuncSpec(fn, lo, hi) for name, (fn, lo, hi) in (_FUNCS | MORE).items()}
     for name, (fn, lo, hi) in _WITH_OPTIONS.items():
         table[name] = FuncSpec(fn, lo, hi, needs_options=True)
-    for name in LAZY:
+    for name in LAZY | ROOTED:
         table[name] = FuncSpec(truth, 1, None)
     return table

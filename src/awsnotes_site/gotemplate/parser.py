@@ -226,9 +226,7 @@ class Parser:
         if kind is Tok.NIL:
             return Nil(tok.offset)
         if kind is Tok.IDENT:
-            if tok.value not in self.functions:
-                raise self.pos.error(tok.offset, f'unsupported function "{tok.value}"')
-            return Identifier(tok.value, tok.offset)
+            return self.identifier(tok)
         if kind is Tok.LPAREN:
             inner = self.pipeline("parenthesized pipeline", Tok.RPAREN)
             self.next()
@@ -239,6 +237,16 @@ class Parser:
         if kind is Tok.KEYWORD and tok.value in _NOT_IN_SUBSET:
             raise self.pos.error(tok.offset, f'unsupported action "{tok.value}"')
         raise self.unexpected(tok, "operand")
+
+    def identifier(self, tok: Token) -> Operand:
+        """A function, or a function and fields on its result (``site.Params.x``)."""
+        if tok.value in self.functions:
+            return Identifier(tok.value, tok.offset)
+        head, *names = tok.value.split(".")
+        if names and head in self.functions:
+            names.extend(self.fields())
+            return Chain(Identifier(head, tok.offset), tuple(names), tok.offset)
+        raise self.pos.error(tok.offset, f'unsupported function "{tok.value}"')
 
     def literal(self, tok: Token) -> object:
         try:
