@@ -171,14 +171,19 @@ def _translate(s: str, table: dict[int, str]) -> str:
     return s.translate(table)
 
 
+def go_json(value: Any) -> str:
+    """Go's ``json.Marshal``: sorted keys, and ``<``, ``>``, ``&``, U+2028/9 as ``\\uXXXX``."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
 def js_val_escaper(value: Any) -> str:
     if isinstance(value, JS):
         return str(value)
     if isinstance(value, Typed) or not isinstance(value, (int, float, bool, list, dict)):
         value = stringify(value)[0] if value is not None else None
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    text = go_json(value)
     if not text:
         return " null "
     if re.match(r"[\w$]", text[0]) or re.match(r"[\w$]", text[-1]):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -21,7 +20,7 @@ from .convert import (
     to_int,
     to_str,
 )
-from .escapers import strip_tags
+from .escapers import go_json, strip_tags
 from .gofmt import sprintf
 from .morefuncs import MORE
 from .values import CSS, HTML, JS, URL, HTMLAttr, Params, sorted_keys, sprint, truth, type_name
@@ -266,8 +265,8 @@ def _delimit(seq: Any, sep: Any, last: Any = None) -> str:
     return to_str(sep).join(texts)
 
 
-def _jsonify(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+def _jsonify(value: Any) -> HTML:
+    return HTML(go_json(value))
 
 
 def _url_path_escape(path: str) -> str:
