@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from awsnotes_site.diagnostics import Severity
 from awsnotes_site.gotemplate import (
@@ -196,3 +198,83 @@ def test_relurl_absurl_use_the_base_url() -> None:
 def test_html_comments_and_js_comments_are_removed_from_template_text() -> None:
     source = "<p>a<!-- x -->b</p><script>var a = 1; // note\nvar b = 2; /* c */ var c;</script>"
     assert render(source) == "<p>ab</p><script>var a = 1; \nvar b = 2;   var c;</script>"
+
+
+_FRAGMENTS = [
+    "{{",
+    "}}",
+    "{{-",
+    "-}}",
+    " ",
+    "\n",
+    "{{/*",
+    "*/}}",
+    ".Get",
+    "0",
+    '"a"',
+    "`r`",
+    "$x",
+    ":=",
+    "=",
+    "|",
+    "(",
+    ")",
+    "if",
+    "else",
+    "end",
+    "range",
+    "with",
+    "break",
+    "printf",
+    '"%s"',
+    '<a href="',
+    '">',
+    "<script>",
+    "</script>",
+    "<style>",
+    "<!--",
+    "-->",
+    "'",
+    '"',
+    "<",
+    ">",
+    "index",
+    ".Inner",
+    ".Page.Title",
+    "$",
+    ".",
+    "nil",
+    "true",
+    "1.5",
+    "-3",
+    "and",
+    "or",
+    "not",
+    "eq",
+    "dict",
+    "slice",
+    "style=",
+    "onclick=",
+    "<textarea>",
+    "{{ end }}",
+    "{{ else }}",
+    "{{ if .Get 0 }}",
+    ",",
+    "$i",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=25))
+def test_any_input_compiles_or_fails_with_a_position(pieces: list[str]) -> None:
+    source = "".join(pieces)
+    try:
+        template = compile(source, PATH)
+    except TemplateError as exc:
+        assert exc.path == PATH and exc.line >= 1 and exc.col >= 1
+        return
+    for ctx in (Shortcode(), Shortcode(params=["x", "<y>"], inner="<i>z</i>")):
+        try:
+            assert isinstance(template.render(ctx), str)
+        except TemplateError as exc:
+            assert exc.path == PATH and exc.line >= 1 and exc.col >= 1
