@@ -132,6 +132,16 @@ def test_context_objects_reach_page_and_site() -> None:
     assert render(source, ctx) == "x|3|content/p.md:4:1|posts|page|ko|Kim|ab|Kim|[a b]|사이트|v"
 
 
+def test_params_are_case_insensitive_at_every_depth() -> None:
+    site = Site(params={"Social": {"GitHub": "kim", "links": {"Blog": "b"}}})
+    ctx = Shortcode(page=Page(site=site, params={"showToc": True}))
+    source = (
+        "{{ .Site.Params.social.github }}|{{ .Site.Params.SOCIAL.Links.blog }}|"
+        '{{ index .Site.Params "social" "GITHUB" }}|{{ .Page.Params.showtoc }}|{{ .Page.Params.ShowTOC }}'
+    )
+    assert render(source, ctx) == "kim|b|kim|true|true"
+
+
 def test_get_follows_hugo_for_kind_mismatch_and_missing() -> None:
     named = Shortcode(params={"a": "1"})
     positional = Shortcode(params=["x"])

@@ -59,6 +59,12 @@ class Params(dict[str, Any]):
     """A Hugo params map: ``.Params.Foo`` finds the key ``foo`` (keys are case-insensitive)."""
 
     def lookup(self, name: str) -> tuple[bool, Any]:
+        found, value = self._find(name)
+        if isinstance(value, dict) and not isinstance(value, Params):
+            value = Params(value)  # nested tables are Params too: .Site.Params.social.GitHub
+        return found, value
+
+    def _find(self, name: str) -> tuple[bool, Any]:
         if name in self:
             return True, self[name]
         low = name.lower()
