@@ -136,7 +136,7 @@ class Lexer:
         self.tokens.append(Token(Tok.SPACE, src[begin:at], begin))
         return at
 
-    def _token(self, at: int) -> int:  # noqa: C901 - one branch per token shape
+    def _token(self, at: int) -> int:
         src = self.src
         c = src[at]
         if c == ":" and src.startswith(":=", at):

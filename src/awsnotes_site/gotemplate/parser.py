@@ -213,7 +213,7 @@ class Parser:
             names.append(self.next().value)
         return tuple(names)
 
-    def operand(self) -> Operand:  # noqa: C901 - one branch per token kind
+    def operand(self) -> Operand:
         tok = self.next()
         kind = tok.kind
         if kind is Tok.FIELD:
