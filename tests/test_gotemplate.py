@@ -199,6 +199,26 @@ def test_translate_callback_answers_t() -> None:
     assert out == "더 보기|기본"
 
 
+def test_ref_and_relref_use_the_resolver() -> None:
+    pages = {"posts/a.md": "/posts/a/"}
+
+    def resolve(path: str, absolute: bool) -> str:
+        return ("https://e.org" if absolute else "") + pages[path]
+
+    source = (
+        '{{ ref . "posts/a.md" }} {{ relref .Page "posts/a.md" }} '
+        '{{ .Page.RelRef "posts/a.md" }} {{ .Page.Ref (dict "path" "posts/a.md") }}'
+    )
+    out = render(source, Shortcode(page=Page()), resolve_ref=resolve)
+    assert out == "https://e.org/posts/a/ /posts/a/ /posts/a/ https://e.org/posts/a/"
+    with pytest.raises(TemplateError) as info:
+        render('\n{{ relref . "nope.md" }}', resolve_ref=resolve)
+    assert (
+        str(info.value)
+        == f'{PATH}:2:4: error calling relref: REF_NOT_FOUND: Ref "nope.md": page not found'
+    )
+
+
 def test_relurl_absurl_use_the_base_url() -> None:
     source = '{{ relURL "a/b" }} {{ absURL "a/b" }} {{ relURL "/c" }} {{ absURL "/c" }} {{ relURL "" }} {{ absURL "" }}'
     out = render(source, base_url="https://e.org/docs/")

@@ -15,11 +15,12 @@ Context (filled by the caller)
     ``.Inner``/``.InnerDeindent`` (trusted HTML), ``.IsNamedParams``, ``.Name``,
     ``.Ordinal``, ``.Position``, ``.Parent``, ``.Page``, ``.Site``, ``.Scratch``/``.Store``.
     ``Page``: ``Title Params Param Permalink RelPermalink Section Kind Path Lang Language
-    Site Scratch Store RenderString``.  ``Site``: ``Title BaseURL Params LanguageCode
+    Site Scratch Store RenderString Ref RelRef``.  ``Site``: ``Title BaseURL Params LanguageCode
     Language``.  ``Params`` maps are case-insensitive as in Hugo.  Nested shortcodes run
     first: render each child with ``parent=`` the parent's ``Shortcode``, then the parent
     with the children's output in ``inner``.  ``RenderOptions`` gives ``base_url``,
-    ``markdownify`` (our Markdown renderer), ``translate`` (``T``/``i18n``) and ``warn``.
+    ``markdownify`` (our Markdown renderer), ``translate`` (``T``/``i18n``), ``warn``
+    (``warnf``) and ``resolve_ref`` (``ref``/``relref``).
 
 Language
     Text, ``{{ }}`` actions with ``{{-``/``-}}`` trimming, ``{{/* */}}`` comments,
@@ -35,7 +36,7 @@ Functions
     chomp substr urlize anchorize querify urlquery relURL absURL markdownify plainify
     htmlEscape htmlUnescape safeHTML safeURL safeHTMLAttr safeCSS safeJS add sub mul div
     mod string int jsonify md5 sha1 sha256 findRE replaceRE base64Encode base64Decode T
-    i18n errorf warnf site`` and ``strings.`` ``HasPrefix HasSuffix TrimPrefix TrimSuffix
+    i18n errorf warnf ref relref site`` and ``strings.`` ``HasPrefix HasSuffix TrimPrefix TrimSuffix
     Contains ToLower ToUpper TrimSpace Trim TrimLeft TrimRight Split Replace Repeat Count
     FirstUpper RuneCount``, with Hugo's argument orders and conversions.
 

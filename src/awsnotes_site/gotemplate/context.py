@@ -105,6 +105,8 @@ class Page(GoObject):
         "Scratch": "Scratch",
         "Store": "Scratch",
         "RenderString": "",
+        "Ref": "",
+        "RelRef": "",
         "Lang": "",
         "Language": "Language",
     }

@@ -9,7 +9,7 @@ from .context import Page, Shortcode
 from .convert import FuncError, UserError
 from .errors import Position, TemplateError
 from .escapers import ESCAPERS
-from .funcs import LAZY, ROOTED, FuncSpec, RenderOptions, render_markdown
+from .funcs import LAZY, ROOTED, FuncSpec, RenderOptions, render_markdown, resolve_ref
 from .nodes import (
     Action,
     Branch,
@@ -217,8 +217,8 @@ class Executor:
         return self.field(receiver, names[-1], args, offset)
 
     def field(self, receiver: Any, name: str, args: list[Any], offset: int) -> Any:
-        if name == "RenderString" and isinstance(receiver, Page):
-            return self.render_string(args, offset)
+        if isinstance(receiver, Page) and name in _PAGE_METHODS:
+            return _PAGE_METHODS[name](self, args, offset)
         if isinstance(receiver, GoObject):
             try:
                 return receiver.go_field(name, args)
@@ -251,6 +251,15 @@ class Executor:
             return HTML(render_markdown(self.options, args[-1], inline=not block))
         except FuncError as exc:
             raise self.fail(offset, f"error calling RenderString: {exc}") from None
+
+    def page_ref(self, args: list[Any], offset: int, absolute: bool) -> Any:
+        name = "Ref" if absolute else "RelRef"
+        if len(args) != 1:
+            raise self.fail(offset, f"wrong number of args for {name}: want 1 got {len(args)}")
+        try:
+            return resolve_ref(self.options, args[0], absolute)
+        except FuncError as exc:
+            raise self.fail(offset, f"error calling {name}: {exc}") from None
 
     def call(self, ident: Identifier, arg_nodes: list[Operand], dot: Any, final: Any) -> Any:
         name = ident.name
@@ -307,4 +316,10 @@ _ARG: dict[type, Callable[[Executor, Any, Any], Any]] = {
     Pipe: Executor._arg_pipe,
     Chain: Executor._arg_chain,
     Identifier: Executor._arg_ident,
+}
+
+_PAGE_METHODS: dict[str, Callable[[Executor, list[Any], int], Any]] = {
+    "RenderString": Executor.render_string,
+    "Ref": lambda run, args, offset: run.page_ref(args, offset, True),
+    "RelRef": lambda run, args, offset: run.page_ref(args, offset, False),
 }

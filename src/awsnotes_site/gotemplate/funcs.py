@@ -34,13 +34,16 @@ class RenderOptions:
     renders Markdown to HTML (our Markdown renderer); ``translate`` answers ``T``/``i18n``.
     Without it every key is a missing translation, which Hugo renders as "" (so
     ``T "x" | default "y"`` works as in Hugo).  ``warn`` receives ``warnf`` messages;
-    ``errorf`` raises ``TemplateError`` with its message.
+    ``errorf`` raises ``TemplateError`` with its message.  ``resolve_ref(path, absolute)``
+    answers ``ref``/``relref`` (and ``.Page.Ref``/``.Page.RelRef``): the page's permalink
+    or relative permalink, raising ``LookupError`` when no page matches.
     """
 
     base_url: str = "/"
     markdownify: Callable[[str], str] | None = None
     translate: Callable[[str], str] | None = None
     warn: Callable[[str], None] | None = None
+    resolve_ref: Callable[[str, bool], str] | None = None
 
 
 Func = Callable[..., Any]
@@ -371,6 +374,27 @@ def markdownify(options: RenderOptions, value: Any) -> HTML:
     return HTML(render_markdown(options, value, inline=True).rstrip("\n"))
 
 
+def resolve_ref(options: RenderOptions, target: Any, absolute: bool) -> str:
+    """``ref``/``relref``: a path string, or Hugo's ``(dict "path" P)`` form."""
+    if isinstance(target, Mapping):
+        target = target.get("path", "")
+    path = to_str(target)
+    if options.resolve_ref is None:
+        raise FuncError("ref and relref are not available here")
+    try:
+        return options.resolve_ref(path, absolute)
+    except LookupError:
+        raise FuncError(f'REF_NOT_FOUND: Ref "{path}": page not found') from None
+
+
+def ref(options: RenderOptions, page: Any, target: Any) -> str:
+    return resolve_ref(options, target, True)
+
+
+def relref(options: RenderOptions, page: Any, target: Any) -> str:
+    return resolve_ref(options, target, False)
+
+
 def translate(options: RenderOptions, key: Any, *_args: Any) -> str:
     text = to_str(key)
     return options.translate(text) if options.translate else ""
@@ -466,6 +490,8 @@ _WITH_OPTIONS: dict[str, tuple[Func, int, int | None]] = {
     "T": (translate, 1, None),
     "i18n": (translate, 1, None),
     "errorf": (errorf, 1, None),
+    "ref": (ref, 2, 2),
+    "relref": (relref, 2, 2),
     "warnf": (warnf, 1, None),
 }
 # ``and`` and ``or`` are evaluated lazily by the executor, like Go's builtins.
