@@ -120,7 +120,7 @@ def process_url(s: str, norm: bool) -> str:
             or (
                 ch == "%"
                 and norm
-                and i + 2 < n + 0
+                and i + 2 < n
                 and chr(data[i + 1]) in _HEX
                 and chr(data[i + 2]) in _HEX
             )
@@ -165,10 +165,6 @@ def srcset_escaper(value: Any) -> str:
             out.append(",")
         _srcset_element(element, out)
     return "".join(out)
-
-
-def _translate(s: str, table: dict[int, str]) -> str:
-    return s.translate(table)
 
 
 def go_json(value: Any) -> str:

@@ -75,6 +75,7 @@ class Lexer:
             start = src.find("{{", at)
             end = len(src) if start == -1 else start
             text = src[at:end]
+            offset = at
             if (
                 start != -1
                 and src.startswith("{{-", start)
@@ -82,9 +83,11 @@ class Lexer:
             ):
                 text = text.rstrip(_WS)
             if trim_next:
-                text = text.lstrip(_WS)
+                stripped = text.lstrip(_WS)
+                offset += len(text) - len(stripped)
+                text = stripped
             if text:
-                self.tokens.append(Token(Tok.TEXT, text, at))
+                self.tokens.append(Token(Tok.TEXT, text, offset))
             if start == -1:
                 break
             at, trim_next = self._action(start)
