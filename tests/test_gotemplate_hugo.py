@@ -141,7 +141,7 @@ def hugo_regions(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     (site / "content").mkdir()
     (site / "content" / "p.md").write_text(front + body + "\n", encoding="utf-8")
     proc = subprocess.run(
-        [str(hugo_binary()), "--source", str(site)],
+        [str(hugo_binary()), "--source", str(site), "--cacheDir", str(site / "cache")],
         capture_output=True,
         text=True,
         timeout=120,
