@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .htmlctx import content_type
 from .values import CSS, HTML, JS, URL, HTMLAttr, Typed, go_repr
 
 FAILSAFE = "ZgotmplZ"
@@ -89,7 +90,7 @@ def html_name_filter(value: Any) -> str:
     if not s:
         return FAILSAFE
     s = s.lower()
-    if s.startswith("on") or s in ("style", "srcset") or not s.isascii() or not s.isalnum():
+    if content_type(s) != "plain" or not s.isascii() or not s.isalnum():
         return FAILSAFE
     return s
 

@@ -36,20 +36,25 @@ _URL_ATTRS = frozenset(
         "xmlns",
     )
 )
-# Attributes Go's attrTypeMap knows as plain, unsafe or HTML: never URL, script or style.
+# Go's attrTypeMap, less its URL entries (above): plain, "unsafe" and HTML attributes.
 _PLAIN_ATTR_NAMES = (
-    "accept accept-charset alt async autocomplete autofocus autoplay border checked "
-    "challenge charset class cols colspan content contenteditable contextmenu "
-    "controls coords crossorigin datetime default defer dir dirname disabled "
-    "draggable dropzone enctype for form formenctype formmethod formnovalidate "
-    "formtarget headers height hidden high hreflang http-equiv id ismap keytype kind "
-    "label lang language list loop low max maxlength media mediagroup method min "
-    "multiple name novalidate open optimum pattern placeholder preload pubdate "
-    "radiogroup readonly rel required reversed rows rowspan sandbox spellcheck scope "
-    "scoped seamless selected shape size sizes span srcdoc srclang start step "
-    "tabindex target title type value width wrap"
+    "accept alt autocomplete autofocus autoplay border checked class cols colspan "
+    "contenteditable contextmenu controls coords datetime default dir dirname disabled "
+    "draggable dropzone for formtarget headers height hidden high hreflang id ismap kind "
+    "label lang list loop low max maxlength media mediagroup min multiple name open "
+    "optimum placeholder preload pubdate radiogroup readonly required reversed rows "
+    "rowspan spellcheck scope scoped seamless selected shape size sizes span srclang "
+    "start step tabindex target title width wrap"
 )
-_PLAIN_ATTRS = frozenset(_PLAIN_ATTR_NAMES.split())
+_UNSAFE_ATTR_NAMES = (
+    "accept-charset async challenge charset content crossorigin defer enctype form "
+    "formenctype formmethod formnovalidate http-equiv keytype language method novalidate "
+    "pattern rel sandbox type value"
+)
+_KNOWN_ATTRS = dict.fromkeys(_PLAIN_ATTR_NAMES.split(), "plain")
+_KNOWN_ATTRS.update(dict.fromkeys(_UNSAFE_ATTR_NAMES.split(), "unsafe"))
+_KNOWN_ATTRS.update(dict.fromkeys(_URL_ATTRS, "url"))
+_KNOWN_ATTRS.update({"srcdoc": "html", "style": "css", "srcset": "srcset"})
 _ELEMENT_STATE = {"script": "js", "style": "css", "textarea": "rcdata", "title": "rcdata"}
 _ATTR_START = {"": "attr", "script": "js", "type": "attr", "style": "css", "url": "url"}
 _ATTR_START["srcset"] = "srcset"
@@ -75,8 +80,8 @@ class Context:
         return "{" + " ".join(parts) + "}"
 
 
-def attr_type(name: str) -> str:
-    """The kind of content an attribute holds (Go's ``attrType``)."""
+def content_type(name: str) -> str:
+    """Go's ``attrType``: plain, unsafe, html, url, css, js or srcset."""
     name = name.lower()
     if name.startswith("data-"):
         name = name[5:]
@@ -85,17 +90,22 @@ def attr_type(name: str) -> str:
         if prefix == "xmlns":
             return "url"
         name = rest
-    if name in _PLAIN_ATTRS:
-        return ""
-    if name == "style":
-        return "style"
-    if name == "srcset":
-        return "srcset"
+    known = _KNOWN_ATTRS.get(name)
+    if known is not None:
+        return known
     if name.startswith("on"):
-        return "script"
-    if name in _URL_ATTRS or "src" in name or "uri" in name or "url" in name:
+        return "js"
+    if "src" in name or "uri" in name or "url" in name:
         return "url"
-    return ""
+    return "plain"
+
+
+_ATTR_OF_TYPE = {"url": "url", "css": "style", "js": "script", "srcset": "srcset"}
+
+
+def attr_type(name: str) -> str:
+    """How the value of attribute ``name`` is read: "", "url", "style", "script", "srcset"."""
+    return _ATTR_OF_TYPE.get(content_type(name), "")
 
 
 def nudge(c: Context) -> Context:
