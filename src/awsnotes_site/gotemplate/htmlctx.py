@@ -70,10 +70,11 @@ class Context:
     js_ctx: str = "regexp"  # "regexp", "div", "unknown"
     element: str = ""  # "", "script", "style", "textarea", "title"
     attr: str = ""  # "", "script", "type", "style", "url", "srcset"
+    braces: tuple[int, ...] = ()  # open "{" per "${" of enclosing JS template literals
 
     def describe(self) -> str:
         parts = [self.state]
-        for name in ("delim", "url_part", "element", "attr"):
+        for name in ("delim", "url_part", "element", "attr", "braces"):
             value = getattr(self, name)
             if value:
                 parts.append(f"{name}={value!r}")
@@ -216,7 +217,7 @@ def t_plain(c: Context, s: str) -> tuple[Context, int]:
     return c, len(s)
 
 
-_JS_SPECIAL = re.compile(r"[\"'`/]")
+_JS_SPECIAL = re.compile(r"[\"'`/{}]")
 _DIV_BEFORE = re.compile(r"[\w$)\]]$")
 
 
@@ -240,6 +241,8 @@ def t_js(c: Context, s: str) -> tuple[Context, int]:
     i = m.start()
     js_ctx = _js_ctx_after(s[:i], c.js_ctx)
     ch = s[i]
+    if ch in "{}":
+        return _js_brace(replace(c, js_ctx=js_ctx), ch), i + 1
     states = {'"': "jsdq", "'": "jssq", "`": "jstmpl"}
     if ch in states:
         return replace(c, state=states[ch], js_ctx=js_ctx), i + 1
@@ -250,6 +253,31 @@ def t_js(c: Context, s: str) -> tuple[Context, int]:
     if js_ctx == "regexp":
         return replace(c, state="jsregexp"), i + 1
     return replace(c, js_ctx="regexp"), i + 1
+
+
+def _js_brace(c: Context, ch: str) -> Context:
+    """Count braces inside ``${...}``; the ``}`` that closes it returns to the literal."""
+    if not c.braces:
+        return c
+    depth = c.braces[-1] + (1 if ch == "{" else -1)
+    if depth >= 0:
+        return replace(c, braces=(*c.braces[:-1], depth))
+    return replace(c, state="jstmpl", braces=c.braces[:-1])
+
+
+def t_js_tmpl(c: Context, s: str) -> tuple[Context, int]:
+    i = 0
+    while i < len(s):
+        ch = s[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "`":
+            return replace(c, state="js"), i + 1
+        if ch == "$" and s.startswith("{", i + 1):
+            return replace(c, state="js", braces=(*c.braces, 0)), i + 2
+        i += 1
+    return c, len(s)
 
 
 def _find_close(s: str, end: str, charsets: bool) -> int:
@@ -270,7 +298,7 @@ def _find_close(s: str, end: str, charsets: bool) -> int:
 
 
 def t_js_delimited(c: Context, s: str) -> tuple[Context, int]:
-    end = {"jsdq": '"', "jssq": "'", "jstmpl": "`", "jsregexp": "/"}[c.state]
+    end = {"jsdq": '"', "jssq": "'", "jsregexp": "/"}[c.state]
     i = _find_close(s, end, c.state == "jsregexp")
     if i == -1:
         return c, len(s)
@@ -342,7 +370,7 @@ TRANSITIONS = {
     "js": t_js,
     "jsdq": t_js_delimited,
     "jssq": t_js_delimited,
-    "jstmpl": t_js_delimited,
+    "jstmpl": t_js_tmpl,
     "jsregexp": t_js_delimited,
     "jsblockcmt": t_block_cmt,
     "jslinecmt": t_line_cmt,
