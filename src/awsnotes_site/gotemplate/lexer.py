@@ -53,6 +53,8 @@ _NUMBER = re.compile(
     r"|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?)i?"
 )
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# ``strings.HasPrefix`` or ``site.Params.x``: a function name, maybe with fields after it.
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _RAW = re.compile(r"`[^`]*`")
 _CHAR = re.compile(r"'(?:[^'\\\n]|\\.[^']*)'")
@@ -168,16 +170,10 @@ class Lexer:
             return m.end()
         if c.isdigit() or c in "+-.":
             return self._match(_NUMBER, Tok.NUMBER, at, f"bad number syntax: {c!r}")
-        m = _IDENT.match(src, at)
+        m = _DOTTED.match(src, at)
         if m is None:
             raise self.pos.error(at, f"unexpected {c!r} in command")
-        word = m.group()
-        end = m.end()
-        while src.startswith(".", end) and _IDENT.match(src, end + 1):
-            sub = _IDENT.match(src, end + 1)
-            assert sub is not None
-            end = sub.end()
-        word = src[at:end]
+        word, end = m.group(), m.end()
         kind = Tok.IDENT
         if word in KEYWORDS:
             kind = Tok.KEYWORD
