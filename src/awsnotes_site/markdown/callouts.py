@@ -47,19 +47,21 @@ TYPES: dict[str, tuple[str, str]] = {
     "example": ("예시", "example"),
     "quote": ("인용", "quote"),
 }
-ALIASES: dict[str, str] = {
-    "summary": "abstract",
-    "tldr": "abstract",
-    "hint": "tip",
-    "check": "success",
-    "done": "success",
-    "help": "question",
-    "faq": "question",
-    "attention": "warning",
-    "fail": "failure",
-    "missing": "failure",
-    "error": "danger",
-    "cite": "quote",
+# alias -> (canonical type, Korean default title): Obsidian titles a callout with the
+# name as written, so each alias has its own word
+ALIASES: dict[str, tuple[str, str]] = {
+    "summary": ("abstract", "요약"),
+    "tldr": ("abstract", "요약"),
+    "hint": ("tip", "힌트"),
+    "check": ("success", "확인"),
+    "done": ("success", "완료"),
+    "help": ("question", "도움말"),
+    "faq": ("question", "자주 묻는 질문"),
+    "attention": ("warning", "주의 사항"),
+    "fail": ("failure", "실패"),
+    "missing": ("failure", "누락"),
+    "error": ("danger", "오류"),
+    "cite": ("quote", "인용"),
 }
 _SVG_PATHS: dict[str, str] = {
     "note": '<path d="M4 20h4L19 9l-4-4L4 16z"/><path d="M13 7l4 4"/>',
@@ -102,9 +104,10 @@ class Callout:
 
     @property
     def default_title(self) -> str:
-        known = TYPES.get(self.kind)
-        if known is not None and (self.name == self.kind or self.name in ALIASES):
-            return known[0]
+        if self.name in ALIASES:
+            return ALIASES[self.name][1]
+        if self.name in TYPES:
+            return TYPES[self.name][0]
         return self.name[:1].upper() + self.name[1:]
 
 
@@ -114,7 +117,7 @@ def parse_marker(first_line: str) -> tuple[Callout, int] | None:
     if m is None:
         return None
     name = m.group(1).lower()
-    kind = ALIASES.get(name, name)
+    kind = ALIASES[name][0] if name in ALIASES else name
     if kind not in TYPES:
         kind = "note"
     return Callout(name, kind, m.group(2)), m.end()

@@ -109,10 +109,11 @@ def _first_statement(source: str) -> tuple[int, str] | None:
 
 
 def diagram_problem(source: str) -> tuple[int, str] | None:
-    """``(line index in source, message)`` when the diagram cannot be drawn, else None."""
+    """``(line index in source, message)`` when the diagram cannot be drawn, else None
+    (index -1: the line before the source)."""
     first = _first_statement(source)
     if first is None:
-        return 0, "empty diagram"
+        return -1, "empty diagram"  # reported on the line of the fence or tag
     index, text = first
     word = text.split(None, 1)[0].rstrip(";:")
     if word in DIAGRAM_TYPES or word.lower() in DIAGRAM_TYPES_ANY_CASE:
@@ -141,7 +142,7 @@ def render_mermaid(source: str, state: RenderEnv, line: int | None) -> str:
         state.report(Severity.WARNING, at, f"mermaid: {message}")
     mark_feature(state, FEATURE)
     body = html.escape(source.strip("\n"), quote=False)
-    return f'<pre class="mermaid">{body}</pre>\n'
+    return f'<pre class="mermaid" tabindex="0">{body}</pre>\n'
 
 
 def mermaid_shortcode(inner: str | None, env: Any, line: int | None) -> str:
@@ -154,14 +155,14 @@ def mermaid_shortcode(inner: str | None, env: Any, line: int | None) -> str:
     return render_mermaid(inner, state, None if line is None else line + offset)
 
 
-RenderRule = Callable[[RendererHTML, Sequence[Token], int, OptionsDict, Any], str]
+BoundRule = Callable[[Sequence[Token], int, OptionsDict, Any], str]  # rules as stored
 
 
 def mermaid_plugin(md: MarkdownIt) -> None:
     """Render ```` ```mermaid ```` fences as diagrams; other fences as before."""
     renderer = md.renderer
     assert isinstance(renderer, RendererHTML)
-    previous: RenderRule | None = renderer.rules.get("fence")
+    previous: BoundRule | None = renderer.rules.get("fence")
 
     def render_fence(
         self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
@@ -171,7 +172,7 @@ def mermaid_plugin(md: MarkdownIt) -> None:
         lang = info.split(None, 1)[0] if info else ""
         if lang != "mermaid":
             if previous is not None:
-                return previous(self, tokens, idx, options, env)
+                return previous(tokens, idx, options, env)
             return self.fence(tokens, idx, options, env)
         state = get_env(env)
         line = state.file_line(token.map[0] + 1 if token.map else None)
