@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from markdown_it import MarkdownIt
 from markdown_it.utils import read_fixture_file
 from mdit_py_plugins.gfm import gfm_plugin
@@ -128,3 +129,25 @@ def all_features_html() -> str:
     result = render_markdown(md, text, NOTE_PATH, 1, PAGE)
     assert not result.diagnostics, result.diagnostics
     return result.html
+
+
+def fixture_tests(name: str, plugin: Plugin) -> tuple[Callable[..., None], Callable[..., None]]:
+    """The two fixture tests of ``fixtures/mdext/NAME.md`` for a test module:
+    ``test_fixture_on_the_site_parser, test_fixture_on_a_plain_parser = fixture_tests(…)``."""
+    cases = fixture_cases(name)
+    plain = [c for c in cases if not c[1].endswith("(site)")]
+    assert len(cases) >= 6 and plain, f"fixtures/mdext/{name}.md lost its cases"
+    params = ("line", "title", "text", "expected")
+
+    @pytest.mark.parametrize(params, cases, ids=[c[1] for c in cases])
+    def on_site(line: int, title: str, text: str, expected: str) -> None:
+        assert render_site(site_parser(plugin), text) == expected
+
+    @pytest.mark.parametrize(params, plain, ids=[c[1] for c in plain])
+    def on_plain(line: int, title: str, text: str, expected: str) -> None:
+        html = render_plain(plain_parser(plugin), text)[0]
+        if "```" in text and "```mermaid" not in text:  # no highlighter: compare the rest
+            html, expected = html.split("<pre")[0], expected.split('<div class="highlight"')[0]
+        assert html == expected
+
+    return on_site, on_plain

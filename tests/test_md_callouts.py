@@ -17,10 +17,9 @@ from markdown_fixture import PAGE
 from mdext_support import (
     NOTE_PATH,
     all_features_html,
-    fixture_cases,
+    fixture_tests,
     plain_parser,
     render_plain,
-    render_site,
     site_parser,
     write_page,
 )
@@ -28,22 +27,9 @@ from mdext_support import (
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-CASES = fixture_cases("callouts")
-PLAIN = [c for c in CASES if not c[1].endswith("(site)")]
-
-
-def test_fixture_file_has_the_cases() -> None:
-    assert len(CASES) >= 12
-
-
-@pytest.mark.parametrize(("line", "title", "text", "expected"), CASES, ids=[c[1] for c in CASES])
-def test_fixture_on_the_site_parser(line: int, title: str, text: str, expected: str) -> None:
-    assert render_site(site_parser(callouts_plugin), text) == expected
-
-
-@pytest.mark.parametrize(("line", "title", "text", "expected"), PLAIN, ids=[c[1] for c in PLAIN])
-def test_fixture_on_a_plain_parser(line: int, title: str, text: str, expected: str) -> None:
-    assert render_plain(plain_parser(callouts_plugin), text)[0] == expected
+test_fixture_on_the_site_parser, test_fixture_on_a_plain_parser = fixture_tests(
+    "callouts", callouts_plugin
+)
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from markdown_fixture import PAGE, fixture_markdown
 from mdext_support import (
     NOTE_PATH,
     fixture_cases,
+    fixture_tests,
     plain_parser,
     render_plain,
     render_site,
@@ -21,25 +22,10 @@ from mdext_support import (
 )
 
 CASES = fixture_cases("goldmark")
-PLAIN = [c for c in CASES if not c[1].endswith("(site)")]
 EVERYTHING = partial(goldmark_plugin, emoji=True)
-
-
-def test_fixture_file_has_the_cases() -> None:
-    assert len(CASES) >= 7
-
-
-@pytest.mark.parametrize(("line", "title", "text", "expected"), CASES, ids=[c[1] for c in CASES])
-def test_fixture_on_the_site_parser(line: int, title: str, text: str, expected: str) -> None:
-    assert render_site(site_parser(EVERYTHING), text) == expected
-
-
-@pytest.mark.parametrize(("line", "title", "text", "expected"), PLAIN, ids=[c[1] for c in PLAIN])
-def test_fixture_on_a_plain_parser(line: int, title: str, text: str, expected: str) -> None:
-    html = render_plain(plain_parser(EVERYTHING), text)[0]
-    if "```" in text:  # the plain parser has no highlighter: compare the paragraphs
-        html, expected = html.split("<pre")[0], expected.split("<div class=")[0]
-    assert html == expected
+test_fixture_on_the_site_parser, test_fixture_on_a_plain_parser = fixture_tests(
+    "goldmark", EVERYTHING
+)
 
 
 SAMPLE = '"따옴표" -- 대시... :smile:\n\n용어\n: 정의\n'

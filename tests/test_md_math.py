@@ -14,6 +14,7 @@ from mdext_support import (
     NOTE_PATH,
     all_features_html,
     fixture_cases,
+    fixture_tests,
     plain_parser,
     render_plain,
     render_site,
@@ -22,24 +23,7 @@ from mdext_support import (
 )
 
 CASES = fixture_cases("math")
-
-
-def test_fixture_file_has_the_cases() -> None:
-    assert len(CASES) >= 15
-
-
-@pytest.mark.parametrize(("line", "title", "text", "expected"), CASES, ids=[c[1] for c in CASES])
-def test_fixture_on_the_site_parser(line: int, title: str, text: str, expected: str) -> None:
-    assert render_site(site_parser(math_plugin), text) == expected
-
-
-@pytest.mark.parametrize(
-    ("line", "title", "text", "expected"),
-    [c for c in CASES if not c[1].endswith("(site)")],
-    ids=[c[1] for c in CASES if not c[1].endswith("(site)")],
-)
-def test_fixture_on_a_plain_parser(line: int, title: str, text: str, expected: str) -> None:
-    assert render_plain(plain_parser(math_plugin), text)[0] == expected
+test_fixture_on_the_site_parser, test_fixture_on_a_plain_parser = fixture_tests("math", math_plugin)
 
 
 @pytest.mark.parametrize(

@@ -21,10 +21,7 @@ from markdown_fixture import PAGE
 from mdext_support import (
     ASSETS,
     NOTE_PATH,
-    fixture_cases,
-    plain_parser,
-    render_plain,
-    render_site,
+    fixture_tests,
     site_parser,
     write_page,
 )
@@ -32,24 +29,11 @@ from mdext_support import (
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-CASES = fixture_cases("mermaid")
-PLAIN = [c for c in CASES if not c[1].endswith("(site)")]
+test_fixture_on_the_site_parser, test_fixture_on_a_plain_parser = fixture_tests(
+    "mermaid", mermaid_plugin
+)
 FLOWCHART = "```mermaid\nflowchart LR\n  A[요청] --> B{캐시?}\n  B -->|있음| C[응답]\n```\n"
 BROKEN = "```mermaid\nflowchart LR\n  A[요청 --> B\n```\n"
-
-
-def test_fixture_file_has_the_cases() -> None:
-    assert len(CASES) >= 6
-
-
-@pytest.mark.parametrize(("line", "title", "text", "expected"), CASES, ids=[c[1] for c in CASES])
-def test_fixture_on_the_site_parser(line: int, title: str, text: str, expected: str) -> None:
-    assert render_site(site_parser(mermaid_plugin), text) == expected
-
-
-@pytest.mark.parametrize(("line", "title", "text", "expected"), PLAIN, ids=[c[1] for c in PLAIN])
-def test_fixture_on_a_plain_parser(line: int, title: str, text: str, expected: str) -> None:
-    assert render_plain(plain_parser(mermaid_plugin), text)[0] == expected
 
 
 @pytest.mark.parametrize("keyword", sorted(DIAGRAM_TYPES))
