@@ -107,3 +107,11 @@ def test_the_nu_checker_finds_no_error_on_a_page_with_every_feature(tmp_path: Pa
     page = write_page(tmp_path / "page", all_features_html())
     errors = run_vnu(page)
     assert not errors, format_vnu(errors)
+
+
+def test_warnings_inside_shortcode_content_have_lines() -> None:
+    md = site_parser(math_plugin)
+    text = '앞\n\n{{% details summary="풀이" %}}\n첫 줄\n잘못 $x^$\n{{% /details %}}\n'
+    result = render_markdown(md, text, NOTE_PATH, 1, PAGE)
+    assert [(d.line, d.message.split(":")[0]) for d in result.diagnostics] == [(5, "math")]
+    assert '<code class="math-error">$x^$</code>' in result.html

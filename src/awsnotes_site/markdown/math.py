@@ -243,6 +243,6 @@ def math_plugin(md: MarkdownIt) -> None:
         math_block_rule,
         {"alt": ["paragraph", "reference", "blockquote", "list"]},
     )
-    md.core.ruler.push("math_lines", _set_lines)
+    md.core.ruler.after("inline", "math_lines", _set_lines)  # tokens still flat here
     md.add_render_rule("math_inline", render_math_inline)
     md.add_render_rule("math_block", render_math_block)
