@@ -25,9 +25,12 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
+
+from awsnotes_site.markdown.dispatch import block_first_chars
 
 # canonical type -> (Korean default title, icon)
 TYPES: dict[str, tuple[str, str]] = {
@@ -179,7 +182,7 @@ def _convert(tokens: list[Token], i: int) -> list[Token] | None:
     head = Token("callout_open", "div", 1, map=opener.map, block=True, level=opener.level)
     head.meta = {"callout": callout}
     head.meta["empty"] = not rest and tokens[i + 4].type == "blockquote_close"
-    tail = Token("callout_title_close", "", -1, block=True, level=opener.level, meta=head.meta)
+    tail = Token("callout_title_close", "", 0, block=True, level=opener.level, meta=head.meta)
     out = [head, _title_token(callout, title, line), tail]
     if rest:
         inline.children = rest
@@ -224,6 +227,80 @@ def _rule(state: StateCore) -> None:
         state.tokens = convert_callouts(state.tokens)
 
 
+_AD_FENCE = re.compile(r"(`{3,}|~{3,})[ \t]*ad-([\w-]+)[ \t]*$")
+_AD_PARAM = re.compile(r"(title|collapse|icon|color)[ \t]*:[ \t]*(.*?)[ \t]*$")
+_COLLAPSE = {"open": "+", "closed": "-"}
+
+
+def _line_text(state: StateBlock, line: int) -> str:
+    return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
+
+
+def _fence_end(state: StateBlock, start: int, end: int, marker: str) -> tuple[int, bool]:
+    """``(line after the body, closed)`` for a fence opened with ``marker`` at ``start``;
+    an unclosed fence runs to the end of its container, as a code fence does."""
+    line = start + 1
+    while line < end:
+        if not state.isEmpty(line) and state.sCount[line] < state.blkIndent:
+            return line, False
+        text = _line_text(state, line)
+        if (
+            state.sCount[line] - state.blkIndent < 4
+            and text.startswith(marker)
+            and not text.lstrip(marker[0]).strip()
+        ):
+            return line, True
+        line += 1
+    return line, False
+
+
+def _ad_params(state: StateBlock, start: int, end: int) -> tuple[dict[str, str], int]:
+    """The Admonition parameters on the first lines of the body, and where the text starts."""
+    params: dict[str, str] = {}
+    line = start
+    while line < end:
+        m = _AD_PARAM.match(_line_text(state, line))
+        if m is None:
+            break
+        params[m.group(1)] = m.group(2)
+        line += 1
+    return params, line
+
+
+@block_first_chars("`~")
+def admonition_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """The Obsidian Admonition plugin's ```` ```ad-note ```` fences, as callouts: the body
+    is Markdown; ``title:`` and ``collapse: open|closed`` lines may start it."""
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    m = _AD_FENCE.match(_line_text(state, start))
+    if m is None:
+        return False
+    if silent:
+        return True
+    body_end, closed = _fence_end(state, start, end, m.group(1))
+    params, body_start = _ad_params(state, start + 1, body_end)
+    found = parse_marker(f"[!{m.group(2)}]")
+    assert found is not None
+    callout = Callout(found[0].name, found[0].kind, _COLLAPSE.get(params.get("collapse", ""), ""))
+    meta: dict[str, Any] = {"callout": callout}
+    head = state.push("callout_open", "div", 1)
+    head.map, head.block, head.meta = [start, body_end + closed], True, meta
+    title = state.push("inline", "", 0)
+    title.content = params.get("title") or callout.default_title
+    title.map, title.children = [start, start + 1], []
+    state.push("callout_title_close", "", 0).meta = meta
+    count = len(state.tokens)
+    old_max, old_parent = state.lineMax, state.parentType
+    state.lineMax, state.parentType = body_end, "admonition"
+    state.md.block.tokenize(state, body_start, body_end)
+    state.lineMax, state.parentType = old_max, old_parent
+    meta["empty"] = len(state.tokens) == count
+    state.push("callout_close", "div", -1).meta = meta
+    state.line = body_end + closed
+    return True
+
+
 def render_callout_open(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
 ) -> str:
@@ -257,9 +334,14 @@ def render_callout_close(
     return body + ("</details>\n" if meta["callout"].fold else "</div>\n")
 
 
-def callouts_plugin(md: MarkdownIt) -> None:
-    """Turn ``> [!type]`` blockquotes into callouts (a core rule after inline parsing)."""
+def callouts_plugin(md: MarkdownIt, admonitions: bool = True) -> None:
+    """Turn ``> [!type]`` blockquotes into callouts (a core rule after inline parsing) and,
+    with ``admonitions``, ```` ```ad-type ```` fences too (a block rule before ``fence``)."""
     md.core.ruler.after("inline", "callouts", _rule)
+    if admonitions:
+        md.block.ruler.before(
+            "fence", "admonition", admonition_rule, {"alt": ["paragraph", "blockquote", "list"]}
+        )
     md.add_render_rule("callout_open", render_callout_open)
     md.add_render_rule("callout_title_close", render_title_close)
     md.add_render_rule("callout_close", render_callout_close)
