@@ -223,8 +223,12 @@ def _first_inline(tokens: Sequence[Token], i: int) -> str:
 
 
 def _rule(state: StateCore) -> None:
-    if any(token.type == "blockquote_open" for token in state.tokens):
-        state.tokens = convert_callouts(state.tokens)
+    tokens = state.tokens
+    if any(
+        token.type == "blockquote_open" and "[!" in _first_inline(tokens, i)
+        for i, token in enumerate(tokens)
+    ):
+        state.tokens = convert_callouts(tokens)
 
 
 _AD_FENCE = re.compile(r"(`{3,}|~{3,})[ \t]*ad-([\w-]+)[ \t]*$")
