@@ -44,6 +44,9 @@ _ARITY = {"mfrac": 2, "msup": 2, "msub": 2, "mroot": 2, "munder": 2, "mover": 2}
 _ARITY3 = {"msubsup": 3, "munderover": 3}
 _UNKNOWN_COMMAND = re.compile(r"^\\[A-Za-z]+$")
 _DELIMS = {"$": "$", "$$": "$$", "\\(": "\\)", "\\[": "\\]"}
+# environments latex2mathml lacks, written as ones it has that look the same
+_ENVIRONMENTS = {"aligned": "align*", "gathered": "array}{c", "gather": "array}{c"}
+_ENVIRONMENT = re.compile(r"\\(begin|end)\{(aligned|gathered|gather)\*?\}")
 
 
 class MathError(ValueError):
@@ -63,19 +66,44 @@ def _check(mathml: str) -> None:
             raise MathError(f"unknown command {el.text}")
 
 
+_MESSAGES = {  # latex2mathml's exceptions, said in words
+    "NumeratorNotFoundError": "\\frac without a numerator",
+    "DenominatorNotFoundError": "\\frac without a denominator",
+    "ExtraLeftOrMissingRightError": "\\left without a matching \\right",
+    "MissingSuperScriptOrSubscriptError": "^ or _ with nothing after it",
+    "DoubleSubscriptsError": "two subscripts in a row (x_a_b): add braces",
+    "DoubleSuperscriptsError": "two superscripts in a row (x^a^b): add braces",
+    "NoAvailableTokensError": "a command or a brace group is missing what it needs",
+    "MissingEndError": "\\begin without a matching \\end",
+}
+
+
+def _words(name: str) -> str:
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+
+
+def _environment(m: re.Match[str]) -> str:
+    name = _ENVIRONMENTS[m.group(2)]
+    if m.group(1) == "end":
+        name = name.split("}")[0]
+    return f"\\{m.group(1)}{{{name}}}"
+
+
 @lru_cache(maxsize=4096)
 def render_tex(source: str, display: bool) -> tuple[str, str | None]:
     """``(mathml, None)`` for a formula, or ``("", error message)``; cached."""
+    tex = _ENVIRONMENT.sub(_environment, source.strip())
     try:
-        mathml = convert(source.strip(), display="block" if display else "inline")
+        mathml = convert(tex, display="block" if display else "inline")
         _check(mathml)
     except MathError as exc:
         return "", str(exc)
+    except ET.ParseError:
+        return "", "not supported by latex2mathml (an environment or command it cannot convert)"
     except Exception as exc:  # latex2mathml raises many exception types for bad input
-        name = type(exc).__name__.removesuffix("Error")
-        words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+        name = type(exc).__name__
         detail = f": {exc}" if str(exc) else ""
-        return "", f"{words}{detail}"
+        return "", _MESSAGES.get(name) or _words(name.removesuffix("Error")) + detail
     return mathml, None
 
 
