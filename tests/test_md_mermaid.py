@@ -144,3 +144,38 @@ def test_pages_without_diagrams_do_not_load_the_library(tmp_path: Path) -> None:
     html = render_markdown(md, "본문뿐\n", NOTE_PATH, 1, PAGE).html
     page = write_page(tmp_path / "plain", html).read_text(encoding="utf-8")
     assert "mermaid" not in page
+
+
+# Diagrams for comparing the build check with Mermaid's own parser.
+SAMPLES = [
+    "flowchart LR\n  A[요청 --> B",
+    "flowchart LR\n  A(둥근 --> B",
+    "graph TD\n  A{판단 --> B",
+    "flowchart LR\n  A -- text ( --> B",
+    "flowchart TD\n  A -->|label (x| B",
+    'graph TD\n  A["a [b"] --> C>flag]\n  D{{hex}} --> E((circle))\n  F[(db)] --> G[/para/]',
+    "flowchart LR\n  A[f(x)] --> B",
+    "flowchart TD\n  %% a [ comment\n  A --> B",
+    "sequenceDiagram\n  Alice->>Bob: 안녕 [",
+    'pie title 비율\n  "가" : 1',
+    "grph TD\n  A --> B",
+    "flowchart LR\n  A --> B",
+]
+
+
+def test_the_build_check_never_flags_what_mermaid_accepts(diagram_site: str, page: Page) -> None:
+    _drawn(page, diagram_site + "ok/")
+    accepted = page.evaluate(
+        """async sources => {
+            const out = [];
+            for (const source of sources) {
+                out.push(await window.mermaid.parse(source, { suppressErrors: true }) !== false);
+            }
+            return out;
+        }""",
+        SAMPLES,
+    )
+    flagged = [diagram_problem(source) is not None for source in SAMPLES]
+    wrong = [s for s, ok, bad in zip(SAMPLES, accepted, flagged, strict=True) if ok and bad]
+    assert not wrong, wrong
+    assert sum(flagged) >= 3  # and it does catch some

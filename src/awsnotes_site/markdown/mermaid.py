@@ -8,14 +8,17 @@ The page asks for those scripts only when it has a diagram: rendering one adds
 that field; until then ``RenderEnv.shortcodes``, which already reaches the templates).
 
 The build checks what it can without a JavaScript engine: the first line that is not a
-comment, a directive or front matter must name a diagram type Mermaid knows; anything
-else is a warning with the note's line. The browser shows Mermaid's own parse errors in
-place of the diagram.
+comment, a directive or front matter must name a diagram type Mermaid knows, and in a
+flowchart a node's shape opened after its id (``A[``, ``A(``, ``A{``) must close on its
+line; anything else is a warning with the note's line (tests compare this check with
+Mermaid's own parser: it never flags a diagram Mermaid accepts). The browser shows
+Mermaid's own parse errors in place of the diagram.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -90,6 +93,11 @@ DIAGRAM_TYPES_ANY_CASE = frozenset(
 )
 
 
+_QUOTED = re.compile(r'"[^"]*"|\|[^|]*\|')  # quoted text, edge labels
+_SHAPE_START = re.compile(r"(?<=\w)[\[({]")
+_CLOSERS = {"[": "]", "(": ")", "{": "}"}
+
+
 def _first_statement(source: str) -> tuple[int, str] | None:
     """``(line index, text)`` of the first line that is not blank, a ``%%`` comment or
     directive, or part of a leading ``---`` front matter block."""
@@ -116,12 +124,26 @@ def diagram_problem(source: str) -> tuple[int, str] | None:
         return -1, "empty diagram"  # reported on the line of the fence or tag
     index, text = first
     word = text.split(None, 1)[0].rstrip(";:")
+    if word in ("graph", "flowchart"):
+        return _unclosed_shape(source.split("\n"), index + 1)
     if word in DIAGRAM_TYPES or word.lower() in DIAGRAM_TYPES_ANY_CASE:
         return None
     return index, (
         f"unknown diagram type {word!r} (the first line names the type, "
         "e.g. 'flowchart LR' or 'sequenceDiagram')"
     )
+
+
+def _unclosed_shape(lines: list[str], start: int) -> tuple[int, str] | None:
+    """The first flowchart line where a node's shape (``A[``, ``A(``, ``A{``: a bracket
+    right after the node's id) is never closed on that line, outside quoted text, edge
+    labels and comments: Mermaid cannot parse it (``A[요청 --> B``)."""
+    for index in range(start, len(lines)):
+        text = _QUOTED.sub("", lines[index].split("%%", 1)[0])
+        for m in _SHAPE_START.finditer(text):
+            if _CLOSERS[m.group(0)] not in text[m.end() :]:
+                return index, f"'{m.group(0)}' after a node id is never closed on this line"
+    return None
 
 
 def mark_feature(state: RenderEnv, name: str) -> None:
