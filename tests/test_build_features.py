@@ -170,7 +170,7 @@ def test_new_writes_front_matter_and_refuses_to_overwrite(tmp_path: Path) -> Non
     target = project / "content" / "posts" / "배치-그룹-정리.md"
     text = target.read_text(encoding="utf-8")
     assert text.startswith('+++\ntitle = "배치 그룹 정리"\n')
-    assert "draft = true" in text and "+09:00" in text
+    assert "draft = false" in text and "+09:00" in text
     again = cli(project, "new", "posts/배치-그룹-정리.md")
     assert again.returncode == 1 and "not overwriting" in again.stderr
     assert target.read_text(encoding="utf-8") == text

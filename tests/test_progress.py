@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from awsnotes_site.cli import ProgressBar
+from awsnotes_site.commands.common import ProgressBar
 from sitefactory import make_project
 
 
@@ -54,4 +54,4 @@ def test_cli_output_in_a_pipe_has_no_progress(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     proc = subprocess.run([sys.executable, "-m", "awsnotes_site", "build", "--source",
                            str(project)], capture_output=True, text=True, check=True)
-    assert "\r" not in proc.stdout and proc.stdout.startswith("built 1 notes")
+    assert "\r" not in proc.stdout and proc.stdout.startswith("built 1 note,")

@@ -1,8 +1,11 @@
-"""The GitHub Pages deploy workflow (``.github/workflows/pages.yml``).
+"""The GitHub Pages deploy workflow (``.github/workflows/pages.yml``) and CI (``ci.yml``).
 
-Read with PyYAML (which reads the key ``on`` as ``True``, YAML 1.1).  Beyond its shape,
-the build step's own command is run here with a base URL as ``actions/configure-pages``
-gives it (no trailing slash), and the result must pass ``awsnotes-site check``.
+The Pages workflow has one source, ``src/awsnotes_site/scaffold/pages.yml`` (what ``init``
+writes); the repository's copy is the same file. Read with PyYAML (which reads the key
+``on`` as ``True``, YAML 1.1). Beyond its shape, its own shell steps are run here: the
+install step (with a ``pip`` that records what it was asked for), the version step, and the
+build step with a base URL as ``actions/configure-pages`` gives it (no trailing slash),
+whose result must pass ``awsnotes-site check``.
 """
 
 from __future__ import annotations
@@ -17,11 +20,25 @@ from typing import Any
 import pytest
 import yaml
 
+from awsnotes_site import __version__
 from awsnotes_site.config import load_config
 from helpers import _env_with_src, describe_process
 from sitefactory import ROOT, make_project
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+SCAFFOLD_WORKFLOW = ROOT / "src" / "awsnotes_site" / "scaffold" / "pages.yml"
+CI_WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
+# The current major of each official action (none on the retired Node 20 runtime):
+# checkout v7, setup-python v7, configure-pages v6 (node24), upload-pages-artifact v5
+# (upload-artifact v7 inside), deploy-pages v5 (node24), cache v6 (node24, ESM).
+CURRENT_MAJORS = {
+    "actions/checkout": 7,
+    "actions/setup-python": 7,
+    "actions/configure-pages": 6,
+    "actions/upload-pages-artifact": 5,
+    "actions/deploy-pages": 5,
+    "actions/cache": 6,
+}
 BASE_URL_EXPR = re.compile(r"\$\{\{\s*steps\.([A-Za-z0-9_-]+)\.outputs\.base_url\s*\}\}")
 PAGES_URL = "https://someone.github.io/awsnotes-site"  # what configure-pages outputs
 
@@ -81,6 +98,141 @@ def build_step(job: dict[str, Any]) -> dict[str, Any]:
     ]
     assert len(steps) == 1, "expected one step running `awsnotes_site build`"
     return steps[0]
+
+
+def make_shims(folder: Path, pip_log: Path | None = None) -> Path:
+    """FOLDER with ``python``, ``python3`` and ``awsnotes-site`` commands as a runner has
+    them after the install step: scripts that exec this virtualenv's interpreter by its
+    own path (a symlink elsewhere to ``.venv/bin/python`` would lose the virtualenv).
+    With PIP_LOG, also a ``pip`` that appends its arguments to that file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    scripts = {
+        "python": f'exec "{sys.executable}" "$@"',
+        "python3": f'exec "{sys.executable}" "$@"',
+        "awsnotes-site": f'exec "{sys.executable}" -m awsnotes_site "$@"',
+    }
+    if pip_log is not None:
+        scripts["pip"] = f'echo "$*" >> "{pip_log}"'
+    for name, body in scripts.items():
+        path = folder / name
+        path.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+        path.chmod(0o755)
+    return folder
+
+
+def run_step(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """A workflow ``run:`` script as the runner runs it (bash -e -o pipefail)."""
+    return subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def named_step(job: dict[str, Any], pattern: str) -> dict[str, Any]:
+    steps = [s for s in job.get("steps", []) if re.search(pattern, str(s.get("run", "")))]
+    assert len(steps) == 1, f"expected one step running {pattern!r}"
+    return steps[0]
+
+
+def action_majors(wf: dict[str, Any]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for _, step in all_steps(wf):
+        if "uses" in step:
+            name, _, ref = str(step["uses"]).partition("@")
+            m = re.fullmatch(r"v(\d+)(?:\.\d+)*", ref)
+            assert m, f"{step['uses']}: pin a major version tag (vN)"
+            found[name] = int(m.group(1))
+    return found
+
+
+# -- one file for the repository and for init -------------------------------------------
+def test_the_repository_deploys_with_the_file_init_writes() -> None:
+    assert WORKFLOW.read_bytes() == SCAFFOLD_WORKFLOW.read_bytes()
+
+
+@pytest.mark.parametrize("path", [WORKFLOW, CI_WORKFLOW], ids=["pages", "ci"])
+def test_official_actions_are_on_their_current_major(path: Path) -> None:
+    wf = yaml.safe_load(path.read_text(encoding="utf-8"))
+    majors = action_majors(wf)
+    assert majors, f"{path.name} uses no actions"
+    for name, major in majors.items():
+        assert name in CURRENT_MAJORS, f"{path.name}: {name} is not one of the official actions"
+        assert major >= CURRENT_MAJORS[name], f"{path.name}: {name}@v{major} is an old major"
+
+
+def test_ci_runs_the_readme_commands_in_debian() -> None:
+    wf = yaml.safe_load(CI_WORKFLOW.read_text(encoding="utf-8"))
+    (job,) = wf["jobs"].values()
+    assert str((job.get("container") or {}).get("image", "")).startswith("debian:")
+    assert any(str(s.get("run", "")).strip() == "bash .ci/run" for s in job["steps"])
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci_run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    commands = [
+        line
+        for line in ci_run.splitlines()
+        if line.strip() and not line.lstrip().startswith(("#", "set ", "cd ", "export "))
+    ]
+    assert len(commands) == 2, commands
+    for line in commands:
+        assert f"\n{line}\n" in readme, f"{line!r} is not a README command"
+
+
+# -- installing the tool and keeping .cache/ --------------------------------------------
+def test_install_step_installs_the_repository_itself_or_the_package(
+    workflow: dict[str, Any], tmp_path: Path
+) -> None:
+    """In this repository (a pyproject.toml) ``pip install .``; in a site made by
+    ``init``, the package from PyPI. Nothing else is installed by any step."""
+    _, job = job_using(workflow, "actions/upload-pages-artifact")
+    install = named_step(job, r"\bpip install\b")
+    pip_steps = [s for _, s in all_steps(workflow) if re.search(r"\bpip\b", str(s.get("run", "")))]
+    assert pip_steps == [install]
+    for _, step in all_steps(workflow):
+        assert not re.search(r"apt-get|npm|playwright|chromium", str(step.get("run", ""))), step
+    for has_pyproject, expected in ((True, "install ."), (False, "install awsnotes-site")):
+        folder = tmp_path / ("repo" if has_pyproject else "site")
+        folder.mkdir()
+        if has_pyproject:
+            (folder / "pyproject.toml").write_text("[project]\n", encoding="utf-8")
+        log = tmp_path / f"pip-{folder.name}.log"
+        env = dict(os.environ)
+        env["PATH"] = f"{make_shims(tmp_path / f'bin-{folder.name}', log)}{os.pathsep}{env['PATH']}"
+        proc = run_step(str(install["run"]), folder, env)
+        assert proc.returncode == 0, describe_process(proc)
+        assert log.read_text(encoding="utf-8").splitlines() == [expected]
+
+
+def test_cache_keeps_dot_cache_keyed_by_tool_version_and_config(
+    workflow: dict[str, Any], tmp_path: Path
+) -> None:
+    _, job = job_using(workflow, "actions/upload-pages-artifact")
+    steps = job["steps"]
+    cache = step_using(job, "actions/cache")
+    install = named_step(job, r"\bpip install\b")
+    version = named_step(job, r"GITHUB_OUTPUT")
+    assert steps.index(install) < steps.index(version) < steps.index(cache)
+    assert steps.index(cache) < steps.index(build_step(job))
+    with_ = cache.get("with") or {}
+    assert str(with_.get("path")).rstrip("/") == ".cache"
+    key = str(with_.get("key"))
+    assert f"steps.{version['id']}.outputs.version" in key
+    assert "hashFiles('site.toml')" in key
+    restore = [k for k in str(with_.get("restore-keys", "")).splitlines() if k.strip()]
+    assert restore and all(key.startswith(k.strip()) for k in restore), (key, restore)
+    assert all(f"steps.{version['id']}.outputs.version" in k for k in restore)
+    # the version step itself: `version=X.Y.Z` into $GITHUB_OUTPUT
+    outputs = tmp_path / "github_output"
+    env = _env_with_src()
+    env["PATH"] = f"{make_shims(tmp_path / 'bin')}{os.pathsep}{env.get('PATH', '')}"
+    env["GITHUB_OUTPUT"] = str(outputs)
+    proc = run_step(str(version["run"]), tmp_path, env)
+    assert proc.returncode == 0, describe_process(proc)
+    assert outputs.read_text(encoding="utf-8") == f"version={__version__}\n"
 
 
 # -- shape ----------------------------------------------------------------------------
@@ -190,12 +342,8 @@ def test_the_build_command_makes_a_site_that_checks_clean(
     (project / "site.toml").write_text(
         (ROOT / "site.toml").read_text(encoding="utf-8"), encoding="utf-8"
     )
-    shims = tmp_path / "bin"
-    shims.mkdir()
-    for name in ("python", "python3"):
-        (shims / name).symlink_to(sys.executable)
     env = _env_with_src()
-    env["PATH"] = f"{shims}{os.pathsep}{env.get('PATH', '')}"
+    env["PATH"] = f"{make_shims(tmp_path / 'bin')}{os.pathsep}{env.get('PATH', '')}"
     proc = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", run],
         cwd=project,

@@ -1,36 +1,28 @@
-"""Command line: ``awsnotes-site build | serve | check | new``. Thin: parse, call, report."""
+"""Command line: ``awsnotes-site build | serve | check | new | init``. Argument parsing
+only: each command's options become its dataclass in ``awsnotes_site.commands``, whose
+``run`` does the work."""
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gc
 import os
 import sys
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
 
 from awsnotes_site import __version__
-from awsnotes_site.diagnostics import BuildError, Diagnostic
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--source", "-s", default=".", help="project folder (default: .)")
+    p.add_argument("--source", "-s", type=Path, default=Path("."), help="site folder (default: .)")
     p.add_argument("--drafts", action="store_true", help="include notes with draft = true")
     p.add_argument("--future", action="store_true", help="include notes dated in the future")
     p.add_argument("--base-url", help="override base_url from site.toml")
     p.add_argument("-v", "--verbose", action="store_true", help="show every warning and file")
 
 
-def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="awsnotes-site", description="Static site generator for Korean study notes."
-    )
-    parser.add_argument("--version", action="version", version=f"awsnotes-site {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-
+def _add_build(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     b = sub.add_parser(
         "build",
         help="build the site into public/",
@@ -42,6 +34,8 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--no-cache", action="store_true", help="do not read or write .cache/")
     b.add_argument("--strict", action="store_true", help="fail on any warning")
 
+
+def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s = sub.add_parser(
         "serve",
         help="preview with live reload",
@@ -53,6 +47,8 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--poll", action="store_true", help="poll files instead of OS events")
     s.add_argument("--open", action="store_true", help="open the site in a browser")
 
+
+def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c = sub.add_parser(
         "check",
         help="check links, images and anchors",
@@ -62,142 +58,72 @@ def make_parser() -> argparse.ArgumentParser:
     c.add_argument("--output", "-o", help="check this existing build instead of building")
     c.add_argument("--external", action="store_true", help="also fetch external links")
 
+
+def _add_new(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     n = sub.add_parser(
         "new",
         help="create a note with front matter",
-        description="Create content/PATH with TOML front matter (draft).",
+        description="Create content/PATH with TOML front matter (published: draft = false).",
     )
     n.add_argument("path", help="e.g. posts/my-note.md (relative to content/)")
-    n.add_argument("--source", "-s", default=".", help="project folder (default: .)")
-    return parser
+    n.add_argument("--source", "-s", type=Path, default=Path("."), help="site folder (default: .)")
 
 
-def report(diags: Sequence[Diagnostic], verbose: bool) -> None:
-    warnings = [d for d in diags if not d.is_error]
-    errors = [d for d in diags if d.is_error]
-    shown = warnings if verbose or len(warnings) <= 20 else warnings[:20]
-    for d in [*errors, *shown]:
-        print(d.format(), file=sys.stderr)
-    if len(shown) < len(warnings):
-        print(f"... and {len(warnings) - len(shown)} more warnings (-v shows all)", file=sys.stderr)
-
-
-class ProgressBar:
-    """A one-line progress bar on a terminal, shown only once a build has run for a
-    second; silent when stdout is not a terminal or under CI."""
-
-    def __init__(self, stream: TextIO = sys.stdout, delay: float = 1.0) -> None:
-        self.stream = stream
-        self.enabled = stream.isatty() and not os.environ.get("CI")
-        self.start = time.monotonic() + delay
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or not total or time.monotonic() < self.start:
-            return
-        width = 30
-        filled = width * done // total
-        bar = "#" * filled + "-" * (width - filled)
-        self.stream.write(f"\rrendering notes [{bar}] {done}/{total}")
-        self.stream.flush()
-        self.shown = True
-
-    def finish(self) -> None:
-        if self.shown:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
-
-
-def cmd_build(args: argparse.Namespace) -> int:
-    from awsnotes_site.build import BuildOptions, build
-    from awsnotes_site.cache import clear
-
-    root = Path(args.source)
-    if args.clean:
-        clear(root / ".cache")
-    bar = ProgressBar()
-    options = BuildOptions(
-        drafts=args.drafts,
-        future=args.future,
-        base_url=args.base_url,
-        output=args.output,
-        strict=args.strict,
-        use_cache=not args.no_cache,
-        progress=bar,
+def _add_init(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    i = sub.add_parser(
+        "init",
+        help="make a new site",
+        description="Make a new site in DIR: site.toml, a first note, .gitignore and "
+        "the GitHub Pages workflow.",
     )
-    try:
-        try:
-            result, written = build(root, options)
-        finally:
-            bar.finish()
-    except BuildError as exc:
-        report(exc.diagnostics, True)
-        n = sum(1 for d in exc.diagnostics if d.is_error)
-        what = f"{n} error(s)" if n else "warnings (--strict)"
-        print(f"build failed: {what}; the previous site was left as it was", file=sys.stderr)
-        return 1
-    report(result.diagnostics, args.verbose)
-    s = result.stats
-    out = result.config.output_path
-    print(
-        f"built {s.notes} notes, {s.pages} pages, {s.files} files "
-        f"({written.written} written, {written.unchanged} unchanged) "
-        f"in {s.seconds:.2f}s -> {out}"
+    i.add_argument("directory", nargs="?", type=Path, default=Path("."), help="folder (default: .)")
+    i.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a folder that is not empty (existing files are kept)",
     )
-    return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    from awsnotes_site.serve import serve
-
-    gc.enable()  # a long-running process: collect cycles as usual (see run)
-
-    return int(serve(Path(args.source), args))
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    from awsnotes_site.check import check_command
-
-    return int(check_command(Path(args.source), args))
-
-
-def cmd_new(args: argparse.Namespace) -> int:
-    from awsnotes_site.config import load_config
-
-    root = Path(args.source)
-    try:
-        config, _ = load_config(root)
-    except BuildError as exc:
-        report(exc.diagnostics, True)
-        return 1
-    rel = Path(args.path)
-    if rel.suffix != ".md":
-        rel = rel.with_suffix(rel.suffix + ".md") if rel.suffix else rel.with_suffix(".md")
-    target = (config.content_dir / rel).resolve()
-    if not target.is_relative_to(config.content_dir.resolve()):
-        print(f"error: {args.path} is outside content/", file=sys.stderr)
-        return 2
-    if target.exists():
-        print(f"error: {target} already exists; not overwriting", file=sys.stderr)
-        return 1
-    now = dt.datetime.now(tz=config.tz).replace(microsecond=0)
-    title = rel.stem.replace("-", " ").replace("_", " ").strip() or "새 노트"
-    escaped = title.replace("\\", "\\\\").replace('"', '\\"')
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(
-        f'+++\ntitle = "{escaped}"\ndate = {now.isoformat()}\ndescription = ""\n'
-        f"tags = []\ndraft = true\n+++\n\n",
-        encoding="utf-8",
+def make_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The parser and, by command name, each subcommand's own parser."""
+    parser = argparse.ArgumentParser(
+        prog="awsnotes-site", description="Static site generator for Korean study notes."
     )
-    print(f"created {target}")
-    return 0
+    parser.add_argument("--version", action="version", version=f"awsnotes-site {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in (_add_build, _add_serve, _add_check, _add_new, _add_init):
+        add(sub)
+    return parser, dict(sub.choices)
+
+
+def _options(args: argparse.Namespace, cls: type) -> object:
+    """ARGS as the command's option dataclass (the namespace holds exactly its fields
+    plus ``command``)."""
+    values = {k: v for k, v in vars(args).items() if k != "command"}
+    return cls(**values)
+
+
+def _handler(command: str) -> tuple[type, Callable[[object], int]]:
+    from awsnotes_site.commands import build, check, init, new, serve
+
+    handlers: dict[str, tuple[type, Callable[..., int]]] = {
+        "build": (build.BuildCommand, build.run),
+        "serve": (serve.ServeCommand, serve.run),
+        "check": (check.CheckCommand, check.run),
+        "new": (new.NewCommand, new.run),
+        "init": (init.InitCommand, init.run),
+    }
+    return handlers[command]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
-    handlers = {"build": cmd_build, "serve": cmd_serve, "check": cmd_check, "new": cmd_new}
+    parser, commands = make_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # a wrong flag of a subcommand: that subcommand's usage, not the top one's
+        commands[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+    cls, run_command = _handler(args.command)
     try:
-        return handlers[args.command](args)
+        return run_command(_options(args, cls))
     except KeyboardInterrupt:
         return 130
 

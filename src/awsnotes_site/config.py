@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import sys
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from awsnotes_site import urls
 from awsnotes_site.diagnostics import BuildError, Diagnostic, error, warning
 
 if sys.version_info >= (3, 11):
@@ -19,6 +21,11 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 CONFIG_NAME = "site.toml"
+
+# What ``awsnotes-site init`` writes for base_url: the GitHub Pages form, to be filled in.
+PLACEHOLDER_BASE_URL = "https://USERNAME.github.io/REPOSITORY/"
+_PLACEHOLDER_PARTS = ("USERNAME", "REPOSITORY")
+_LOOPBACK_HOSTS = frozenset({"localhost", "0.0.0.0", "::1", "::"})
 
 
 @dataclass(frozen=True)
@@ -41,18 +48,12 @@ class SiteConfig:
     @property
     def base_path(self) -> str:
         """The URL path the site lives under, always with leading and trailing slash."""
-        path = urlsplit(self.base_url).path or "/"
-        if not path.startswith("/"):
-            path = "/" + path
-        return path if path.endswith("/") else path + "/"
+        return urls.raw_base_path(self.base_url)
 
     @property
     def absolute_base(self) -> str:
         """``scheme://host/base/`` when the base URL is absolute, else the base path."""
-        parts = urlsplit(self.base_url)
-        if parts.scheme and parts.netloc:
-            return f"{parts.scheme}://{parts.netloc}{self.base_path}"
-        return self.base_path
+        return urls.absolute_base(self.base_url)
 
     @property
     def content_dir(self) -> Path:
@@ -155,3 +156,34 @@ def load_config(
     if any(d.is_error for d in diags):
         raise BuildError(diags)
     return SiteConfig(root=root, **values), diags
+
+
+def _is_loopback(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    if host in _LOOPBACK_HOSTS or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def base_url_warning(base_url: str, where: str = CONFIG_NAME) -> Diagnostic | None:
+    """A warning when BASE_URL (from WHERE) is still the placeholder ``init`` wrote or a
+    loopback address: a published build would put it into canonical links, ``og:url``,
+    the sitemap and the feeds. None when it looks like a real address (or is a path)."""
+    host = urlsplit(base_url).hostname or ""
+    if any(part in base_url for part in _PLACEHOLDER_PARTS):
+        problem = f"base_url is still the placeholder {base_url!r}"
+    elif host and _is_loopback(host):
+        problem = f"base_url {base_url!r} is a loopback address (this computer)"
+    else:
+        return None
+    return warning(
+        where,
+        None,
+        f"{problem}: canonical links, og:url, the sitemap and the feeds will point there",
+        hint="set base_url in site.toml to the address the site is published at "
+        "(GitHub Pages: https://<user>.github.io/<repository>/), or build with --base-url; "
+        "`awsnotes-site serve` needs neither",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shlex
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -42,7 +43,8 @@ def decode_source(raw: bytes, path: str) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        hint = f"convert it: iconv -f CP949 -t UTF-8 '{path}' -o '{path}.utf8'"
+        q, tmp = shlex.quote(path), shlex.quote(path + ".tmp")
+        hint = f"convert it in place: iconv -f CP949 -t UTF-8 {q} -o {tmp} && mv {tmp} {q}"
         for enc, name in (("cp949", "CP949/EUC-KR"), ("utf-16", "UTF-16")):
             if enc == "utf-16" and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
                 continue
