@@ -219,8 +219,8 @@ def test_note_deleted_while_building_is_reported(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """A note listed by discovery but gone when read (deleted mid-build): a clear error,
     no traceback, nothing written."""
-    import awsnotes_site.build as build_module
-    from awsnotes_site.build import Builder, BuildOptions
+    import awsnotes_site.pipeline.load as build_module
+    from awsnotes_site.pipeline import Builder, BuildOptions
     from awsnotes_site.diagnostics import BuildError
 
     project = make_project(tmp_path, {"posts/a.md": '+++\ntitle = "a"\n+++\n'}, shipped=False)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from awsnotes_site.build import Builder, BuildOptions
+from awsnotes_site.pipeline import Builder, BuildOptions
 from sitefactory import DEMO_NOTES, make_project
 
 SHORTCODE_NOTE = '+++\ntitle = "숏코드"\ntags = ["AWS"]\n+++\n\n{{< box >}}\n'
@@ -225,9 +225,9 @@ def test_notes_cache_round_trips_front_matter(tmp_path: Path) -> None:
     import datetime as dt
     import zoneinfo
 
-    from awsnotes_site import cache
     from awsnotes_site.config import load_config
-    from awsnotes_site.content import load_note
+    from awsnotes_site.content.load import load_note
+    from awsnotes_site.incremental import records, store
 
     project = make_project(tmp_path, {"posts/x.md": """+++
 title = "값들"
@@ -242,10 +242,10 @@ list = [1, 2.5, "셋", true, [2020-01-01T00:00:00Z]]
     config, _ = load_config(project)
     note = load_note(project / "content" / "posts" / "x.md", config)
     assert note.diagnostics  # tags = "하나" is a warning, kept with the note
-    record = cache.NoteRecord((1, 2), note, "k", None)
-    cache.save_notes(tmp_path / "c", "ctx", {"x": record}, config.tz)
-    assert cache.load_notes(tmp_path / "c", "other", config.tz) == ({}, None)
-    back = cache.load_notes(tmp_path / "c", "ctx", config.tz)[0]["x"]
+    record = records.NoteRecord((1, 2), note, "k", None)
+    store.save_notes(tmp_path / "c", "ctx", {"x": record}, config.tz)
+    assert records.load_notes(tmp_path / "c", "other", config.tz) == ({}, None)
+    back = records.load_notes(tmp_path / "c", "ctx", config.tz)[0]["x"]
     assert back.stamp == (1, 2) and back.key == "k" and back.facts is None
     assert not back.note.body_loaded and back.note.body == ""
     for name in ("title", "date", "lastmod", "tags", "params", "diagnostics", "url", "digest"):
@@ -291,8 +291,8 @@ def test_pages_rendered_by_workers_equal_pages_rendered_in_process(
     byte-identical to one rendered in a single process, and a template error in a worker
     or a syntax error met while compiling early is reported like any other (nothing
     published)."""
-    from awsnotes_site import build as build_module
-    from awsnotes_site.build import build
+    from awsnotes_site.pipeline import render as build_module
+    from awsnotes_site.pipeline import build
     from awsnotes_site.diagnostics import BuildError
 
     monkeypatch.setattr(build_module, "PARALLEL_THRESHOLD", 1)  # notes rendered in workers
@@ -357,10 +357,10 @@ def test_notes_loaded_by_workers_equal_notes_loaded_in_process(
 ) -> None:
     """A cold build of a big site parses front matter in worker processes: the notes, and
     the errors of a broken one, are exactly those of a single-process load."""
-    from awsnotes_site import build
-    from awsnotes_site.build import load_all
+    from awsnotes_site.pipeline import load
+    from awsnotes_site.pipeline.load import load_all
 
-    monkeypatch.setattr(build, "PARALLEL_LOAD_MIN", 256)  # workers for these 301 notes
+    monkeypatch.setattr(load, "PARALLEL_LOAD_MIN", 256)  # workers for these 301 notes
     from awsnotes_site.config import load_config
     from awsnotes_site.diagnostics import BuildError
 
@@ -386,7 +386,7 @@ def test_notes_loaded_by_workers_equal_notes_loaded_in_process(
 def test_two_builds_in_one_process_through_the_staging_folder(tmp_path: Path) -> None:
     """The staging folder has the same name in every build of a process: workers must not
     trust folders they made for an earlier one."""
-    from awsnotes_site.build import build
+    from awsnotes_site.pipeline import build
 
     project = make_project(tmp_path, DEMO_NOTES)
     out = tmp_path / "site"
@@ -399,7 +399,7 @@ def test_two_builds_in_one_process_through_the_staging_folder(tmp_path: Path) ->
 def test_search_part_is_read_without_the_html(tmp_path: Path) -> None:
     """A render cache entry holds the note's text and search keys on its first line, so a
     search shard is rebuilt without decoding HTML; each line is checked on its own."""
-    from awsnotes_site import cache
+    from awsnotes_site.incremental import store as cache
     from awsnotes_site.markdown import RenderedNote
     from awsnotes_site.markdown.context import LinkRef, TocEntry
 

@@ -17,7 +17,7 @@ from pygments import lex
 from pygments.lexers import get_lexer_by_name
 from pygments.lexers.special import RawTokenLexer
 
-from awsnotes_site.frontmatter import _simple_toml, tomllib
+from awsnotes_site.content.frontmatter import _simple_toml, tomllib
 from awsnotes_site.markdown import render_markdown
 from awsnotes_site.markdown.fastlex import accelerate
 from awsnotes_site.markdown.highlight import css_class, get_lexer, highlight_lines
@@ -509,7 +509,7 @@ def test_simple_toml_takes_the_usual_front_matter() -> None:
 def test_display_paths_with_folders_resolved_once(tmp_path: Path) -> None:
     """Notes loaded in one pass share their folders' resolution; a symlinked note or
     folder still shows the path it resolves to, as Path.resolve() gives it."""
-    from awsnotes_site.build import load_all
+    from awsnotes_site.pipeline.load import load_all
     from awsnotes_site.config import load_config
     from sitefactory import make_project
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from awsnotes_site.build import Builder, BuildOptions
+from awsnotes_site.pipeline import Builder, BuildOptions
 from awsnotes_site.search import (
     INDEX_VERSION,
     MANIFEST,

@@ -7,8 +7,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from awsnotes_site.content import Note
-from awsnotes_site.taxonomies import related_notes
+from awsnotes_site.model.note import Note
+from awsnotes_site.model.taxonomies import related_notes
 
 
 def _note(i: int, tags: list[str]) -> Note:

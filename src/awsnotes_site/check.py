@@ -43,7 +43,7 @@ from awsnotes_site.markdown.urls import with_base
 from awsnotes_site.outputindex import OutputIndex, nfc
 
 if TYPE_CHECKING:
-    from awsnotes_site.build import BuildResult
+    from awsnotes_site.pipeline import BuildResult
 
 EXTERNAL_TIMEOUT = 10.0
 EXTERNAL_WORKERS = 8
@@ -412,9 +412,9 @@ def _check_use(
     if scheme or raw.startswith("//"):
         absolute = urljoin(here, raw)
         target = urlsplit(absolute)
-        ours = target.netloc.lower() in site.hosts and (
-            nfc(unquote(target.path)) + "/"
-        ).startswith(site.base_path)
+        ours = target.netloc.lower() in site.hosts and (nfc(unquote(target.path)) + "/").startswith(
+            site.base_path
+        )
         if not ours and target.netloc:
             external.setdefault(absolute.split("#", 1)[0], []).append(where)
             return
@@ -554,7 +554,7 @@ def _disk_files(out_dir: Path, shown: str) -> SiteFiles:
 
 
 def _build(root: Path, args: Any, output: str | None) -> BuildResult:
-    from awsnotes_site.build import Builder, BuildOptions
+    from awsnotes_site.pipeline import Builder, BuildOptions
 
     options = BuildOptions(
         drafts=bool(getattr(args, "drafts", False)),

@@ -109,8 +109,8 @@ class ProgressBar:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from awsnotes_site.build import BuildOptions, build
-    from awsnotes_site.cache import clear
+    from awsnotes_site.incremental.store import clear
+    from awsnotes_site.pipeline import BuildOptions, build
 
     root = Path(args.source)
     if args.clean:

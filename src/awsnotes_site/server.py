@@ -63,9 +63,9 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from awsnotes_site.build import Builder, BuildOptions, BuildResult, collect_static
 from awsnotes_site.config import CONFIG_NAME, load_config
 from awsnotes_site.diagnostics import BuildError, Diagnostic, Reporter, error
+from awsnotes_site.pipeline import Builder, BuildOptions, BuildResult, collect_static
 
 DEFAULT_PORT = 1313
 PORT_ATTEMPTS = 50  # 1313, 1314, ... when the default port is busy
@@ -962,9 +962,7 @@ class PreviewServer:
         configured = self._configured_base_url(strict=True)
         url = preview_base_url(configured, url_host(self.bind), self.port)
         self.base_url = url
-        options = BuildOptions(
-            drafts=self.drafts, future=self.future, base_url=url, live_reload=True, use_cache=True
-        )
+        options = BuildOptions(drafts=self.drafts, future=self.future, base_url=url, use_cache=True)
         return Builder(self.root, options)
 
     def _run_builder(self) -> None:
