@@ -220,8 +220,8 @@ def test_note_deleted_while_building_is_reported(tmp_path: Path,
     """A note listed by discovery but gone when read (deleted mid-build): a clear error,
     no traceback, nothing written."""
     import awsnotes_site.pipeline.load as build_module
-    from awsnotes_site.pipeline import Builder, BuildOptions
     from awsnotes_site.diagnostics import BuildError
+    from awsnotes_site.pipeline import Builder, BuildOptions
 
     project = make_project(tmp_path, {"posts/a.md": '+++\ntitle = "a"\n+++\n'}, shipped=False)
     real_discover = build_module.discover

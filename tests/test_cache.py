@@ -291,9 +291,9 @@ def test_pages_rendered_by_workers_equal_pages_rendered_in_process(
     byte-identical to one rendered in a single process, and a template error in a worker
     or a syntax error met while compiling early is reported like any other (nothing
     published)."""
-    from awsnotes_site.pipeline import render as build_module
-    from awsnotes_site.pipeline import build
     from awsnotes_site.diagnostics import BuildError
+    from awsnotes_site.pipeline import build
+    from awsnotes_site.pipeline import render as build_module
 
     monkeypatch.setattr(build_module, "PARALLEL_THRESHOLD", 1)  # notes rendered in workers
     project = make_project(tmp_path, DEMO_NOTES)

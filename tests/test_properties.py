@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from awsnotes_site.diagnostics import BuildError
 from awsnotes_site.content.frontmatter import decode_source, split_front_matter
+from awsnotes_site.diagnostics import BuildError
 from awsnotes_site.markdown import create_markdown, render_markdown
 from awsnotes_site.markdown.html_tokens import join, tokenize
 from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry

@@ -509,8 +509,8 @@ def test_simple_toml_takes_the_usual_front_matter() -> None:
 def test_display_paths_with_folders_resolved_once(tmp_path: Path) -> None:
     """Notes loaded in one pass share their folders' resolution; a symlinked note or
     folder still shows the path it resolves to, as Path.resolve() gives it."""
-    from awsnotes_site.pipeline.load import load_all
     from awsnotes_site.config import load_config
+    from awsnotes_site.pipeline.load import load_all
     from sitefactory import make_project
 
     project = make_project(tmp_path, {"posts/a.md": "+++\ntitle = 'a'\n+++\n"})
