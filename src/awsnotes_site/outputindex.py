@@ -3,13 +3,11 @@ missing-target warnings and ``check``; light to import)."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 
+from awsnotes_site.urls import nfc
 
-def nfc(text: str) -> str:
-    """TEXT in Unicode NFC, the form paths and URLs are compared in."""
-    return unicodedata.normalize("NFC", text)
+__all__ = ["OutputIndex", "nfc"]
 
 
 class OutputIndex:

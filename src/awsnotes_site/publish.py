@@ -304,14 +304,7 @@ class _Stager:
     def copy(self, rel: str, source: Path) -> None:
         target = self._target(rel)
         existing = self.current / rel
-        try:
-            src, dst = source.stat(), existing.stat()
-            same = src.st_size == dst.st_size and (
-                src.st_mtime_ns == dst.st_mtime_ns or filecmp.cmp(source, existing, shallow=False)
-            )
-        except OSError:
-            same = False
-        if same and self._link(existing, target):
+        if _same_file(source, existing) and self._link(existing, target):
             return
         shutil.copy2(source, target)  # keeps the source's modification time
         self.stats.written += 1
