@@ -256,15 +256,33 @@ def _enc_record(source: str, r: NoteRecord, tz: dt.tzinfo) -> list[Any]:
     return [source, list(r.stamp), r.key, note, facts]
 
 
+def _decoder(cls: type[Any], codecs: list[tuple[str, Codec]], fixed: str) -> Callable[..., Any]:
+    """A function ``(values, tz, **fixed) -> cls(...)`` that unpacks a record's positional
+    array and decodes each field with its codec: generated from the field list, so that
+    decoding costs one call per field (one record per note is decoded on every build)."""
+    names = [name for name, _ in codecs]
+    scope: dict[str, Any] = {"cls": cls}
+    scope.update({f"dec_{name}": codec.dec for name, codec in codecs})
+    args = ", ".join(f"{name}=dec_{name}({name}, tz)" for name in names)
+    source = (
+        f"def decode(values, tz{', ' if fixed else ''}{fixed}):\n"
+        f"    ({', '.join(names)},) = values\n"
+        f"    return cls({args}{', ' if fixed else ''}"
+        f"{', '.join(f'{a}={a}' for a in fixed.split(', ') if a)})\n"
+    )
+    exec(source, scope)  # noqa: S102 (source made above from the field names only)
+    decode: Callable[..., Any] = scope["decode"]
+    return decode
+
+
+_decode_note = _decoder(Note, NOTE_CODECS, "source, body, body_loaded")
+_decode_facts = _decoder(NoteFacts, FACTS_CODECS, "")
+
+
 def _dec_record(v: list[Any], tz: dt.tzinfo) -> NoteRecord:
     source, (mtime, size), key, values, f = v
-    fields = {name: codec.dec(x, tz) for (name, codec), x in zip(NOTE_CODECS, values, strict=True)}
-    note = Note(source=Path(_str(source)), body="", body_loaded=False, **fields)
-    facts = None
-    if f is not None:
-        facts = NoteFacts(
-            **{name: codec.dec(x, tz) for (name, codec), x in zip(FACTS_CODECS, f, strict=True)}
-        )
+    note = _decode_note(values, tz, Path(_str(source)), "", False)
+    facts = None if f is None else _decode_facts(f, tz)
     return NoteRecord((_int(mtime), _int(size)), note, _str(key), facts)
 
 
