@@ -48,7 +48,9 @@ class CacheState:
     def bind(self, config: SiteConfig) -> None:
         """Use ``config``'s project (at the start of each build)."""
         self.folder = config.root / CACHE_DIR
-        if self.use_cache and (self.store is None or self.store.folder.parent != self.folder):
+        if not self.use_cache:
+            self.store = None
+        elif self.store is None or self.store.folder.parent != self.folder:
             self.store = RenderStore(self.folder)
 
     def note_records(self, config: SiteConfig) -> dict[str, NoteRecord]:

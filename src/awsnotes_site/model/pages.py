@@ -95,22 +95,24 @@ def template_vars(context: PageContext) -> dict[str, Any]:
 # -- page kinds -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PageKind:
-    """A kind of page: ``kind`` as templates see it, its template, its context type."""
+    """A kind of page: ``kind`` as templates see it, its template, its context type, and
+    the output path of a kind that has one page only."""
 
     name: str
     template: str
     context: type[Any]
+    path: str = ""
 
 
 NOTE = PageKind("note", "note.html", NoteContext)
 HOME = PageKind("home", "list.html", ListContext)
 SECTION = PageKind("section", "list.html", ListContext)
 TAG = PageKind("tag", "tag.html", TermListContext)
-TAGS = PageKind("tags", "tags.html", TermsContext)
+TAGS = PageKind("tags", "tags.html", TermsContext, "tags/index.html")
 SERIES = PageKind("series", "series.html", SeriesContext)
-SERIES_INDEX = PageKind("series-index", "series_list.html", SeriesIndexContext)
-SEARCH = PageKind("search", "search.html", TitledContext)
-NOT_FOUND = PageKind("404", "404.html", TitledContext)
+SERIES_INDEX = PageKind("series-index", "series_list.html", SeriesIndexContext, "series/index.html")
+SEARCH = PageKind("search", "search.html", TitledContext, "search/index.html")
+NOT_FOUND = PageKind("404", "404.html", TitledContext, "404.html")
 PAGE_KINDS = {
     k.name: k for k in (NOTE, HOME, SECTION, TAG, TAGS, SERIES, SERIES_INDEX, SEARCH, NOT_FOUND)
 }

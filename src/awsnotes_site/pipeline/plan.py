@@ -98,9 +98,11 @@ def assemble(
     if series:
         counts = {s.name: len(s.notes) for s in series}
         index = kinds.SeriesIndexContext(series, text["series"], kinds.SERIES_INDEX.name, counts)
-        specs.append(_fixed(kinds.SERIES_INDEX, all_notes, index, "series/index.html"))
-    specs.append(_fixed(kinds.SEARCH, (), kinds.TitledContext(text["search"], "search")))
-    specs.append(_fixed(kinds.NOT_FOUND, (), kinds.TitledContext(text["not_found"], "404")))
+        specs.append(_fixed(kinds.SERIES_INDEX, all_notes, index))
+    specs.append(_fixed(kinds.SEARCH, (), kinds.TitledContext(text["search"], kinds.SEARCH.name)))
+    specs.append(
+        _fixed(kinds.NOT_FOUND, (), kinds.TitledContext(text["not_found"], kinds.NOT_FOUND.name))
+    )
     return specs
 
 
@@ -129,19 +131,9 @@ def _note_page(v: NoteView) -> PageSpec:
     )
 
 
-_FIXED_PATHS = {"tags": "tags/index.html", "search": "search/index.html", "404": "404.html"}
-
-
-def _fixed(
-    kind: PageKind,
-    deps: tuple[Note, ...],
-    context: kinds.PageContext,
-    path: str | None = None,
-) -> PageSpec:
-    """A page of its own kind, at a fixed path (the tags page, search, 404...)."""
-    return PageSpec(
-        path or _FIXED_PATHS[kind.name], kind.template, deps, (kind.name,), context_of(context)
-    )
+def _fixed(kind: PageKind, deps: tuple[Note, ...], context: kinds.PageContext) -> PageSpec:
+    """The one page of its kind (the tags page, search, 404...)."""
+    return PageSpec(kind.path, kind.template, deps, (kind.name,), context_of(context))
 
 
 def _note_deps(v: NoteView) -> tuple[Note, ...]:
