@@ -68,8 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     for src, runs in zip(args.trees, times, strict=True):
         wall = statistics.median(w for w, _ in runs)
         cpu = statistics.median(c for _, c in runs)
-        print(f"{str(src):40s} wall {wall * 1000:6.0f} ms  cpu {cpu * 1000:6.0f} ms  "
-              f"min wall {min(w for w, _ in runs) * 1000:5.0f} ms  vs first {wall / base:.3f}")
+        print(
+            f"{str(src):40s} wall {wall * 1000:6.0f} ms  cpu {cpu * 1000:6.0f} ms  "
+            f"min wall {min(w for w, _ in runs) * 1000:5.0f} ms  vs first {wall / base:.3f}"
+        )
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

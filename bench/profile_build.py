@@ -37,12 +37,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--output", type=Path, help="output folder (default: a temporary one)")
     p.add_argument("--top", type=int, default=25)
     p.add_argument("-o", "--stats", type=Path, help="write the raw pstats file here")
-    p.add_argument("--src", type=Path, default=ROOT / "src",
-                   help="import awsnotes_site from here (default: this checkout's src/)")
+    p.add_argument(
+        "--src",
+        type=Path,
+        default=ROOT / "src",
+        help="import awsnotes_site from here (default: this checkout's src/)",
+    )
     args = p.parse_args(argv)
 
     sys.path.insert(0, str(args.src.resolve()))
-    from awsnotes_site.build import BuildOptions, build
+    from awsnotes_site.pipeline import BuildOptions, build
 
     src = args.source.resolve()
     out = (args.output or Path(f"/tmp/awsnotes-profile-{os.getpid()}")).resolve()
@@ -55,8 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         build(src, options)
         if args.scenario == "edit":
             note = sorted((src / "content").rglob("*.md"))[0]
-            note.write_text(note.read_text(encoding="utf-8") + f"\n\n편집 {time.time()}\n",
-                            encoding="utf-8")
+            note.write_text(
+                note.read_text(encoding="utf-8") + f"\n\n편집 {time.time()}\n", encoding="utf-8"
+            )
 
     profiler = cProfile.Profile(time.process_time)
     started = time.perf_counter()
@@ -64,9 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     result, written = build(src, options)
     profiler.disable()
     wall = time.perf_counter() - started
-    print(f"{args.scenario}: {result.stats.notes} notes, {result.stats.pages} pages, "
-          f"{written.written} written, {written.unchanged} unchanged; "
-          f"{wall:.2f} s wall under the profiler")
+    print(
+        f"{args.scenario}: {result.stats.notes} notes, {result.stats.pages} pages, "
+        f"{written.written} written, {written.unchanged} unchanged; "
+        f"{wall:.2f} s wall under the profiler"
+    )
     if args.stats:
         profiler.dump_stats(str(args.stats))
     for order in ("cumulative", "tottime"):
@@ -74,9 +81,15 @@ def main(argv: list[str] | None = None) -> int:
         stats = pstats.Stats(profiler, stream=buf).strip_dirs().sort_stats(order)
         stats.print_stats(args.top)
         print(f"--- by {order} (CPU seconds)")
-        print("\n".join(line for line in buf.getvalue().splitlines()
-                        if line.strip() and "function calls" not in line
-                        and not line.strip().startswith(("Ordered by", "List reduced"))))
+        print(
+            "\n".join(
+                line
+                for line in buf.getvalue().splitlines()
+                if line.strip()
+                and "function calls" not in line
+                and not line.strip().startswith(("Ordered by", "List reduced"))
+            )
+        )
     if args.output is None:
         shutil.rmtree(out, ignore_errors=True)
     return 0

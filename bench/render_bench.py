@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _load(source: Path) -> tuple[Any, list[Any]]:
     from awsnotes_site.build import _page_stub, site_view
+
     from awsnotes_site.config import load_config
     from awsnotes_site.content import discover, is_published, load_note
     from awsnotes_site.markdown import create_markdown

@@ -34,8 +34,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from awsnotes_site import search  # noqa: E402
 from awsnotes_site.search import MANIFEST, SearchDoc, build_index, build_shard  # noqa: E402
+from awsnotes_site.search import index as search_index  # noqa: E402
 
 SHIPPED_NOTE = ROOT / "content" / "posts" / "aws-network-2.md"
 SEARCH_JS = ROOT / "static" / "js" / "search.js"
@@ -182,8 +182,8 @@ def machine_info() -> dict[str, Any]:
 
 
 def measure_size(docs: list[SearchDoc]) -> dict[str, Any]:
-    search._text_keys.cache_clear()  # a cold build: every note tokenized and cleaned
-    search._stored.cache_clear()
+    search_index._text_keys.cache_clear()  # a cold build: every note tokenized and cleaned
+    search_index._stored.cache_clear()
     started = time.process_time()
     files = build_index(docs)
     seconds = time.process_time() - started

@@ -312,7 +312,7 @@ def measure(project: Path, edits: int, notes: int) -> dict[str, list[float]]:
 def profile_rebuild(project: Path, top: int) -> None:
     """cProfile one incremental rebuild after a note edit, as serve runs it."""
     sys.path.insert(0, str(SRC))
-    from awsnotes_site.build import Builder, BuildOptions
+    from awsnotes_site.pipeline import Builder, BuildOptions
 
     _, body = split_note(SHIPPED_NOTE.read_text(encoding="utf-8"))
     options = BuildOptions(base_url="http://127.0.0.1:1313/notes/", use_cache=False)

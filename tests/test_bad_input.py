@@ -215,18 +215,21 @@ def test_large_note_builds(tmp_path: Path) -> None:
     assert (project / "public" / "big" / "index.html").stat().st_size > 10_000_000
 
 
-def test_note_deleted_while_building_is_reported(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_note_deleted_while_building_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A note listed by discovery but gone when read (deleted mid-build): a clear error,
     no traceback, nothing written."""
-    import awsnotes_site.build as build_module
-    from awsnotes_site.build import Builder, BuildOptions
+    import awsnotes_site.pipeline.load as build_module
     from awsnotes_site.diagnostics import BuildError
+    from awsnotes_site.pipeline import Builder, BuildOptions
 
     project = make_project(tmp_path, {"posts/a.md": '+++\ntitle = "a"\n+++\n'}, shipped=False)
     real_discover = build_module.discover
 
-    def discover_then_delete(content: Path, *folders: list[Path]) -> tuple[list[Path], list[object]]:
+    def discover_then_delete(
+        content: Path, *folders: list[Path]
+    ) -> tuple[list[Path], list[object]]:
         paths, diags = real_discover(content, *folders)
         doomed = content / "posts" / "a.md"
         doomed.unlink()  # deleted between discovery and reading
@@ -241,14 +244,23 @@ def test_note_deleted_while_building_is_reported(tmp_path: Path,
 
 
 def test_missing_link_target_warns_in_build_and_fails_strict(tmp_path: Path) -> None:
-    project = make_project(tmp_path, {
-        "posts/links.md": '+++\ntitle = "링크"\n+++\n\n[없는 글](/posts/nope/)\n\n'
-                          '![없는 그림](/static/none.png)\n\n[있는 글](/posts/aws-network-2/)\n',
-    })
+    project = make_project(
+        tmp_path,
+        {
+            "posts/links.md": '+++\ntitle = "링크"\n+++\n\n[없는 글](/posts/nope/)\n\n'
+            "![없는 그림](/static/none.png)\n\n[있는 글](/posts/aws-network-2/)\n",
+        },
+    )
     proc = run(project)
     assert proc.returncode == 0, proc.stderr
-    assert "content/posts/links.md:5: warning: link target '/posts/nope/' is not in the site" in proc.stderr
-    assert "content/posts/links.md:7: warning: image '/static/none.png' is not in the site" in proc.stderr
+    assert (
+        "content/posts/links.md:5: warning: link target '/posts/nope/' is not in the site"
+        in proc.stderr
+    )
+    assert (
+        "content/posts/links.md:7: warning: image '/static/none.png' is not in the site"
+        in proc.stderr
+    )
     assert "aws-network-2" not in proc.stderr
     strict = run(project, "--strict")
     assert strict.returncode == 1
@@ -258,9 +270,13 @@ def test_missing_link_target_warns_in_build_and_fails_strict(tmp_path: Path) -> 
 def test_markup_html_parser_gives_up_on_passes_through(tmp_path: Path) -> None:
     """html.parser raises AssertionError on some malformed markup (an unknown marked
     section such as ``<![x y=1``); the build goes on and the raw HTML is kept as written."""
-    project = make_project(tmp_path, {
-        "posts/odd.md": '+++\ntitle = "이상한 HTML"\n+++\n\n<div>\n<![x y=1\n</div>\n\n본문 계속\n',
-    }, shipped=False)
+    project = make_project(
+        tmp_path,
+        {
+            "posts/odd.md": '+++\ntitle = "이상한 HTML"\n+++\n\n<div>\n<![x y=1\n</div>\n\n본문 계속\n',
+        },
+        shipped=False,
+    )
     proc = run(project)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr

@@ -20,30 +20,44 @@ NOTES = 20
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
-        [str(ROOT / "src"), *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])])
+        [str(ROOT / "src"), *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])]
+    )
     env["PYTHONUTF8"] = "1"
     return env
 
 
 def _run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=_env(), capture_output=True,
-                          text=True, timeout=timeout, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        encoding="utf-8",
+    )
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_corpus_generator_all_formats(tmp_path: Path) -> None:
     paths = {
-        "awsnotes": "content/posts", "hugo": "content/posts", "pelican": "content/posts",
+        "awsnotes": "content/posts",
+        "hugo": "content/posts",
+        "pelican": "content/posts",
         "mkdocs": "docs/posts",
     }
     for fmt, notes_dir in paths.items():
         out = tmp_path / fmt
-        result = _run(str(BENCH / "corpus.py"), "--notes", str(NOTES), "--out", str(out),
-                      "--format", fmt)
+        result = _run(
+            str(BENCH / "corpus.py"), "--notes", str(NOTES), "--out", str(out), "--format", fmt
+        )
         assert result.returncode == 0, result.stderr
         notes = sorted((out / notes_dir).glob("aws-note-*.md"))
         assert len(notes) == NOTES, fmt
@@ -54,8 +68,7 @@ def test_corpus_generator_all_formats(tmp_path: Path) -> None:
             assert "169.254.169.254/latest/meta-data" in text
             assert re.search(r"[가-힣]{2,}", text)
         if fmt in ("awsnotes", "hugo"):
-            assert all('{{< highlight bash  "linenos=true,hl_inline=false" >}}' in t
-                       for t in texts)
+            assert all('{{< highlight bash  "linenos=true,hl_inline=false" >}}' in t for t in texts)
             extra = [t.count("{linenos=true}") for t in texts]
             assert all(1 <= n <= 3 for n in extra), extra
             assert any("series = [" in t for t in texts)
@@ -67,10 +80,12 @@ def test_corpus_generator_all_formats(tmp_path: Path) -> None:
     assert (tmp_path / "mkdocs" / "mkdocs.yml").is_file()
 
     again = tmp_path / "again"
-    assert _run(str(BENCH / "corpus.py"), "--notes", str(NOTES), "--out",
-                str(again)).returncode == 0
-    assert _tree(again / "content") == _tree(tmp_path / "awsnotes" / "content"), \
+    assert (
+        _run(str(BENCH / "corpus.py"), "--notes", str(NOTES), "--out", str(again)).returncode == 0
+    )
+    assert _tree(again / "content") == _tree(tmp_path / "awsnotes" / "content"), (
         "the corpus must be deterministic"
+    )
 
 
 def test_compare_quick(tmp_path: Path) -> None:
@@ -78,15 +93,20 @@ def test_compare_quick(tmp_path: Path) -> None:
     result = _run(str(BENCH / "compare.py"), "--quick", "--no-peers", "--workdir", str(work))
     assert result.returncode == 0, result.stdout + result.stderr
     for scenario in ("cold", "warm"):
-        pages = list((work / "out" / f"ours-{scenario}-{NOTES}" / "posts").glob(
-            "aws-note-*/index.html"))
+        pages = list(
+            (work / "out" / f"ours-{scenario}-{NOTES}" / "posts").glob("aws-note-*/index.html")
+        )
         assert len(pages) == NOTES, scenario
     assert not (work / "trash").exists(), "the trash is emptied after the last run"
     out = result.stdout
     assert "## Build benchmark: 20 notes" in out
     rows = [line for line in out.splitlines() if line.startswith("| awsnotes-site |")]
     assert [r.split("|")[2].strip() for r in rows] == [
-        "cold", "cold+cache", "no-change", "one-note edit"]
+        "cold",
+        "cold+cache",
+        "no-change",
+        "one-note edit",
+    ]
     for row in rows:
         cells = [c.strip() for c in row.strip("|").split("|")]
         wall, cpu, pages = float(cells[3]), float(cells[5]), cells[-2]
@@ -142,7 +162,8 @@ def test_a_cold_build_never_starts_with_the_last_rounds_cache(tmp_path: Path) ->
     (src / ".cache" / "notes.json").write_text("{}")
     seen: list[tuple[str, bool]] = []
     bench.record = lambda tool, scenario, rnd, cmd, cwd, *rest, **kw: seen.append(
-        (scenario, (cwd / ".cache").exists()))
+        (scenario, (cwd / ".cache").exists())
+    )
     bench.ours_cold(0, 20)
     assert seen == [("cold", False)]
     assert [p.name for p in (tmp_path / "trash").iterdir()] == ["1-.cache"]
@@ -165,7 +186,9 @@ def test_peer_targets_need_the_median_round_ratio_too() -> None:
 
     assert compare.round_ratios(
         [run("awsnotes-site", 0, 2.0), run("pelican", 0, 9.0), run("pelican", 1, 8.0)],
-        "pelican", 20) == [4.5]
+        "pelican",
+        20,
+    ) == [4.5]
     row = pelican_row([4.1, 3.9, 4.5])
     assert "(4.10× faster; per round: median 3.90×, 3.75–4.10×)" in row
     assert "**not met**" in row.split("|")[3]
@@ -178,14 +201,17 @@ def test_timed_runs_are_not_sampled_and_memory_runs_are(tmp_path: Path) -> None:
     harness ~5 ms of CPU per sample); a memory run sees the tree's peak; both get the
     largest process's max RSS from the kernel."""
     compare = _compare_module()
-    child = [sys.executable, "-c",
-             "import time; x = bytearray(96 << 20); x[::4096] = b'1' * len(x[::4096]); "
-             "time.sleep(0.5)"]
+    child = [
+        sys.executable,
+        "-c",
+        "import time; x = bytearray(96 << 20); x[::4096] = b'1' * len(x[::4096]); time.sleep(0.5)",
+    ]
     wall, cpu, rss, tree, code = compare.measure(child, tmp_path, _env(), tmp_path / "t.log")
     assert code == 0 and wall >= 0.5 and cpu > 0
     assert rss >= 96 << 10 and tree == 0
-    wall, cpu, rss, tree, code = compare.measure(child, tmp_path, _env(), tmp_path / "m.log",
-                                                 sample_memory=True)
+    wall, cpu, rss, tree, code = compare.measure(
+        child, tmp_path, _env(), tmp_path / "m.log", sample_memory=True
+    )
     assert code == 0 and rss >= 96 << 10
     if Path("/proc/self/smaps_rollup").exists():
         assert tree >= 96 << 10
@@ -194,8 +220,7 @@ def test_timed_runs_are_not_sampled_and_memory_runs_are(tmp_path: Path) -> None:
 def test_a_build_past_its_timeout_is_killed(tmp_path: Path) -> None:
     compare = _compare_module()
     child = [sys.executable, "-c", "import time; time.sleep(120)"]
-    wall, _, _, _, code = compare.measure(child, tmp_path, _env(), tmp_path / "t.log",
-                                          timeout=0.5)
+    wall, _, _, _, code = compare.measure(child, tmp_path, _env(), tmp_path / "t.log", timeout=0.5)
     assert code == -9 and wall < 60
 
 
@@ -203,13 +228,18 @@ def test_times_come_from_timed_runs_and_memory_from_memory_runs() -> None:
     compare = _compare_module()
 
     def run(tool: str, rnd: int, wall: float, tree: int, memory: bool) -> Any:
-        return compare.Run(tool, "cold", 20, rnd, wall, wall, 100 << 10, tree, True,
-                           memory_run=memory)
+        return compare.Run(
+            tool, "cold", 20, rnd, wall, wall, 100 << 10, tree, True, memory_run=memory
+        )
 
-    runs = [run("awsnotes-site", 0, 1.0, 0, False), run("awsnotes-site", 1, 1.2, 0, False),
-            run("awsnotes-site", 0, 9.0, 300 << 10, True),
-            run("pelican", 0, 4.4, 0, False), run("pelican", 1, 4.8, 0, False),
-            run("pelican", 0, 1.0, 80 << 10, True)]
+    runs = [
+        run("awsnotes-site", 0, 1.0, 0, False),
+        run("awsnotes-site", 1, 1.2, 0, False),
+        run("awsnotes-site", 0, 9.0, 300 << 10, True),
+        run("pelican", 0, 4.4, 0, False),
+        run("pelican", 1, 4.8, 0, False),
+        run("pelican", 0, 1.0, 80 << 10, True),
+    ]
     s = compare.summarize(runs)[("awsnotes-site", "cold", 20)]
     assert (s.n, s.wall, s.rss_mib, s.tree_mib) == (2, 1.1, 100, 300)
     assert compare.round_ratios(runs, "pelican", 20) == [4.4, 4.0]

@@ -19,7 +19,11 @@ from sitefactory import DEFAULT_CONFIG, DEMO_NOTES, make_project
 def cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "awsnotes_site", *args, "--source", str(project)],
-        capture_output=True, text=True, encoding="utf-8", check=False, timeout=300,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        timeout=300,
         env={**os.environ, "PYTHONUTF8": "1"},
     )
 
@@ -41,7 +45,10 @@ def test_series_box_lists_members_in_order_and_marks_current(demo: Path) -> None
     box = doc.find("nav", class_="series-box")
     assert box is not None
     items = box.find("ol").find_all("li")
-    assert [li.norm_text() for li in items] == ["VPC 기초: 서브넷과 라우팅", "NAT 게이트웨이와 인터넷 연결"]
+    assert [li.norm_text() for li in items] == [
+        "VPC 기초: 서브넷과 라우팅",
+        "NAT 게이트웨이와 인터넷 연결",
+    ]
     current = items[1].find("span", aria_current="page")
     assert current is not None
     prev = box.find("a", rel="prev")
@@ -64,18 +71,26 @@ def test_prev_next_in_section_and_related_by_tags(demo: Path) -> None:
 
 
 def test_home_is_newest_first_and_paginates(tmp_path: Path) -> None:
-    notes = {f"posts/n{i:02d}.md": f'+++\ntitle = "노트 {i}"\ndate = 2023-01-{i:02d}\n+++\n본문\n'
-             for i in range(1, 24)}
-    project = make_project(tmp_path, notes, config=DEFAULT_CONFIG.replace("paginate = 10",
-                                                                         "paginate = 5"),
-                           shipped=False)
+    notes = {
+        f"posts/n{i:02d}.md": f'+++\ntitle = "노트 {i}"\ndate = 2023-01-{i:02d}\n+++\n본문\n'
+        for i in range(1, 24)
+    }
+    project = make_project(
+        tmp_path,
+        notes,
+        config=DEFAULT_CONFIG.replace("paginate = 10", "paginate = 5"),
+        shipped=False,
+    )
     assert cli(project, "build").returncode == 0
     public = project / "public"
-    first = [a.norm_text() for a in page(public, "").find_all("a")
-             if a.closest("h2") is not None]
+    first = [a.norm_text() for a in page(public, "").find_all("a") if a.closest("h2") is not None]
     assert first == ["노트 23", "노트 22", "노트 21", "노트 20", "노트 19"]
     last = page(public, "page/5")
-    assert [a.norm_text() for a in last.find_all("a") if a.closest("h2")] == ["노트 3", "노트 2", "노트 1"]
+    assert [a.norm_text() for a in last.find_all("a") if a.closest("h2")] == [
+        "노트 3",
+        "노트 2",
+        "노트 1",
+    ]
     assert last.find("a", rel="prev").get("href") == "/page/4/"
     assert page(public, "page/2").find("a", rel="prev").get("href") == "/"
     assert page(public, "posts").find("nav", class_="pagination") is not None
@@ -83,10 +98,14 @@ def test_home_is_newest_first_and_paginates(tmp_path: Path) -> None:
 
 def test_drafts_and_future_notes(tmp_path: Path) -> None:
     future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
-    project = make_project(tmp_path, {
-        "posts/draft.md": '+++\ntitle = "초안"\ndraft = true\n+++\n',
-        "posts/later.md": f'+++\ntitle = "미래"\ndate = {future}\n+++\n',
-    }, shipped=False)
+    project = make_project(
+        tmp_path,
+        {
+            "posts/draft.md": '+++\ntitle = "초안"\ndraft = true\n+++\n',
+            "posts/later.md": f'+++\ntitle = "미래"\ndate = {future}\n+++\n',
+        },
+        shipped=False,
+    )
     assert cli(project, "build").returncode == 0
     assert not (project / "public" / "posts" / "draft").exists()
     assert not (project / "public" / "posts" / "later").exists()
@@ -105,18 +124,30 @@ def test_reading_time_korean_way_and_dates() -> None:
 
 def test_summary_from_text_when_no_description(demo: Path) -> None:
     home = page(demo, "")
-    item = [li for li in home.find_all("li", class_="note-item") if "보안 그룹" in li.norm_text()][0]
+    item = [li for li in home.find_all("li", class_="note-item") if "보안 그룹" in li.norm_text()][
+        0
+    ]
     assert "보안 그룹은 상태 저장(stateful) 방화벽이다." in item.norm_text()
 
 
 def test_config_errors_reported_at_once_and_unknown_keys_warned(tmp_path: Path) -> None:
-    project = make_project(tmp_path, shipped=False, config=(
-        'title = 3\npaginate = "ten"\ntimezone = "Mars/Base"\nbase_url = "ftp://x"\n'
-        'colour = "red"\n'))
+    project = make_project(
+        tmp_path,
+        shipped=False,
+        config=(
+            'title = 3\npaginate = "ten"\ntimezone = "Mars/Base"\nbase_url = "ftp://x"\n'
+            'colour = "red"\n'
+        ),
+    )
     proc = cli(project, "build")
     assert proc.returncode == 1
-    for msg in ("'title' must be a str", "'paginate' must be a int", "'timezone' 'Mars/Base'",
-                "'base_url' 'ftp://x'", "warning: unknown key 'colour'"):
+    for msg in (
+        "'title' must be a str",
+        "'paginate' must be a int",
+        "'timezone' 'Mars/Base'",
+        "'base_url' 'ftp://x'",
+        "warning: unknown key 'colour'",
+    ):
         assert msg in proc.stderr, proc.stderr
     assert "site.toml" in proc.stderr
 
@@ -127,8 +158,10 @@ def test_base_url_override_and_cname(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     public = project / "public"
     note = page(public, "posts/aws-network-2")
-    assert note.find("link", rel="canonical").get("href") == \
-        "https://user.github.io/notes/posts/aws-network-2/"
+    assert (
+        note.find("link", rel="canonical").get("href")
+        == "https://user.github.io/notes/posts/aws-network-2/"
+    )
     assert note.find("img").get("src") == "/notes/static/img/post/network/endpoint.png"
     assert note.find("link", rel="stylesheet").get("href").startswith("/notes/static/")
     assert (public / "CNAME").read_text() == "notes.example.com\n"
@@ -180,8 +213,17 @@ def test_new_writes_front_matter_and_refuses_to_overwrite(tmp_path: Path) -> Non
 
 
 def test_console_script_and_help() -> None:
-    for args in (["--help"], ["build", "--help"], ["serve", "--help"], ["check", "--help"],
-                 ["new", "--help"]):
-        proc = subprocess.run([sys.executable, "-m", "awsnotes_site", *args],
-                              capture_output=True, text=True, check=False)
+    for args in (
+        ["--help"],
+        ["build", "--help"],
+        ["serve", "--help"],
+        ["check", "--help"],
+        ["new", "--help"],
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "awsnotes_site", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert proc.returncode == 0 and "usage: awsnotes-site" in proc.stdout

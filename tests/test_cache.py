@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from awsnotes_site.build import Builder, BuildOptions
+from awsnotes_site.pipeline import Builder, BuildOptions
 from sitefactory import DEMO_NOTES, make_project
 
 SHORTCODE_NOTE = '+++\ntitle = "숏코드"\ntags = ["AWS"]\n+++\n\n{{< box >}}\n'
@@ -19,7 +19,11 @@ SHORTCODE_NOTE = '+++\ntitle = "숏코드"\ntags = ["AWS"]\n+++\n\n{{< box >}}\n
 def cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "awsnotes_site", "build", "--source", str(project), *args],
-        capture_output=True, text=True, encoding="utf-8", check=False, timeout=300,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        timeout=300,
         env={**os.environ, "PYTHONUTF8": "1"},
     )
 
@@ -29,7 +33,9 @@ def html_pages(public: Path) -> dict[str, bytes]:
 
 
 def all_files(public: Path) -> dict[str, bytes]:
-    return {p.relative_to(public).as_posix(): p.read_bytes() for p in public.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(public).as_posix(): p.read_bytes() for p in public.rglob("*") if p.is_file()
+    }
 
 
 def test_template_edit_reaches_every_page_that_uses_it(tmp_path: Path) -> None:
@@ -37,8 +43,12 @@ def test_template_edit_reaches_every_page_that_uses_it(tmp_path: Path) -> None:
     assert cli(project).returncode == 0
     before = html_pages(project / "public")
     item = project / "templates" / "_note_item.html"
-    item.write_text(item.read_text(encoding="utf-8").replace(
-        '<li class="note-item">', '<li class="note-item" data-edited="1">'), encoding="utf-8")
+    item.write_text(
+        item.read_text(encoding="utf-8").replace(
+            '<li class="note-item">', '<li class="note-item" data-edited="1">'
+        ),
+        encoding="utf-8",
+    )
     assert cli(project).returncode == 0
     after = html_pages(project / "public")
     users = {p for p, data in after.items() if b'class="note-item"' in data}
@@ -49,8 +59,9 @@ def test_template_edit_reaches_every_page_that_uses_it(tmp_path: Path) -> None:
         if path.startswith("posts/") and path != "posts/index.html":
             assert after[path] == before[path], f"{path} does not use the template"
     base = project / "templates" / "base.html"
-    base.write_text(base.read_text(encoding="utf-8").replace("<body ", '<body data-v="2" '),
-                    encoding="utf-8")
+    base.write_text(
+        base.read_text(encoding="utf-8").replace("<body ", '<body data-v="2" '), encoding="utf-8"
+    )
     assert cli(project).returncode == 0
     for path, data in html_pages(project / "public").items():
         assert b'data-v="2"' in data, path
@@ -63,14 +74,18 @@ def test_cached_build_equals_cold_build_after_edits(tmp_path: Path) -> None:
     box.write_text('<div class="box">v1</div>', encoding="utf-8")
     assert cli(project).returncode == 0
     note = project / "content" / "posts" / "nat-gateway.md"
-    note.write_text(note.read_text(encoding="utf-8").replace("NAT 게이트웨이를 거쳐",
-                                                              "NAT 게이트웨이(수정됨)를 거쳐"),
-                    encoding="utf-8")
+    note.write_text(
+        note.read_text(encoding="utf-8").replace(
+            "NAT 게이트웨이를 거쳐", "NAT 게이트웨이(수정됨)를 거쳐"
+        ),
+        encoding="utf-8",
+    )
     box.write_text('<div class="box">v2</div>', encoding="utf-8")
     cfg = project / "site.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace('title = "테스트 노트"',
-                                                           'title = "바뀐 제목"'),
-                   encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace('title = "테스트 노트"', 'title = "바뀐 제목"'),
+        encoding="utf-8",
+    )
     assert cli(project).returncode == 0
     warm = html_pages(project / "public")
     assert cli(project, "--no-cache", "--output", str(tmp_path / "cold")).returncode == 0
@@ -131,24 +146,32 @@ def test_kept_builder_sees_template_edits(tmp_path: Path) -> None:
     builder = Builder(project, BuildOptions(use_cache=False))
     first = builder.build()
     base = project / "templates" / "base.html"
-    base.write_text(base.read_text(encoding="utf-8").replace("<body ", '<body data-v="2" '),
-                    encoding="utf-8")
+    base.write_text(
+        base.read_text(encoding="utf-8").replace("<body ", '<body data-v="2" '), encoding="utf-8"
+    )
     second = builder.build()
     pages = [p for p in second.files if p.endswith(".html")]
     assert len(pages) == len([p for p in first.files if p.endswith(".html")]) > 10
     for path in pages:
         assert b'data-v="2"' in second.files[path], path
     item = project / "templates" / "_note_item.html"
-    item.write_text(item.read_text(encoding="utf-8").replace(
-        '<li class="note-item">', '<li class="note-item" data-edited="1">'), encoding="utf-8")
+    item.write_text(
+        item.read_text(encoding="utf-8").replace(
+            '<li class="note-item">', '<li class="note-item" data-edited="1">'
+        ),
+        encoding="utf-8",
+    )
     third = builder.build()
     assert b'data-edited="1"' in third.files["index.html"]
     assert b'data-v="2"' in third.files["index.html"]
 
 
 def mtimes(public: Path) -> dict[str, int]:
-    return {p.relative_to(public).as_posix(): p.stat().st_mtime_ns
-            for p in public.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(public).as_posix(): p.stat().st_mtime_ns
+        for p in public.rglob("*")
+        if p.is_file()
+    }
 
 
 def test_body_edit_rewrites_only_pages_that_use_the_body(tmp_path: Path) -> None:
@@ -158,16 +181,22 @@ def test_body_edit_rewrites_only_pages_that_use_the_body(tmp_path: Path) -> None
     whose template shows another note's whole content depends on that content."""
     project = make_project(tmp_path, DEMO_NOTES)
     note_tpl = project / "templates" / "note.html"
-    note_tpl.write_text(note_tpl.read_text(encoding="utf-8").replace(
-        "{{ page.content }}",
-        '{{ page.content }}{% if page.prev %}<aside class="peek">{{ page.prev.content }}'
-        "</aside>{% endif %}"), encoding="utf-8")
+    note_tpl.write_text(
+        note_tpl.read_text(encoding="utf-8").replace(
+            "{{ page.content }}",
+            '{{ page.content }}{% if page.prev %}<aside class="peek">{{ page.prev.content }}'
+            "</aside>{% endif %}",
+        ),
+        encoding="utf-8",
+    )
     assert cli(project).returncode == 0
     public = project / "public"
     before = mtimes(public)
     note = project / "content" / "posts" / "vpc-basics.md"
-    note.write_text(note.read_text(encoding="utf-8").replace(
-        "퍼블릭 서브넷은", "퍼블릭 서브넷(고침)은"), encoding="utf-8")
+    note.write_text(
+        note.read_text(encoding="utf-8").replace("퍼블릭 서브넷은", "퍼블릭 서브넷(고침)은"),
+        encoding="utf-8",
+    )
     assert cli(project).returncode == 0
     after = mtimes(public)
     rewritten = {p for p in after if after[p] != before.get(p)}
@@ -177,13 +206,19 @@ def test_body_edit_rewrites_only_pages_that_use_the_body(tmp_path: Path) -> None
     peek = pages["posts/nat-gateway/index.html"].split(b'<aside class="peek">', 1)[1]
     assert "(고침)".encode() in peek
     assert "posts/nat-gateway/index.html" in rewritten
-    for unchanged in ("index.html", "posts/index.html", "tags/aws/index.html",
-                      "tags/index.html", "posts/security-groups/index.html"):
+    for unchanged in (
+        "index.html",
+        "posts/index.html",
+        "tags/aws/index.html",
+        "tags/index.html",
+        "posts/security-groups/index.html",
+    ):
         assert unchanged not in rewritten, unchanged
     assert cli(project, "--no-cache", "--output", str(tmp_path / "cold")).returncode == 0
     cold = tmp_path / "cold"
-    assert {p: (public / p).read_bytes() for p in after} == \
-        {p: (cold / p).read_bytes() for p in mtimes(cold)}
+    assert {p: (public / p).read_bytes() for p in after} == {
+        p: (cold / p).read_bytes() for p in mtimes(cold)
+    }
 
 
 def test_front_matter_edit_reaches_lists_through_the_notes_cache(tmp_path: Path) -> None:
@@ -191,9 +226,12 @@ def test_front_matter_edit_reaches_lists_through_the_notes_cache(tmp_path: Path)
     assert cli(project).returncode == 0
     assert (project / ".cache" / "notes.json").is_file()
     note = project / "content" / "posts" / "nat-gateway.md"
-    note.write_text(note.read_text(encoding="utf-8").replace(
-        'title = "NAT 게이트웨이와 인터넷 연결"', 'title = "NAT 게이트웨이(개정)"'),
-        encoding="utf-8")
+    note.write_text(
+        note.read_text(encoding="utf-8").replace(
+            'title = "NAT 게이트웨이와 인터넷 연결"', 'title = "NAT 게이트웨이(개정)"'
+        ),
+        encoding="utf-8",
+    )
     proc = cli(project)
     assert proc.returncode == 0, proc.stderr
     pages = html_pages(project / "public")
@@ -208,8 +246,11 @@ def test_corrupt_notes_cache_is_not_trusted(tmp_path: Path) -> None:
     assert cli(project).returncode == 0
     good = html_pages(project / "public")
     notes_cache = project / ".cache" / "notes.json"
-    for bad in (b"\x00{garbage", b'{"format": "awsnotes-notes-cache/2", "context": 1}',
-                notes_cache.read_bytes().replace(b'"title": "', b'"title": 7, "x": "')):
+    for bad in (
+        b"\x00{garbage",
+        b'{"format": "awsnotes-notes-cache/2", "context": 1}',
+        notes_cache.read_bytes().replace(b'"title": "', b'"title": 7, "x": "'),
+    ):
         notes_cache.write_bytes(bad)
         (project / ".cache" / "pages.json").unlink(missing_ok=True)
         proc = cli(project)
@@ -225,11 +266,14 @@ def test_notes_cache_round_trips_front_matter(tmp_path: Path) -> None:
     import datetime as dt
     import zoneinfo
 
-    from awsnotes_site import cache
     from awsnotes_site.config import load_config
-    from awsnotes_site.content import load_note
+    from awsnotes_site.content.load import load_note
+    from awsnotes_site.incremental import records, store
 
-    project = make_project(tmp_path, {"posts/x.md": """+++
+    project = make_project(
+        tmp_path,
+        {
+            "posts/x.md": """+++
 title = "값들"
 date = 2023-03-26
 lastmod = 2023-04-01T10:00:00+09:00
@@ -238,14 +282,16 @@ cover = { src = "/static/a.png", at = 2023-01-02, when = 10:30:00 }
 list = [1, 2.5, "셋", true, [2020-01-01T00:00:00Z]]
 +++
 본문
-"""})
+"""
+        },
+    )
     config, _ = load_config(project)
     note = load_note(project / "content" / "posts" / "x.md", config)
     assert note.diagnostics  # tags = "하나" is a warning, kept with the note
-    record = cache.NoteRecord((1, 2), note, "k", None)
-    cache.save_notes(tmp_path / "c", "ctx", {"x": record}, config.tz)
-    assert cache.load_notes(tmp_path / "c", "other", config.tz) == ({}, None)
-    back = cache.load_notes(tmp_path / "c", "ctx", config.tz)[0]["x"]
+    record = records.NoteRecord((1, 2), note, "k", None)
+    store.save_notes(tmp_path / "c", "ctx", {"x": record}, config.tz)
+    assert records.load_notes(tmp_path / "c", "other", config.tz) == ({}, None)
+    back = records.load_notes(tmp_path / "c", "ctx", config.tz)[0]["x"]
     assert back.stamp == (1, 2) and back.key == "k" and back.facts is None
     assert not back.note.body_loaded and back.note.body == ""
     for name in ("title", "date", "lastmod", "tags", "params", "diagnostics", "url", "digest"):
@@ -253,8 +299,9 @@ list = [1, 2.5, "셋", true, [2020-01-01T00:00:00Z]]
     assert back.note.date is not None and note.date is not None
     assert back.note.date.tzinfo is config.tz
     assert back.note.params["cover"]["at"] == dt.date(2023, 1, 2)
-    assert back.note.params["list"][4][0].tzinfo == zoneinfo.ZoneInfo("UTC") or \
-        back.note.params["list"][4][0].utcoffset() == dt.timedelta(0)
+    assert back.note.params["list"][4][0].tzinfo == zoneinfo.ZoneInfo("UTC") or back.note.params[
+        "list"
+    ][4][0].utcoffset() == dt.timedelta(0)
 
 
 def test_edit_that_turns_a_file_into_a_folder_still_publishes(tmp_path: Path) -> None:
@@ -271,7 +318,8 @@ def test_edit_that_turns_a_file_into_a_folder_still_publishes(tmp_path: Path) ->
     proc = cli(project)
     assert proc.returncode == 0, proc.stderr
     assert (project / "public" / "static" / "thing" / "inside.txt").read_text(
-        encoding="utf-8") == "now a folder"
+        encoding="utf-8"
+    ) == "now a folder"
     note = project / "content" / "posts" / "nat-gateway.md"
     note.unlink()
     assert cli(project).returncode == 0
@@ -279,8 +327,11 @@ def test_edit_that_turns_a_file_into_a_folder_still_publishes(tmp_path: Path) ->
 
 
 def _tree_bytes(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_pages_rendered_by_workers_equal_pages_rendered_in_process(
@@ -291,38 +342,47 @@ def test_pages_rendered_by_workers_equal_pages_rendered_in_process(
     byte-identical to one rendered in a single process, and a template error in a worker
     or a syntax error met while compiling early is reported like any other (nothing
     published)."""
-    from awsnotes_site import build as build_module
-    from awsnotes_site.build import build
     from awsnotes_site.diagnostics import BuildError
+    from awsnotes_site.pipeline import build
+    from awsnotes_site.pipeline import render as build_module
 
     monkeypatch.setattr(build_module, "PARALLEL_THRESHOLD", 1)  # notes rendered in workers
     project = make_project(tmp_path, DEMO_NOTES)
     forked, serial = tmp_path / "forked", tmp_path / "serial"
-    result, stats = build(project, BuildOptions(output=str(forked), use_cache=False,
-                                                 jobs=2, parallel_pages=1))
+    result, stats = build(
+        project, BuildOptions(output=str(forked), use_cache=False, jobs=2, parallel_pages=1)
+    )
     assert result.files.in_stage and not result.files.fresh  # the workers wrote every page
     build(project, BuildOptions(output=str(serial), use_cache=False, jobs=1))
     assert _tree_bytes(forked) == _tree_bytes(serial)
     assert stats.written == len(_tree_bytes(forked))
     tags = project / "templates" / "tag.html"
-    tags.write_text(tags.read_text(encoding="utf-8").replace(
-        "{% endblock %}", "{{ no_such_thing }}{% endblock %}", 1), encoding="utf-8")
+    tags.write_text(
+        tags.read_text(encoding="utf-8").replace(
+            "{% endblock %}", "{{ no_such_thing }}{% endblock %}", 1
+        ),
+        encoding="utf-8",
+    )
     before = _tree_bytes(forked)
     try:
-        build(project, BuildOptions(output=str(forked), use_cache=False, jobs=2,
-                                    parallel_pages=1))
+        build(project, BuildOptions(output=str(forked), use_cache=False, jobs=2, parallel_pages=1))
     except BuildError as exc:
-        assert any("tag.html" in d.format() and "no_such_thing" in d.format()
-                   for d in exc.diagnostics), [d.format() for d in exc.diagnostics]
+        assert any(
+            "tag.html" in d.format() and "no_such_thing" in d.format() for d in exc.diagnostics
+        ), [d.format() for d in exc.diagnostics]
     else:
         raise AssertionError("the template error was not reported")
     assert _tree_bytes(forked) == before
-    tags.write_text(tags.read_text(encoding="utf-8").replace(
-        "{{ no_such_thing }}", "\n{% if %}", 1), encoding="utf-8")
+    tags.write_text(
+        tags.read_text(encoding="utf-8").replace("{{ no_such_thing }}", "\n{% if %}", 1),
+        encoding="utf-8",
+    )
     with pytest.raises(BuildError) as caught:
         build(project, BuildOptions(output=str(forked), use_cache=False, jobs=2))
-    assert any("templates/tag.html:" in d.format() and "syntax error" in d.format()
-               for d in caught.value.diagnostics), [d.format() for d in caught.value.diagnostics]
+    assert any(
+        "templates/tag.html:" in d.format() and "syntax error" in d.format()
+        for d in caught.value.diagnostics
+    ), [d.format() for d in caught.value.diagnostics]
     assert _tree_bytes(forked) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     # A template file no page uses may be broken in any way: the build does not mind.
@@ -357,15 +417,18 @@ def test_notes_loaded_by_workers_equal_notes_loaded_in_process(
 ) -> None:
     """A cold build of a big site parses front matter in worker processes: the notes, and
     the errors of a broken one, are exactly those of a single-process load."""
-    from awsnotes_site import build
-    from awsnotes_site.build import load_all
+    from awsnotes_site.pipeline import load
+    from awsnotes_site.pipeline.load import load_all
 
-    monkeypatch.setattr(build, "PARALLEL_LOAD_MIN", 256)  # workers for these 301 notes
+    monkeypatch.setattr(load, "PARALLEL_LOAD_MIN", 256)  # workers for these 301 notes
     from awsnotes_site.config import load_config
     from awsnotes_site.diagnostics import BuildError
 
-    notes = {f"posts/n{i:03d}.md": f'+++\ntitle = "노트 {i}"\ndate = 2023-01-{i % 28 + 1:02d}\n'
-             f'tags = ["t{i % 7}"]\n+++\n본문 {i}\n' for i in range(300)}
+    notes = {
+        f"posts/n{i:03d}.md": f'+++\ntitle = "노트 {i}"\ndate = 2023-01-{i % 28 + 1:02d}\n'
+        f'tags = ["t{i % 7}"]\n+++\n본문 {i}\n'
+        for i in range(300)
+    }
     notes["posts/broken.md"] = '+++\ntitle = "깨짐"\ndate = "어제"\n+++\n'
     project = make_project(tmp_path, notes, shipped=False)
     config, _ = load_config(project)
@@ -377,8 +440,9 @@ def test_notes_loaded_by_workers_equal_notes_loaded_in_process(
     for path in paths:
         if path == broken:
             assert isinstance(forked[path], BuildError) and isinstance(serial[path], BuildError)
-            assert [d.format() for d in forked[path].diagnostics] == \
-                [d.format() for d in serial[path].diagnostics]
+            assert [d.format() for d in forked[path].diagnostics] == [
+                d.format() for d in serial[path].diagnostics
+            ]
         else:
             assert forked[path] == serial[path]
 
@@ -386,20 +450,19 @@ def test_notes_loaded_by_workers_equal_notes_loaded_in_process(
 def test_two_builds_in_one_process_through_the_staging_folder(tmp_path: Path) -> None:
     """The staging folder has the same name in every build of a process: workers must not
     trust folders they made for an earlier one."""
-    from awsnotes_site.build import build
+    from awsnotes_site.pipeline import build
 
     project = make_project(tmp_path, DEMO_NOTES)
     out = tmp_path / "site"
     for jobs in (2, 2, 1):
-        build(project, BuildOptions(output=str(out), use_cache=False, jobs=jobs,
-                                    parallel_pages=1))
+        build(project, BuildOptions(output=str(out), use_cache=False, jobs=jobs, parallel_pages=1))
         assert (out / "posts" / "nat-gateway" / "index.html").is_file()
 
 
 def test_search_part_is_read_without_the_html(tmp_path: Path) -> None:
     """A render cache entry holds the note's text and search keys on its first line, so a
     search shard is rebuilt without decoding HTML; each line is checked on its own."""
-    from awsnotes_site import cache
+    from awsnotes_site.incremental import store as cache
     from awsnotes_site.markdown import RenderedNote
     from awsnotes_site.markdown.context import LinkRef, TocEntry
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from awsnotes_site.gitdates import git_lastmod
+from awsnotes_site.content.gitdates import git_lastmod
 from helpers import build_site, describe_process
 from sitefactory import DEMO_NOTES, make_project
 

@@ -226,3 +226,21 @@ def test_cp949_hint_command_really_converts_the_file(tmp_path: Path) -> None:
     assert sorted(p.name for p in note.parent.iterdir()) == [note.name]
     built = cli("build", cwd=project)
     assert built.returncode == 0, describe_process(built)
+
+
+def test_build_says_how_many_drafts_it_left_out(tmp_path: Path) -> None:
+    """A draft is never skipped silently: build names the count and --drafts; with
+    --drafts the draft is built and the line is gone."""
+    draft = NOTE.replace("+++\n\n", "draft = true\n+++\n\n", 1)
+    notes = {"posts/a.md": NOTE, "posts/b.md": draft, "posts/c.md": draft}
+    project = make_project(tmp_path, notes=notes, shipped=False)
+    proc = cli("build", cwd=project)
+    assert proc.returncode == 0, describe_process(proc)
+    assert "built 1 note, " in proc.stdout, proc.stdout
+    wanted = "2 draft notes were not built (draft = true); build them with --drafts"
+    assert wanted in proc.stdout + proc.stderr
+    assert not (project / "public" / "posts" / "b" / "index.html").exists()
+    proc = cli("build", "--drafts", cwd=project)
+    assert proc.returncode == 0, describe_process(proc)
+    assert "built 3 notes, " in proc.stdout, proc.stdout
+    assert "draft note" not in proc.stdout + proc.stderr

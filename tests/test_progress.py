@@ -52,6 +52,10 @@ def test_bar_is_silent_in_ci_and_in_pipes(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_cli_output_in_a_pipe_has_no_progress(tmp_path: Path) -> None:
     project = make_project(tmp_path)
-    proc = subprocess.run([sys.executable, "-m", "awsnotes_site", "build", "--source",
-                           str(project)], capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "awsnotes_site", "build", "--source", str(project)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "\r" not in proc.stdout and proc.stdout.startswith("built 1 note,")

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from awsnotes_site.content.frontmatter import decode_source, split_front_matter
 from awsnotes_site.diagnostics import BuildError
-from awsnotes_site.frontmatter import decode_source, split_front_matter
 from awsnotes_site.markdown import create_markdown, render_markdown
 from awsnotes_site.markdown.html_tokens import join, tokenize
 from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry
@@ -165,7 +165,7 @@ def test_full_render_never_crashes_and_round_trips(text: str) -> None:
 def test_full_build_gives_complete_pages_or_our_error(
     tmp_path_factory: object, body: str, title: str
 ) -> None:
-    from awsnotes_site.build import Builder, BuildOptions
+    from awsnotes_site.pipeline import Builder, BuildOptions
     from sitefactory import make_project
 
     tmp = tmp_path_factory.mktemp("prop")  # type: ignore[attr-defined]

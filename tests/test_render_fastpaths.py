@@ -17,7 +17,7 @@ from pygments import lex
 from pygments.lexers import get_lexer_by_name
 from pygments.lexers.special import RawTokenLexer
 
-from awsnotes_site.frontmatter import _simple_toml, tomllib
+from awsnotes_site.content.frontmatter import _simple_toml, tomllib
 from awsnotes_site.markdown import render_markdown
 from awsnotes_site.markdown.fastlex import accelerate
 from awsnotes_site.markdown.highlight import css_class, get_lexer, highlight_lines
@@ -509,8 +509,8 @@ def test_simple_toml_takes_the_usual_front_matter() -> None:
 def test_display_paths_with_folders_resolved_once(tmp_path: Path) -> None:
     """Notes loaded in one pass share their folders' resolution; a symlinked note or
     folder still shows the path it resolves to, as Path.resolve() gives it."""
-    from awsnotes_site.build import load_all
     from awsnotes_site.config import load_config
+    from awsnotes_site.pipeline.load import load_all
     from sitefactory import make_project
 
     project = make_project(tmp_path, {"posts/a.md": "+++\ntitle = 'a'\n+++\n"})
@@ -526,9 +526,7 @@ def test_display_paths_with_folders_resolved_once(tmp_path: Path) -> None:
     paths = sorted([*(content / "posts").iterdir(), content / "linked" / "c.md"])
     loaded = load_all(paths, config, jobs=1)
     shown = {p.name: getattr(loaded[p], "display_path", None) for p in paths}
-    assert shown == {
-        p.name: p.resolve().relative_to(project.resolve()).as_posix() for p in paths
-    }
+    assert shown == {p.name: p.resolve().relative_to(project.resolve()).as_posix() for p in paths}
     assert shown["b.md"] == "elsewhere/b.md" and shown["c.md"] == "elsewhere/deep/c.md"
     assert shown["a.md"] == "content/posts/a.md"
 
@@ -641,9 +639,33 @@ def test_fast_lheading_is_in_use() -> None:
 
 SETEXT_BITS = st.sampled_from(
     [
-        "제목\n", "===\n", "---\n", "  ---\n", "   ==\n", "    ---\n", "\t-\n", "-\n", "= x\n",
-        "- a\n", "  b\n", "  ---\n", "1. x\n", "> q\n", ">\n", "\n", "<div>\n", "</div>\n",
-        "| a |\n", "|---|\n", "```\n", "***\n", "# h\n", "[r]: /u\n", "text", " ", "\t",
+        "제목\n",
+        "===\n",
+        "---\n",
+        "  ---\n",
+        "   ==\n",
+        "    ---\n",
+        "\t-\n",
+        "-\n",
+        "= x\n",
+        "- a\n",
+        "  b\n",
+        "  ---\n",
+        "1. x\n",
+        "> q\n",
+        ">\n",
+        "\n",
+        "<div>\n",
+        "</div>\n",
+        "| a |\n",
+        "|---|\n",
+        "```\n",
+        "***\n",
+        "# h\n",
+        "[r]: /u\n",
+        "text",
+        " ",
+        "\t",
     ]
 )
 

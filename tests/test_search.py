@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from awsnotes_site.build import Builder, BuildOptions
+from awsnotes_site.pipeline import Builder, BuildOptions
 from awsnotes_site.search import (
     INDEX_VERSION,
     MANIFEST,
@@ -562,22 +562,42 @@ def test_one_note_edit_or_addition_rewrites_one_shard(tmp_path: Path) -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(st.text(max_size=12), st.lists(st.text(max_size=6), max_size=3),
-                          st.text(max_size=80)), min_size=1, max_size=6))
-def test_shard_from_kept_keys_equals_shard_from_text(notes: list[tuple[str, list[str], str]]
-                                                     ) -> None:
+@given(
+    st.lists(
+        st.tuples(
+            st.text(max_size=12), st.lists(st.text(max_size=6), max_size=3), st.text(max_size=80)
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_shard_from_kept_keys_equals_shard_from_text(
+    notes: list[tuple[str, list[str], str]],
+) -> None:
     """The build keeps each rendered note's keys (note_key_sets, packed) and builds
     shards from them: the shard is the same as one tokenized from the text."""
-    docs = [SearchDoc(f"posts/n{i}/", title, "2023-01-02", tags, text)
-            for i, (title, tags, text) in enumerate(notes)]
-    kept = [SearchDoc(d.url, d.title, d.date, d.tags, d.text,
-                      packed=packed_keys(d.title, d.tags, d.text)) for d in docs]
+    docs = [
+        SearchDoc(f"posts/n{i}/", title, "2023-01-02", tags, text)
+        for i, (title, tags, text) in enumerate(notes)
+    ]
+    kept = [
+        SearchDoc(
+            d.url, d.title, d.date, d.tags, d.text, packed=packed_keys(d.title, d.tags, d.text)
+        )
+        for d in docs
+    ]
     assert build_shard(kept) == build_shard(docs)
 
 
 def _packed_doc(i: int, text: str) -> SearchDoc:
-    return SearchDoc(f"posts/n{i}/", f"제목 {i}", "2023-01-02", ["AWS"], text,
-                     packed=packed_keys(f"제목 {i}", ["AWS"], text))
+    return SearchDoc(
+        f"posts/n{i}/",
+        f"제목 {i}",
+        "2023-01-02",
+        ["AWS"],
+        text,
+        packed=packed_keys(f"제목 {i}", ["AWS"], text),
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

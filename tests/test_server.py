@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from awsnotes_site.build import Builder, BuildOptions
+from awsnotes_site.pipeline import Builder, BuildOptions
 from awsnotes_site.serve.client import inject, script_tag
 from awsnotes_site.serve.http import DEFAULT_PORT
 from awsnotes_site.serve.preview import PreviewServer

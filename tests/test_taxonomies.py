@@ -7,15 +7,31 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from awsnotes_site.content import Note
-from awsnotes_site.taxonomies import related_notes
+from awsnotes_site.model.note import Note
+from awsnotes_site.model.taxonomies import related_notes
 
 
 def _note(i: int, tags: list[str]) -> Note:
-    return Note(source=Path(f"/c/n{i}.md"), rel=f"n{i}.md", display_path=f"n{i}.md",
-                section="", slug=f"n{i}", url=f"n{i}/", title=f"n{i}", date=None,
-                lastmod=None, description="", tags=tags, series=[], draft=False, weight=0,
-                params={}, body="", body_line=1, digest="")
+    return Note(
+        source=Path(f"/c/n{i}.md"),
+        rel=f"n{i}.md",
+        display_path=f"n{i}.md",
+        section="",
+        slug=f"n{i}",
+        url=f"n{i}/",
+        title=f"n{i}",
+        date=None,
+        lastmod=None,
+        description="",
+        tags=tags,
+        series=[],
+        draft=False,
+        weight=0,
+        params={},
+        body="",
+        body_line=1,
+        digest="",
+    )
 
 
 def _reference(notes: list[Note], limit: int, crowd: int) -> dict[str, list[str]]:
@@ -27,18 +43,24 @@ def _reference(notes: list[Note], limit: int, crowd: int) -> dict[str, list[str]
         for j, other in enumerate(notes):
             if j == i:
                 continue
-            shared = sum(1 for t in set(note.tags) & set(other.tags)
-                         if sum(t in n.tags for n in notes) <= crowd)
+            shared = sum(
+                1
+                for t in set(note.tags) & set(other.tags)
+                if sum(t in n.tags for n in notes) <= crowd
+            )
             if shared:
                 scores[j] = shared
-        out[note.rel] = [notes[j].rel for j in sorted(scores, key=lambda j: (-scores[j], j))
-                         [:limit]]
+        out[note.rel] = [
+            notes[j].rel for j in sorted(scores, key=lambda j: (-scores[j], j))[:limit]
+        ]
     return out
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.lists(st.sampled_from("abcdef"), max_size=3, unique=True), max_size=25),
-       st.integers(min_value=1, max_value=6))
+@given(
+    st.lists(st.lists(st.sampled_from("abcdef"), max_size=3, unique=True), max_size=25),
+    st.integers(min_value=1, max_value=6),
+)
 def test_related_notes_match_the_definition(tag_lists: list[list[str]], limit: int) -> None:
     notes = [_note(i, tags) for i, tags in enumerate(tag_lists)]
     got = {rel: [n.rel for n in others] for rel, others in related_notes(notes, limit).items()}

@@ -13,6 +13,7 @@ def escape(text: str) -> str:
     """XML character data: ``&``, ``<`` and ``>`` escaped (as ``xml.sax.saxutils``)."""
     return _html_escape(text, quote=False)
 
+
 FEED_LIMIT = 20
 
 

@@ -30,9 +30,7 @@ def json_script(value: Any) -> Markup:
     return Markup(script_safe_json(json.dumps(value, ensure_ascii=False, sort_keys=True)))
 
 
-def create_environment(
-    config: SiteConfig, bytecode_dir: Path | None = None
-) -> jinja2.Environment:
+def create_environment(config: SiteConfig, bytecode_dir: Path | None = None) -> jinja2.Environment:
     """``bytecode_dir``: keep compiled templates there (Jinja checks each against its
     source and its own version before using it). Templates are not checked for changes
     on each use (``auto_reload``: a stat per page and template); the build drops the

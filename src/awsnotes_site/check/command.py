@@ -18,7 +18,7 @@ from awsnotes_site.diagnostics import BuildError, Diagnostic
 from awsnotes_site.urls import nfc
 
 if TYPE_CHECKING:
-    from awsnotes_site.build import BuildResult
+    from awsnotes_site.pipeline import BuildResult
 
 
 @dataclass
@@ -47,7 +47,7 @@ def _disk_files(out_dir: Path, shown: str) -> SiteFiles:
 
 def _build(root: Path, args: Any) -> BuildResult:
     """The site built in memory (no cache, nothing written), with the command's options."""
-    from awsnotes_site.build import Builder, BuildOptions
+    from awsnotes_site.pipeline import Builder, BuildOptions
 
     options = BuildOptions(
         drafts=bool(getattr(args, "drafts", False)),

@@ -41,8 +41,8 @@ def drafts_line(skipped: int) -> str | None:
 
 
 def run(options: BuildCommand) -> int:
-    from awsnotes_site.build import BuildOptions, build
-    from awsnotes_site.cache import clear
+    from awsnotes_site.incremental.store import clear
+    from awsnotes_site.pipeline import BuildOptions, build
 
     problem = site_problem(options.source)
     if problem is not None:
@@ -77,7 +77,7 @@ def run(options: BuildCommand) -> int:
     s = result.stats
     # The builder counts the drafts it left out once it reports them (see the report of
     # the init branch); until then there is nothing to say.
-    skipped = drafts_line(0 if options.drafts else int(getattr(s, "drafts_skipped", 0)))
+    skipped = drafts_line(0 if options.drafts else s.drafts_skipped)
     if skipped:
         print(skipped)
     out = result.config.output_path

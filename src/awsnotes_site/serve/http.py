@@ -26,8 +26,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from awsnotes_site.build import BuildResult
 from awsnotes_site.diagnostics import Diagnostic
+from awsnotes_site.pipeline import BuildResult
 from awsnotes_site.serve.client import LiveReloadClient, inject, script_tag
 from awsnotes_site.serve.events import CLOSE, KEEPALIVE, RETRY, EventHub
 from awsnotes_site.serve.routes import (

@@ -24,8 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, TextIO
 
-from awsnotes_site.build import BuildResult
 from awsnotes_site.diagnostics import BuildError, error
+from awsnotes_site.pipeline import BuildResult
 from awsnotes_site.serve.client import LiveReloadClient
 from awsnotes_site.serve.events import EventHub, change_events, error_event, greeting
 from awsnotes_site.serve.http import HTTPServer, bind

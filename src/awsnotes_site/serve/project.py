@@ -1,7 +1,7 @@
 """An awsnotes project as the preview server builds it.
 
 :class:`ProjectBuilder` is the site-specific half of ``serve``: it reads ``site.toml`` for
-the base URL, keeps one :class:`~awsnotes_site.build.Builder` (and so its caches) between
+the base URL, keeps one :class:`~awsnotes_site.pipeline.Builder` (and so its caches) between
 builds, starts a fresh one when ``site.toml`` changes, and tells a change under
 ``static/`` that needs no build from one that does. It is what a
 :class:`~awsnotes_site.serve.preview.PreviewServer` is given to serve a project.
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from awsnotes_site.build import Builder, BuildOptions, BuildResult, collect_static
 from awsnotes_site.config import CONFIG_NAME, load_config
 from awsnotes_site.diagnostics import BuildError, Reporter
+from awsnotes_site.pipeline import Builder, BuildOptions, BuildResult, collect_static
 from awsnotes_site.serve.routes import preview_base_url
 
 WATCHED_DIRS = ("content", "templates", "static")

@@ -13,8 +13,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from awsnotes_site.build import BuildResult
 from awsnotes_site.diagnostics import Diagnostic
+from awsnotes_site.pipeline import BuildResult
 
 REQUEST_WAIT_SECONDS = 60.0  # how long a request waits for a build in progress
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from awsnotes_site.content import Note, slugify_name
+from awsnotes_site.model.note import Note, slugify_name
 
 
 @dataclass
@@ -63,3 +63,17 @@ def related_notes(notes: Sequence[Note], limit: int = 5) -> dict[str, list[Note]
             ranked_for[key] = ranked
         result[note.rel] = [notes[j] for j in ranked if j != i][:limit]
     return result
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """A way of grouping notes: the Note field holding each note's terms, and the URL
+    prefix of the terms' pages. Tags and series today; room for any number."""
+
+    field: str
+    prefix: str
+
+
+TAGS = Taxonomy("tags", "tags")
+SERIES = Taxonomy("series", "series")
+TAXONOMIES = (TAGS, SERIES)

@@ -16,16 +16,13 @@ import contextlib
 import datetime as dt
 import os
 import subprocess
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from awsnotes_site.urls import nfc
+
 _RECORD = b"\x1e"  # starts each commit's record (the format is "%x1e%cI")
 _CHUNK = 1 << 16
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 def _git(args: list[str], cwd: Path) -> subprocess.Popen[bytes] | None:
@@ -62,7 +59,7 @@ def _relative(path: Path, top: Path) -> str | None:
         candidates.append(path.parent.resolve() / path.name)
     for candidate in candidates:
         try:
-            return _nfc(candidate.relative_to(top).as_posix())
+            return nfc(candidate.relative_to(top).as_posix())
         except ValueError:
             continue
     return None
@@ -156,7 +153,7 @@ def _take(
         except ValueError:
             continue
         for name in names.removeprefix("\n").split("\0"):
-            key = _nfc(name.strip("\n"))
+            key = nfc(name.strip("\n"))
             if key in remaining:
                 remaining.discard(key)
                 for path in wanted[key]:

@@ -1,20 +1,18 @@
-"""Discover notes under ``content/`` and load each into a :class:`Note`."""
+"""Load a note: read its file, split and check its front matter, make a :class:`Note`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import os
-import re
 import unicodedata
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from awsnotes_site.config import SiteConfig
+from awsnotes_site.content.frontmatter import FrontMatter, decode_source, split_front_matter
 from awsnotes_site.diagnostics import BuildError, Diagnostic, error, warning
-from awsnotes_site.frontmatter import FrontMatter, decode_source, split_front_matter
+from awsnotes_site.model.note import Note, slugify_name
 
 KNOWN_FIELDS = (
     "title",
@@ -27,89 +25,6 @@ KNOWN_FIELDS = (
     "slug",
     "weight",
 )
-
-
-@dataclass
-class Note:
-    """One Markdown note and its front matter, before rendering."""
-
-    source: Path  # absolute path of the .md file
-    rel: str  # path relative to content/, POSIX, NFC (e.g. "posts/x.md")
-    display_path: str  # path shown in messages (relative to the project root)
-    section: str
-    slug: str
-    url: str  # site-relative URL path without leading slash, e.g. "posts/x/"
-    title: str
-    date: dt.datetime | None
-    lastmod: dt.datetime | None
-    description: str
-    tags: list[str]
-    series: list[str]
-    draft: bool
-    weight: int
-    params: dict[str, Any]
-    body: str
-    body_line: int
-    digest: str  # hash of the file's bytes
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    lastmod_from_git: bool = False
-    body_loaded: bool = True  # False when restored from .cache/notes.json (body is "")
-
-    @cached_property
-    def sort_key(self) -> tuple[float, str]:
-        ts = self.date.timestamp() if self.date else float("-inf")
-        return (-ts, self.rel)
-
-
-def discover(
-    content_dir: Path, folders: list[Path] | None = None
-) -> tuple[list[Path], list[Diagnostic]]:
-    """Every ``.md`` file below ``content_dir``, sorted; symlink loops skipped with a warning.
-    ``folders``, if given, receives every folder walked."""
-    found: list[Path] = []
-    diags: list[Diagnostic] = []
-    if not content_dir.is_dir():
-        return found, diags
-    seen_dirs: set[Path] = set()
-    stack = [content_dir]
-    while stack:
-        current = stack.pop()
-        real = current.resolve()
-        if real in seen_dirs:
-            diags.append(warning(current, None, "symlink loop: folder already visited, skipped"))
-            continue
-        seen_dirs.add(real)
-        if folders is not None:
-            folders.append(current)
-        try:
-            entries = sorted(os.scandir(current), key=lambda e: e.name)
-        except OSError as exc:
-            diags.append(error(current, None, f"cannot read folder: {exc.strerror}"))
-            continue
-        for entry in entries:
-            if entry.name.startswith((".", "_")):
-                continue
-            path = Path(entry.path)
-            try:
-                if entry.is_dir():
-                    stack.append(path)
-                elif entry.is_file() and entry.name.endswith(".md"):
-                    found.append(path)
-            except OSError as exc:  # e.g. a symlink that points at itself
-                diags.append(warning(path, None, f"skipped: {exc.strerror}"))
-    found.sort(key=lambda p: p.as_posix())
-    return found, diags
-
-
-@lru_cache(maxsize=100_000)
-def slugify_name(name: str) -> str:
-    """A file name or tag as a readable URL segment: NFC, spaces to '-', lower-cased Latin."""
-    name = unicodedata.normalize("NFC", name).strip()
-    name = re.sub(r"[\s/\\]+", "-", name)
-    name = re.sub(r"[?#%\"'<>^`{|}\x00-\x1f]", "", name).lower()
-    name = re.sub(r"\.{2,}", ".", name)
-    name = re.sub(r"-{2,}", "-", name).strip("-.")
-    return name[:200]
 
 
 def load_note(path: Path, config: SiteConfig, folders: dict[Path, str] | None = None) -> Note:

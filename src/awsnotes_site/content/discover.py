@@ -1,0 +1,48 @@
+"""Find the notes: every ``.md`` file below ``content/``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from awsnotes_site.diagnostics import Diagnostic, error, warning
+
+
+def discover(
+    content_dir: Path, folders: list[Path] | None = None
+) -> tuple[list[Path], list[Diagnostic]]:
+    """Every ``.md`` file below ``content_dir``, sorted; symlink loops skipped with a warning.
+    ``folders``, if given, receives every folder walked."""
+    found: list[Path] = []
+    diags: list[Diagnostic] = []
+    if not content_dir.is_dir():
+        return found, diags
+    seen_dirs: set[Path] = set()
+    stack = [content_dir]
+    while stack:
+        current = stack.pop()
+        real = current.resolve()
+        if real in seen_dirs:
+            diags.append(warning(current, None, "symlink loop: folder already visited, skipped"))
+            continue
+        seen_dirs.add(real)
+        if folders is not None:
+            folders.append(current)
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError as exc:
+            diags.append(error(current, None, f"cannot read folder: {exc.strerror}"))
+            continue
+        for entry in entries:
+            if entry.name.startswith((".", "_")):
+                continue
+            path = Path(entry.path)
+            try:
+                if entry.is_dir():
+                    stack.append(path)
+                elif entry.is_file() and entry.name.endswith(".md"):
+                    found.append(path)
+            except OSError as exc:  # e.g. a symlink that points at itself
+                diags.append(warning(path, None, f"skipped: {exc.strerror}"))
+    found.sort(key=lambda p: p.as_posix())
+    return found, diags

@@ -1,0 +1,157 @@
+"""Every cache key and fingerprint recipe of the incremental build, written once.
+
+- :func:`code_digest`: this package's own source (a change invalidates everything).
+- :func:`render_context` / :func:`render_key`: a rendered note (its bytes, its path, the
+  renderer, the code, the settings, the shortcode templates).
+- :func:`notes_context`: ``.cache/notes.json`` (renderer, code, settings, project).
+- :func:`card_digest`: what list pages show of a note (from the model's field list).
+- :func:`page_fingerprint`, :func:`signature_head` and :class:`PageSigner`: an output page.
+- :func:`tree_stamp`, :func:`jinja_fingerprint`: the templates folder and environment.
+- :func:`related_key` / :func:`related_digest`: the related-notes ranking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from awsnotes_site.config import SiteConfig
+from awsnotes_site.markdown import RENDERER_VERSION, NoteFacts
+from awsnotes_site.model.note import (
+    FACTS_CARD,
+    FACTS_NOT_IN_CARD,
+    NOTE_CARD,
+    NOTE_NOT_IN_CARD,
+    Note,
+    covered,
+)
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of this package's own source: a new version, or any change to the code,
+    invalidates every cache entry and page signature (the code is what turns inputs into
+    outputs, so an upgrade must never reuse what an older version made)."""
+    h = hashlib.sha256()
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def shortcodes_digest(templates_dir: Path) -> str:
+    h = hashlib.sha256()
+    sc = templates_dir / "shortcodes"
+    if sc.is_dir():
+        for f in sorted(sc.glob("*.html")):
+            h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def render_context(config: SiteConfig) -> str:
+    """What every rendered note depends on besides its own file."""
+    shortcodes = shortcodes_digest(config.templates_dir)
+    return f"{RENDERER_VERSION}:{code_digest()}:{config.fingerprint()}:{shortcodes}"
+
+
+def render_key(digest: str, rel: str, context: str) -> str:
+    """A rendered note's key: its file's hash, its path and :func:`render_context`."""
+    return hashlib.sha256(f"{digest}\0{rel}\0{context}".encode()).hexdigest()
+
+
+def notes_context(config: SiteConfig) -> str:
+    return f"{RENDERER_VERSION}:{code_digest()}:{config.fingerprint()}:{config.root}"
+
+
+def page_fingerprint(config: SiteConfig) -> str:
+    """What every output page depends on besides its template, key and notes."""
+    return f"{code_digest()}:{config.fingerprint()}"
+
+
+def signature_head(template: str, template_digest: str, fp: str, key: tuple[Any, ...]) -> str:
+    return f"{template}:{template_digest}:{fp}:{key!r}"
+
+
+def jinja_fingerprint(config: SiteConfig) -> str:
+    """The Jinja environment is kept while this is the same."""
+    return config.fingerprint() + str(config.root)
+
+
+def tree_stamp(folder: Path) -> tuple[Any, ...]:
+    """Names, sizes and modification times of every file below ``folder``."""
+    out: list[tuple[str, int, int]] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(filenames):
+            try:
+                st = os.stat(os.path.join(dirpath, name))
+            except OSError:
+                continue
+            out.append((os.path.join(dirpath, name), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+RelatedKey = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def related_key(notes: Iterable[Note]) -> RelatedKey:
+    """Related notes change only when some note's path, order or tags changed."""
+    return tuple((n.rel, tuple(n.tags)) for n in notes)
+
+
+def related_digest(key: RelatedKey) -> str:
+    return hashlib.sha256(json.dumps(key, ensure_ascii=False).encode()).hexdigest()
+
+
+covered(Note, NOTE_CARD, NOTE_NOT_IN_CARD)
+covered(NoteFacts, FACTS_CARD, FACTS_NOT_IN_CARD)
+
+
+def _card_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.datetime) else value
+
+
+def card_digest(note: Note, facts: NoteFacts) -> str:
+    """A digest of what other pages can show of a note without its body: the fields the
+    model lists in ``NOTE_CARD`` and ``FACTS_CARD`` (summary and reading time)."""
+    fields = [
+        *[_card_value(getattr(note, name)) for name in NOTE_CARD],
+        *[getattr(facts, name) for name in FACTS_CARD],
+    ]
+    blob = json.dumps(fields, ensure_ascii=False, default=repr, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+class PageSigner:
+    """Signs pages: what a page is made of is its template, settings and key (the
+    head), what it shows of each note it lists (card), and all of the notes whose body or
+    HTML it used when last rendered (render key). Same signature, same bytes."""
+
+    def __init__(self) -> None:
+        self.cards: dict[str, str] = {}  # note path -> its card part
+        self.keys: dict[str, str] = {}  # note path -> its render key part
+
+    def know(self, rel: str, card: str, key: str) -> None:
+        self.cards[rel] = f"\0{rel}:{card}"
+        self.keys[rel] = f"\1{rel}:{key}"
+
+    def reset(self) -> None:
+        self.cards, self.keys = {}, {}
+
+    def sign(self, head: str, deps: tuple[Note, ...], used: frozenset[str]) -> str:
+        cards, keys = self.cards, self.keys
+        text = "".join(
+            [
+                head,
+                *[cards.get(n.rel) or f"\0{n.rel}:" for n in deps],
+                *[keys.get(rel) or f"\1{rel}:?" for rel in sorted(used)],
+            ]
+        )
+        return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,82 @@
+"""Warnings for internal links and images in notes whose target is not in the site."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import unquote, urljoin, urlsplit
+
+from awsnotes_site.config import SiteConfig
+from awsnotes_site.diagnostics import Diagnostic, Reporter, Severity
+from awsnotes_site.model.views import NoteView
+from awsnotes_site.outputindex import OutputIndex
+from awsnotes_site.urls import nfc, with_base
+
+
+def internal_target(page_url: str, url: str, base: str) -> str | None:
+    """The site-relative path an internal URL written on ``page_url`` points at."""
+    if url.startswith("/") and not url.startswith("//"):
+        return _site_target("", url, base)  # root-relative: the same on every page
+    return _site_target(page_url, url, base)
+
+
+@lru_cache(maxsize=200_000)
+def _site_target(page_url: str, url: str, base: str) -> str | None:
+    parts = urlsplit(url.strip())
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    if parts.path.startswith("/") and "/." not in parts.path:
+        target = with_base(parts.path, base)  # root-relative: nothing to resolve
+    else:
+        target = urlsplit(
+            urljoin("http://site" + base + page_url, with_base(parts.path, base))
+        ).path
+    target = nfc(unquote(target))
+    return target[len(base) :] if target.startswith(base) else None
+
+
+class MissingTargets:
+    """Warnings for internal links and images in notes whose target is not in the site
+    (``check`` and ``--strict`` make these errors; ``check`` also verifies fragments).
+    Remembers each note's findings while the site's file list stays the same, so a
+    rebuild looks only at the notes that changed."""
+
+    def __init__(self) -> None:
+        self._paths: frozenset[str] = frozenset()
+        self._found: dict[tuple[str, str], list[Diagnostic]] = {}
+
+    def check(
+        self, config: SiteConfig, views: list[NoteView], paths: list[str], reporter: Reporter
+    ) -> None:
+        site = frozenset(paths)  # as a set: the order of a build's files varies
+        if site != self._paths:
+            self._paths, self._found = site, {}
+        found: dict[tuple[str, str], list[Diagnostic]] = {}
+        index: OutputIndex | None = None
+        for view in views:
+            memo = (view.key, view.note.url)
+            diags = self._found.get(memo)
+            if diags is None:
+                index = index or OutputIndex(paths)
+                diags = _missing_in(view, index, config.base_path)
+            found[memo] = diags
+            reporter.extend(diags)
+        self._found = found
+
+
+def _missing_in(view: NoteView, index: OutputIndex, base: str) -> list[Diagnostic]:
+    diags: list[Diagnostic] = []
+    for ref in view.facts.links:
+        if ref.kind not in ("link", "image"):
+            continue
+        rel = internal_target(view.note.url, ref.url, base)
+        if rel is not None and index.find(rel) is None:
+            what = "image" if ref.kind == "image" else "link target"
+            diags.append(
+                Diagnostic(
+                    view.note.display_path,
+                    ref.line or None,
+                    Severity.WARNING,
+                    f"{what} {ref.url!r} is not in the site",
+                )
+            )
+    return diags

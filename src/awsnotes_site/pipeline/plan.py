@@ -1,0 +1,198 @@
+"""Stage 4: plan every page (nothing is rendered here): link notes to their neighbours,
+related notes and series, then one :class:`PageSpec` per note, list page, taxonomy term,
+series and fixed page, each of a kind of :mod:`awsnotes_site.model.pages`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from awsnotes_site.config import SiteConfig
+from awsnotes_site.incremental.keys import RelatedKey, related_digest, related_key
+from awsnotes_site.incremental.store import load_related, save_related
+from awsnotes_site.model import pages as kinds
+from awsnotes_site.model.note import Note, slugify_name
+from awsnotes_site.model.pages import PageKind, PageSpec, context_of
+from awsnotes_site.model.strings import strings_for
+from awsnotes_site.model.taxonomies import SERIES, TAGS, Term, group_terms, series_order
+from awsnotes_site.model.taxonomies import related_notes as rank_related
+from awsnotes_site.model.views import NoteView, Paginator, SeriesBox, SiteView
+from awsnotes_site.urls import output_path
+
+
+def site_view(config: SiteConfig) -> SiteView:
+    return SiteView(
+        title=config.title,
+        description=config.description,
+        author=config.author,
+        language=config.language,
+        base_url=config.base_url,
+        base_path=config.base_path,
+        params=config.params,
+    )
+
+
+class RelatedNotes:
+    """Related notes (by path), recomputed only when some note's path, order or tags
+    changed: kept in memory (serve) and, with a cache folder, in ``related.json``."""
+
+    def __init__(self) -> None:
+        self._key: RelatedKey | None = None
+        self._related: dict[str, list[str]] = {}
+
+    def __call__(self, notes: list[Note], folder: Path | None = None) -> dict[str, list[str]]:
+        key = related_key(notes)
+        if key == self._key:
+            return self._related
+        digest = related_digest(key)
+        found = load_related(folder, digest) if folder is not None else None
+        if found is None:
+            found = {rel: [o.rel for o in others] for rel, others in rank_related(notes).items()}
+            if folder is not None:
+                save_related(folder, digest, found)
+        self._key, self._related = key, found
+        return found
+
+
+def assemble(
+    config: SiteConfig, views: list[NoteView], related: dict[str, list[str]]
+) -> list[PageSpec]:
+    """Link notes together and plan every page. Cheap: nothing is rendered here."""
+    text = strings_for(config.language)
+    _link_neighbours(views)
+    by_rel = {v.note.rel: v for v in views}
+    tags = group_terms([v.note for v in views], TAGS.field, TAGS.prefix)
+    series = group_terms([v.note for v in views], SERIES.field, SERIES.prefix)
+    tag_by_slug = {t.slug: t for t in tags}
+    for v in views:
+        v.related = [by_rel[rel] for rel in related[v.note.rel]]
+        v.tags = [tag_by_slug[slugify_name(t) or "_"] for t in v.note.tags]
+    for term in series:
+        _series_boxes(term, [by_rel[n.rel] for n in series_order(term)])
+    specs = [_note_page(v) for v in views]
+    specs += _paginate(config, views, "", kinds.HOME, config.title)
+    sections: dict[str, list[NoteView]] = {}
+    for v in views:
+        if v.note.section:
+            sections.setdefault(v.note.section, []).append(v)
+    for name, members in sorted(sections.items()):
+        specs += _paginate(config, members, f"{name}/", kinds.SECTION, name)
+    for term in tags:
+        members = [by_rel[n.rel] for n in term.notes]
+        specs += _paginate(config, members, term.url, kinds.TAG, term.name, term)
+    all_notes = tuple(v.note for v in views)
+    specs.append(
+        _fixed(kinds.TAGS, all_notes, kinds.TermsContext(tags, text["tags"], kinds.TAGS.name))
+    )
+    for term in series:
+        members = [by_rel[n.rel] for n in series_order(term)]
+        context = kinds.SeriesContext(term, members, term.name, kinds.SERIES.name)
+        specs.append(
+            PageSpec(
+                output_path(term.url),
+                kinds.SERIES.template,
+                tuple(m.note for m in members),
+                ("series", term.name),
+                context_of(context),
+            )
+        )
+    if series:
+        counts = {s.name: len(s.notes) for s in series}
+        index = kinds.SeriesIndexContext(series, text["series"], kinds.SERIES_INDEX.name, counts)
+        specs.append(_fixed(kinds.SERIES_INDEX, all_notes, index))
+    specs.append(_fixed(kinds.SEARCH, (), kinds.TitledContext(text["search"], kinds.SEARCH.name)))
+    specs.append(
+        _fixed(kinds.NOT_FOUND, (), kinds.TitledContext(text["not_found"], kinds.NOT_FOUND.name))
+    )
+    return specs
+
+
+def _series_boxes(term: Term, ordered: list[NoteView]) -> None:
+    for i, v in enumerate(ordered):
+        v.series.append(
+            SeriesBox(
+                name=term.name,
+                url=term.url,
+                notes=ordered,
+                index=i,
+                prev=ordered[i - 1] if i > 0 else None,
+                next=ordered[i + 1] if i + 1 < len(ordered) else None,
+            )
+        )
+
+
+def _note_page(v: NoteView) -> PageSpec:
+    return PageSpec(
+        output_path(v.note.url),
+        kinds.NOTE.template,
+        _note_deps(v),
+        ("note",),
+        context_of(kinds.NoteContext(v)),
+        v.note.display_path,
+    )
+
+
+def _fixed(kind: PageKind, deps: tuple[Note, ...], context: kinds.PageContext) -> PageSpec:
+    """The one page of its kind (the tags page, search, 404...)."""
+    return PageSpec(kind.path, kind.template, deps, (kind.name,), context_of(context))
+
+
+def _note_deps(v: NoteView) -> tuple[Note, ...]:
+    deps: dict[str, Note] = {v.note.rel: v.note}
+    for other in (v.prev, v.next, *v.related):
+        if other is not None:
+            deps[other.note.rel] = other.note
+    for box in v.series:
+        for member in box.notes:
+            deps[member.note.rel] = member.note
+    return tuple(deps.values())
+
+
+def _link_neighbours(views: list[NoteView]) -> None:
+    """Previous/next note within a section (views are newest first)."""
+    by_section: dict[str, list[NoteView]] = {}
+    for v in views:
+        by_section.setdefault(v.note.section, []).append(v)
+    for members in by_section.values():
+        for i, v in enumerate(members):
+            v.next = members[i - 1] if i > 0 else None  # newer
+            v.prev = members[i + 1] if i + 1 < len(members) else None  # older
+
+
+def _paginate(
+    config: SiteConfig,
+    views: list[NoteView],
+    url: str,
+    kind: PageKind,
+    title: str,
+    term: Term | None = None,
+) -> list[PageSpec]:
+    size = config.paginate
+    chunks = [views[i : i + size] for i in range(0, len(views), size)] or [[]]
+    total = len(chunks)
+    specs = []
+    for number, chunk in enumerate(chunks, start=1):
+        page_url = url if number == 1 else f"{url}page/{number}/"
+        paginator = Paginator(
+            notes=chunk,
+            number=number,
+            total_pages=total,
+            total_notes=len(views),
+            prev_url=(url if number == 2 else f"{url}page/{number - 1}/") if number > 1 else None,
+            next_url=f"{url}page/{number + 1}/" if number < total else None,
+            url=page_url,
+        )
+        context: kinds.ListContext
+        if term is None:
+            context = kinds.ListContext(paginator, page_url, title, kind.name)
+        else:
+            context = kinds.TermListContext(paginator, page_url, title, kind.name, term)
+        specs.append(
+            PageSpec(
+                output_path(page_url),
+                kind.template,
+                tuple(v.note for v in chunk),
+                (kind.template, url, number, total, len(views)),
+                context_of(context),
+            )
+        )
+    return specs

@@ -1,0 +1,257 @@
+"""Stage 3: render the notes' Markdown, only those whose render key (their bytes, the
+renderer, the settings) or cross-references changed; many of them in forked workers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import jinja2
+from markdown_it import MarkdownIt
+
+from awsnotes_site.config import SiteConfig
+from awsnotes_site.content.load import load_note
+from awsnotes_site.diagnostics import Reporter
+from awsnotes_site.incremental.keys import card_digest, render_context, render_key
+from awsnotes_site.incremental.records import NoteRecord
+from awsnotes_site.incremental.store import RenderStore
+from awsnotes_site.markdown import NoteFacts, RenderedNote, create_markdown, render_markdown
+from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry
+from awsnotes_site.model.note import Note
+from awsnotes_site.model.views import DependencyTracker, NoteView, SearchPart
+from awsnotes_site.parallel import chunk_size, fork_map, workers
+from awsnotes_site.pipeline.options import Progress
+from awsnotes_site.search import packed_keys
+
+PARALLEL_THRESHOLD = 64  # fewer notes to render than this: in this process
+
+
+@dataclass
+class Parser:
+    """The configured Markdown parser, kept while the notes' URLs, the settings and the
+    Jinja environment stay the same."""
+
+    urls: dict[str, str]
+    context: str
+    jinja: jinja2.Environment
+    resolver: RefResolver
+    md: MarkdownIt
+
+
+@dataclass
+class RenderSettings:
+    """What rendering needs besides the notes."""
+
+    config: SiteConfig
+    jinja: jinja2.Environment
+    store: RenderStore | None
+    save: bool  # put newly rendered notes into ``store``
+    jobs: int
+    progress: Progress | None
+
+
+class NoteRenderer:
+    """Rendered notes and their facts, by render key, kept between builds."""
+
+    def __init__(self, tracker: DependencyTracker) -> None:
+        self.tracker = tracker
+        self.rendered: dict[str, RenderedNote] = {}
+        self.facts: dict[str, NoteFacts] = {}
+        self.count = 0  # notes rendered by the last build
+        self._parser: Parser | None = None
+        self._cards: dict[tuple[str, str], str] = {}
+
+    def parser(self, config: SiteConfig, notes: list[Note], jinja: jinja2.Environment) -> Parser:
+        urls = {n.rel: n.url for n in notes}
+        context = render_context(config)
+        old = self._parser
+        if old is not None and (old.urls, old.context, old.jinja) == (urls, context, jinja):
+            return old  # same notes, URLs and settings
+        resolver = RefResolver(urls)
+        registry = ShortcodeRegistry(
+            config.templates_dir, jinja, resolver, config.base_path, config.absolute_base
+        )
+        md = create_markdown(registry, config.base_path, config.toc_min_level, config.toc_max_level)
+        self._parser = Parser(urls, context, jinja, resolver, md)
+        return self._parser
+
+    def render(
+        self,
+        notes: list[Note],
+        records: dict[str, NoteRecord],
+        run: RenderSettings,
+        reporter: Reporter,
+        meanwhile: Callable[[], None] | None = None,
+    ) -> list[NoteView]:
+        """Render the notes that need it (``meanwhile``: see :func:`render_all`) and
+        return a view of every note."""
+        parser = self.parser(run.config, notes, run.jinja)
+        keys = [render_key(n.digest, n.rel, parser.context) for n in notes]
+        todo = [
+            (key, with_body(note, run.config))
+            for key, note in zip(keys, notes, strict=True)
+            if self._stale(key, note, records, run.store, parser.resolver)
+        ]
+        saver = run.store if run.save else None
+        done = render_all(parser.md, todo, run.jobs, run.progress, saver, meanwhile)
+        self.count = len(done)
+        for (key, _), (rendered, facts) in zip(todo, done, strict=True):
+            self.rendered[key] = rendered
+            self.facts[key] = facts
+        pairs = zip(keys, notes, strict=True)
+        views = [self._view(key, note, parser.md, run, reporter) for key, note in pairs]
+        live = set(keys)
+        self.rendered = {k: r for k, r in self.rendered.items() if k in live}
+        self.facts = {k: f for k, f in self.facts.items() if k in live}
+        self._cards = {m: c for m, c in self._cards.items() if m[0] in live}
+        return views
+
+    def _stale(
+        self,
+        key: str,
+        note: Note,
+        records: dict[str, NoteRecord],
+        store: RenderStore | None,
+        resolver: RefResolver,
+    ) -> bool:
+        """Whether the note must be rendered: no facts for ``key`` in memory, in its record
+        or in the render store, or a cross-reference that now resolves elsewhere."""
+        facts = self.facts.get(key)
+        if facts is None:
+            record = records.get(str(note.source))
+            if record is not None and record.key == key and record.facts is not None:
+                facts = self.facts[key] = record.facts
+        if facts is None and store is not None:
+            rendered = store.get(key)
+            if rendered is not None:
+                self.rendered[key] = rendered
+                facts = self.facts[key] = NoteFacts.of(note.description, rendered)
+        return facts is None or any(
+            resolver.resolve(t, note.rel) != url for t, url in facts.refs.items()
+        )
+
+    def _view(
+        self, key: str, note: Note, md: MarkdownIt, run: RenderSettings, reporter: Reporter
+    ) -> NoteView:
+        facts = self.facts[key]
+        reporter.extend(facts.diagnostics)
+        load = partial(self._load_rendered, key, note, md, run)
+        return NoteView(
+            note,
+            facts,
+            load,
+            self.tracker,
+            partial(self._load_search, key, run.store, load),
+            key,
+            self._card(key, note, facts),
+            loaded=self.rendered.get(key),
+        )
+
+    def _card(self, key: str, note: Note, facts: NoteFacts) -> str:
+        """:func:`card_digest`, remembered per render key (which covers the note's bytes,
+        hence its front matter and facts) and date from git."""
+        memo = (key, note.lastmod.isoformat() if note.lastmod else "")
+        card = self._cards.get(memo)
+        if card is None:
+            card = self._cards[memo] = card_digest(note, facts)
+        return card
+
+    def _load_rendered(
+        self, key: str, note: Note, md: MarkdownIt, run: RenderSettings
+    ) -> RenderedNote:
+        """A note's HTML for a page being rendered: from memory, the cache, or rendered now
+        (when its cache entry has gone since the last build)."""
+        rendered = self.rendered.get(key)
+        if rendered is None and run.store is not None:
+            rendered = run.store.get(key)
+        if rendered is None:
+            rendered = render_one(md, with_body(note, run.config))
+            if run.store is not None and run.save:
+                run.store.put(key, rendered)
+        self.rendered[key] = rendered
+        return rendered
+
+    def _load_search(
+        self, key: str, store: RenderStore | None, load: Callable[[], RenderedNote]
+    ) -> SearchPart:
+        """A note's text and search keys for a search shard: from memory, from the first
+        line of its cache entry, or from the whole note (``load``)."""
+        if key not in self.rendered and store is not None:
+            part = store.get_search(key)
+            if part is not None:
+                return part
+        rendered = load()
+        return rendered.text, rendered.search_keys
+
+
+def with_body(note: Note, config: SiteConfig) -> Note:
+    """The note with its body (notes restored from ``.cache/notes.json`` have none)."""
+    return note if note.body_loaded else load_note(note.source, config)
+
+
+def page_stub(note: Note) -> dict[str, Any]:
+    return {"title": note.title, "rel": note.rel, "url": note.url, "params": note.params}
+
+
+def render_one(md: MarkdownIt, note: Note) -> RenderedNote:
+    rendered = render_markdown(md, note.body, note.display_path, note.body_line, page_stub(note))
+    rendered.search_keys = packed_keys(note.title, note.tags, rendered.text)
+    return rendered
+
+
+@dataclass
+class RenderJob:
+    """What rendering workers inherit: the parser, the store and the whole work list
+    (only index ranges travel to them, not the notes' text)."""
+
+    md: MarkdownIt
+    store: RenderStore | None
+    todo: list[tuple[str, Note]]
+
+
+def _render_and_keep(job: RenderJob, i: int) -> tuple[RenderedNote, NoteFacts]:
+    """Render a note, put it into the cache and work out its facts (in a worker, when
+    there are many: the cache entries are written by the workers)."""
+    key, note = job.todo[i]
+    rendered = render_one(job.md, note)
+    if job.store is not None:
+        job.store.put(key, rendered)
+    return rendered, NoteFacts.of(note.description, rendered)
+
+
+def _render_range(job: RenderJob, bounds: tuple[int, int]) -> list[tuple[RenderedNote, NoteFacts]]:
+    return [_render_and_keep(job, i) for i in range(*bounds)]
+
+
+def render_all(
+    md: MarkdownIt,
+    todo: list[tuple[str, Note]],
+    jobs: int,
+    progress: Progress | None = None,
+    store: RenderStore | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> list[tuple[RenderedNote, NoteFacts]]:
+    """Render notes (``(cache key, note)``) and put each into ``store``; with many notes and
+    several CPUs, in forked worker processes that inherit the configured parser and the
+    notes (Markdown rendering is pure: same input, same output).
+    ``progress(done, total)`` is called as notes finish. ``meanwhile()`` is called once the
+    workers have their work, so that this process does it while they render (only
+    then: a small build runs it nowhere, and its pages phase does what it needs)."""
+    job = RenderJob(md, store, todo)
+    count = workers(jobs)
+    results: list[tuple[RenderedNote, NoteFacts]] = []
+    if count < 2 or len(todo) < PARALLEL_THRESHOLD:
+        for i in range(len(todo)):
+            results.append(_render_and_keep(job, i))
+            if progress:
+                progress(len(results), len(todo))
+        return results
+    size = chunk_size(len(todo), count)
+    bounds = [(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
+    for done in fork_map(_render_range, job, bounds, count, meanwhile):
+        results.extend(done)
+        if progress:
+            progress(len(results), len(todo))
+    return results
