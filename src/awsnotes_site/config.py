@@ -44,6 +44,24 @@ class SiteConfig:
     cname: str = ""
     lastmod: str = ""
     params: dict[str, Any] = field(default_factory=dict)
+    # -- where the site's files are and how URLs are made (Hugo sites and vaults differ)
+    kind: str = "site"  # "site" (site.toml), "hugo" (a Hugo folder), "vault" (Obsidian)
+    content_dirname: str = "content"  # relative to root; "." for a vault
+    static_dirs: tuple[str, ...] = ("static",)
+    static_at_root: bool = False  # Hugo: static/x.png -> /x.png; ours: /static/x.png
+    taxonomies: dict[str, str] = field(
+        default_factory=lambda: {"tag": "tags", "series": "series"}
+    )  # singular -> plural (the URL segment and front matter key)
+    permalinks: dict[str, str] = field(default_factory=dict)  # section -> pattern
+    disable_path_to_lower: bool = False
+    summary_length: int = 0  # 0: our summary; N: Hugo's first N words
+    # -- Markdown and shortcodes
+    markdown: dict[str, Any] = field(default_factory=dict)  # typographer, emoji, math, …
+    shortcode_dirs: tuple[str, ...] = ()  # Go-template shortcode folders, first wins
+    unknown_shortcodes: str = "error"  # or "warn": render the inner text, marked
+    # -- features
+    images: dict[str, Any] = field(default_factory=dict)  # [images] enabled, widths, …
+    comments: dict[str, Any] = field(default_factory=dict)  # [comments] provider = "giscus"
 
     @property
     def base_path(self) -> str:
@@ -57,7 +75,7 @@ class SiteConfig:
 
     @property
     def content_dir(self) -> Path:
-        return self.root / "content"
+        return (self.root / self.content_dirname) if self.content_dirname != "." else self.root
 
     @property
     def templates_dir(self) -> Path:
@@ -65,7 +83,7 @@ class SiteConfig:
 
     @property
     def static_dir(self) -> Path:
-        return self.root / "static"
+        return self.root / self.static_dirs[0]
 
     @property
     def output_path(self) -> Path:
@@ -96,6 +114,12 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "cname": str,
     "lastmod": str,
     "params": dict,
+    "taxonomies": dict,
+    "permalinks": dict,
+    "markdown": dict,
+    "unknown_shortcodes": str,
+    "images": dict,
+    "comments": dict,
 }
 
 
@@ -127,6 +151,8 @@ def validate(raw: dict[str, Any], path: str) -> tuple[dict[str, Any], list[Diagn
         parts = urlsplit(values["base_url"])
         if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
             diags.append(error(path, None, f"'base_url' {values['base_url']!r} is not an URL"))
+    if values.get("unknown_shortcodes") not in (None, "error", "warn"):
+        diags.append(error(path, None, '\'unknown_shortcodes\' must be "error" or "warn"'))
     if values.get("lastmod") not in (None, "", "git"):
         diags.append(error(path, None, "'lastmod' may only be \"git\""))
     return values, diags
