@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from awsnotes_site import urls
 from awsnotes_site.diagnostics import BuildError, Diagnostic, error, warning
+from awsnotes_site.hugo.config import load_hugo_config
+from awsnotes_site.hugo.site import site_values
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -120,6 +122,14 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "unknown_shortcodes": str,
     "images": dict,
     "comments": dict,
+    # what `init --from-hugo` writes for a Hugo site
+    "kind": str,
+    "content_dirname": str,
+    "static_dirs": list,
+    "static_at_root": bool,
+    "disable_path_to_lower": bool,
+    "summary_length": int,
+    "shortcode_dirs": list,
 }
 
 
@@ -153,6 +163,11 @@ def validate(raw: dict[str, Any], path: str) -> tuple[dict[str, Any], list[Diagn
             diags.append(error(path, None, f"'base_url' {values['base_url']!r} is not an URL"))
     if values.get("unknown_shortcodes") not in (None, "error", "warn"):
         diags.append(error(path, None, '\'unknown_shortcodes\' must be "error" or "warn"'))
+    if values.get("kind") not in (None, "site", "hugo"):
+        diags.append(error(path, None, '\'kind\' must be "site" or "hugo"'))
+    for key in ("static_dirs", "shortcode_dirs"):
+        if key in values:
+            values[key] = tuple(str(v) for v in values[key])
     if values.get("lastmod") not in (None, "", "git"):
         diags.append(error(path, None, "'lastmod' may only be \"git\""))
     return values, diags
@@ -166,7 +181,12 @@ def load_config(
     path = root / CONFIG_NAME
     raw: dict[str, Any] = {}
     diags: list[Diagnostic] = []
-    if path.exists():
+    if not path.exists():
+        hugo = load_hugo_config(root)
+        if hugo is not None:
+            values, diags = site_values(hugo)
+            return _with_overrides(root, values, diags, base_url, output)
+    else:
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except tomllib.TOMLDecodeError as exc:
@@ -175,6 +195,16 @@ def load_config(
         except UnicodeDecodeError:
             raise BuildError([error(path, None, "not UTF-8")]) from None
     values, diags = validate(raw, str(path))
+    return _with_overrides(root, values, diags, base_url, output)
+
+
+def _with_overrides(
+    root: Path,
+    values: dict[str, Any],
+    diags: list[Diagnostic],
+    base_url: str | None,
+    output: str | None,
+) -> tuple[SiteConfig, list[Diagnostic]]:
     if base_url is not None:
         values["base_url"] = base_url
     if output is not None:

@@ -12,6 +12,7 @@ from typing import TextIO
 
 from awsnotes_site.config import CONFIG_NAME
 from awsnotes_site.diagnostics import Diagnostic, error
+from awsnotes_site.hugo.config import find_config
 
 # Exit status of a command started in the wrong place (no such folder, no site.toml).
 USAGE_ERROR = 2
@@ -46,7 +47,8 @@ def site_problem(root: Path, *, need_content: bool = True) -> Diagnostic | None:
         )
     if not root.is_dir():
         return error(root, None, "not a folder; -s/--source takes the folder that holds site.toml")
-    if not (root / CONFIG_NAME).is_file():
+    hugo = find_config(root) if not (root / CONFIG_NAME).is_file() else None
+    if not (root / CONFIG_NAME).is_file() and hugo is None:
         where = "this folder" if root == Path(".") else str(root)
         return error(
             CONFIG_NAME,
@@ -55,7 +57,7 @@ def site_problem(root: Path, *, need_content: bool = True) -> Diagnostic | None:
             hint="start a new site with: awsnotes-site init my-notes && cd my-notes "
             "(or run this command in the folder that holds site.toml, or pass -s FOLDER)",
         )
-    if need_content and not (root / "content").is_dir():
+    if need_content and hugo is None and not (root / "content").is_dir():
         return error(
             root / "content",
             None,

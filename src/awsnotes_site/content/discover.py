@@ -9,10 +9,12 @@ from awsnotes_site.diagnostics import Diagnostic, error, warning
 
 
 def discover(
-    content_dir: Path, folders: list[Path] | None = None
+    content_dir: Path, folders: list[Path] | None = None, hugo: bool = False
 ) -> tuple[list[Path], list[Diagnostic]]:
     """Every ``.md`` file below ``content_dir``, sorted; symlink loops skipped with a warning.
-    ``folders``, if given, receives every folder walked."""
+    ``folders``, if given, receives every folder walked. ``hugo``: ``_index.md`` files
+    too, and of a leaf bundle (a folder with ``index.md``) only that file (the rest of
+    the bundle is its resources)."""
     found: list[Path] = []
     diags: list[Diagnostic] = []
     if not content_dir.is_dir():
@@ -33,8 +35,11 @@ def discover(
         except OSError as exc:
             diags.append(error(current, None, f"cannot read folder: {exc.strerror}"))
             continue
+        if hugo and current != content_dir and any(e.name == "index.md" for e in entries):
+            found.append(Path(current) / "index.md")
+            continue
         for entry in entries:
-            if entry.name.startswith((".", "_")):
+            if entry.name.startswith((".", "_")) and not (hugo and entry.name == "_index.md"):
                 continue
             path = Path(entry.path)
             try:

@@ -38,6 +38,10 @@ def load_note(path: Path, config: SiteConfig, folders: dict[Path, str] | None = 
     text = decode_source(raw, display)
     fm = split_front_matter(text, display)
     rel = unicodedata.normalize("NFC", path.relative_to(config.content_dir).as_posix())
+    if config.kind == "hugo":
+        from awsnotes_site.content.hugo_note import load_hugo_note
+
+        return load_hugo_note(path, raw, rel, display, fm, config)
     diags: list[Diagnostic] = []
     data = dict(fm.data)
     title = _get_str(data, "title", fm, display, diags)
@@ -240,5 +244,9 @@ def _get_date(
 
 def is_published(note: Note, now: dt.datetime, drafts: bool, future: bool) -> bool:
     if note.draft and not drafts:
+        return False
+    if note.expiry_date is not None and note.expiry_date <= now:
+        return False
+    if note.publish_date is not None and note.publish_date > now and not future:
         return False
     return not (note.date and note.date > now and not future)

@@ -46,6 +46,12 @@ class Note:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     lastmod_from_git: bool = False
     body_loaded: bool = True  # False when restored from .cache/notes.json (body is "")
+    # -- Hugo sites
+    kind: str = "page"  # "page", or "section"/"home" for an _index.md (its list page's text)
+    aliases: list[str] = field(default_factory=list)  # URLs that redirect to this page
+    terms: dict[str, Any] = field(default_factory=dict)  # taxonomy plural -> term names
+    publish_date: dt.datetime | None = None  # not published before
+    expiry_date: dt.datetime | None = None  # not published after
 
     @cached_property
     def sort_key(self) -> tuple[float, str]:
@@ -72,6 +78,11 @@ NOTE_STORED = (
     "body_line",
     "digest",
     "diagnostics",
+    "kind",
+    "aliases",
+    "terms",
+    "publish_date",
+    "expiry_date",
 )
 NOTE_NOT_STORED = {
     "source": "the record's key",
@@ -96,6 +107,11 @@ NOTE_CARD = (
     "weight",
     "display_path",
     "params",
+    "kind",
+    "aliases",
+    "terms",
+    "publish_date",
+    "expiry_date",
 )
 NOTE_NOT_IN_CARD = {
     "source": "covered by rel and display_path",

@@ -12,7 +12,7 @@ comes next: page bundles (``resources``), section pages from ``_index.md``
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -43,6 +43,8 @@ class ListContext:
     url: str
     title: str
     kind: str
+    # a Hugo section's or home's _index.md (its text shown on the list)
+    index: NoteView | None = field(default=None, kw_only=True)
 
 
 @dataclass
@@ -59,6 +61,14 @@ class TermsContext:
     terms: list[Term]
     title: str
     kind: str
+
+
+@dataclass
+class TaxonomyContext(TermsContext):
+    """One page of the terms of any taxonomy of a Hugo site (``/categories/page/2/``)."""
+
+    plural: str
+    paginator: Paginator
 
 
 @dataclass
@@ -84,6 +94,7 @@ PageContext = (
     | TermsContext
     | SeriesContext
     | SeriesIndexContext
+    | TaxonomyContext
 )
 
 

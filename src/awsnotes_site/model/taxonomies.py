@@ -30,6 +30,22 @@ def group_terms(notes: Sequence[Note], kind: str, prefix: str) -> list[Term]:
     return sorted(by_slug.values(), key=lambda t: t.name.lower())
 
 
+def group_hugo_terms(notes: Sequence[Note], plural: str, prefix: str, lower: bool) -> list[Term]:
+    """The terms of the Hugo taxonomy PLURAL (``note.terms``), slugs as Hugo's ``urlize``
+    makes them (``AWS 네트워크`` -> ``aws-네트워크``), by name."""
+    from awsnotes_site.hugo.permalinks import urlize
+
+    by_slug: dict[str, Term] = {}
+    for note in notes:
+        for name in note.terms.get(plural, ()):
+            slug = urlize(name, lower) or "_"
+            term = by_slug.get(slug)
+            if term is None:
+                term = by_slug[slug] = Term(name, slug, f"{prefix}/{slug}/")
+            term.notes.append(note)
+    return sorted(by_slug.values(), key=lambda t: t.slug)
+
+
 def series_order(term: Term) -> list[Note]:
     """Series members by weight, then date (oldest first), then path."""
     return sorted(

@@ -30,6 +30,7 @@ from awsnotes_site.pipeline.load import NoteLoader, apply_git_dates, unique_urls
 from awsnotes_site.pipeline.options import BuildOptions, BuildResult, BuildStats
 from awsnotes_site.pipeline.pages import PageRenderer
 from awsnotes_site.pipeline.plan import RelatedNotes, assemble, site_view
+from awsnotes_site.pipeline.resources import collect_site_files
 from awsnotes_site.pipeline.render import NoteRenderer, RenderSettings
 from awsnotes_site.pipeline.static import check_overlaps, collect_static
 from awsnotes_site.pipeline.templates import TemplateCache
@@ -82,7 +83,10 @@ class Builder:
         reporter.extend(done.problems)
         self.state.report_problems(reporter)
         # 6: static files, then links to targets that are not in the site
-        static = collect_static(config, reporter)
+        if config.static_at_root:  # a Hugo site: static/ at the root, content files
+            static = collect_site_files(config, [v.note for v in views], reporter)
+        else:
+            static = collect_static(config, reporter)
         check_overlaps(config, static, done.files, reporter)
         self.missing.check(config, views, [*done.files, *static], reporter)
         if reporter.errors or (options.strict and reporter.items):

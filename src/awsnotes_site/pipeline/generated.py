@@ -111,6 +111,7 @@ def plan_generated(
     ``shard_memos``: per search shard, what its last build posted (kept by a Builder
     between builds)."""
     shard_memos = {} if shard_memos is None else shard_memos
+    views = [v for v in views if v.note.kind == "page"]  # not a Hugo _index.md
     home = iri_to_uri(config.absolute_base)
     all_notes = tuple(v.note for v in views)
     count = shard_count(len(views))

@@ -58,7 +58,7 @@ class NoteLoader:
     ) -> list[Note]:
         """Every note's front matter: from memory or ``records`` when the file's size and
         modification time are unchanged, else read and parsed."""
-        paths, diags = self.discover(config.content_dir)
+        paths, diags = self.discover(config.content_dir, config.kind == "hugo")
         reporter.extend(diags)
         found: list[tuple[Path, Stamp, Note | None]] = []
         for path in paths:
@@ -90,7 +90,9 @@ class NoteLoader:
         self.loaded = seen
         return notes
 
-    def discover(self, content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
+    def discover(
+        self, content_dir: Path, hugo: bool = False
+    ) -> tuple[list[Path], list[Diagnostic]]:
         """:func:`discover`, skipped while no folder it walked changed (a folder's
         modification time changes when a file in it is added, removed or renamed)."""
         if self._folders is not None:
@@ -101,7 +103,7 @@ class NoteLoader:
             except OSError:
                 pass
         folders: list[Path] = []
-        paths, diags = discover(content_dir, folders)
+        paths, diags = discover(content_dir, folders, hugo)
         self._folders = None
         if folders:  # (no content folder: nothing to watch, look again next time)
             with contextlib.suppress(OSError):

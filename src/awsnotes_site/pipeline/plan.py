@@ -57,6 +57,10 @@ def assemble(
     config: SiteConfig, views: list[NoteView], related: dict[str, list[str]]
 ) -> list[PageSpec]:
     """Link notes together and plan every page. Cheap: nothing is rendered here."""
+    if config.kind == "hugo":
+        from awsnotes_site.pipeline.hugo_pages import assemble_hugo
+
+        return assemble_hugo(config, views, related)
     text = strings_for(config.language)
     _link_neighbours(views)
     by_rel = {v.note.rel: v for v in views}
@@ -165,7 +169,9 @@ def _paginate(
     kind: PageKind,
     title: str,
     term: Term | None = None,
+    index: NoteView | None = None,
 ) -> list[PageSpec]:
+    """The pages of a list of notes; ``index``: the _index.md shown on them (Hugo)."""
     size = config.paginate
     chunks = [views[i : i + size] for i in range(0, len(views), size)] or [[]]
     total = len(chunks)
@@ -183,14 +189,17 @@ def _paginate(
         )
         context: kinds.ListContext
         if term is None:
-            context = kinds.ListContext(paginator, page_url, title, kind.name)
+            context = kinds.ListContext(paginator, page_url, title, kind.name, index=index)
         else:
-            context = kinds.TermListContext(paginator, page_url, title, kind.name, term)
+            context = kinds.TermListContext(
+                paginator, page_url, title, kind.name, term, index=index
+            )
+        deps = tuple(v.note for v in chunk) + ((index.note,) if index is not None else ())
         specs.append(
             PageSpec(
                 output_path(page_url),
                 kind.template,
-                tuple(v.note for v in chunk),
+                deps,
                 (kind.template, url, number, total, len(views)),
                 context_of(context),
             )

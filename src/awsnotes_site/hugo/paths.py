@@ -1,0 +1,113 @@
+"""Where Hugo puts a page, a section and a content file (checked against Hugo 0.168):
+
+- a page's folders and name (a leaf bundle's folder name) are sanitised and, unless
+  ``disablePathToLower``, lower-cased, section folders too; ``slug`` replaces the name;
+- ``[permalinks]`` patterns apply to the pages of a top-level section;
+- front matter ``url`` is taken as written (case and spaces kept);
+- ``aliases`` are kept as written; a relative one is relative to the page's parent;
+- a file in a leaf bundle is published beside its page under its own name; any other
+  content file under the nearest section's URL, the rest of its path as written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from awsnotes_site.hugo.permalinks import PageFacts, expand, urlize
+
+PAGE, SECTION, HOME = "page", "section", "home"
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a content file's path says about its page."""
+
+    kind: str  # "page", "section" (an _index.md) or "home" (content/_index.md)
+    dirs: tuple[str, ...]  # the folders above the page (a bundle: above its folder)
+    name: str  # file name without extension; a leaf bundle's folder name
+
+
+def place_of(rel: str) -> Place:
+    parts = PurePosixPath(rel).parts
+    name = parts[-1]
+    if name == "_index.md":
+        dirs = tuple(parts[:-1])
+        return Place(SECTION if dirs else HOME, dirs, dirs[-1] if dirs else "")
+    if name == "index.md" and len(parts) > 1:
+        return Place(PAGE, tuple(parts[:-2]), parts[-2])
+    return Place(PAGE, tuple(parts[:-1]), PurePosixPath(name).stem)
+
+
+def section_url(dirs: Iterable[str], lower: bool) -> str:
+    """``("posts", "Linux")`` -> ``posts/linux/``; ``()`` -> ``""`` (the home page)."""
+    segments = [urlize(d, lower) for d in dirs]
+    return "".join(f"{s}/" for s in segments if s)
+
+
+def _front_url(url: str) -> str:
+    path = url.strip().lstrip("/")
+    if not path or path.endswith("/") or posixpath.splitext(path)[1]:
+        return path
+    return path + "/"
+
+
+def page_url(
+    place: Place,
+    title: str,
+    date: dt.datetime | None,
+    slug: str,
+    url: str,
+    permalinks: dict[str, str],
+    lower: bool,
+) -> str:
+    """The site-relative URL (no leading slash) of a page, as Hugo makes it."""
+    if url:
+        return _front_url(url)
+    if place.kind != PAGE:
+        return section_url(place.dirs, lower)
+    section = place.dirs[0] if place.dirs else ""
+    pattern = permalinks.get(section)
+    if pattern:
+        facts = PageFacts(
+            title=title,
+            date=date,
+            section=section,
+            sections=place.dirs,
+            slug=slug,
+            filename=place.name,
+            contentbasename=place.name,
+        )
+        return expand(pattern, facts, lower).lstrip("/")
+    name = urlize(slug or place.name, lower)
+    return section_url(place.dirs, lower) + (f"{name}/" if name else "")
+
+
+def alias_path(alias: str, page: str) -> str:
+    """The output path of an alias of the page at URL PAGE (site-relative)."""
+    alias = alias.strip()
+    if not alias.startswith("/"):
+        parent = posixpath.dirname(page.rstrip("/"))
+        alias = f"/{parent}/{alias}" if parent else f"/{alias}"
+    path = posixpath.normpath(alias).lstrip("/")
+    if path in ("", "."):
+        return "index.html"
+    if alias.endswith("/") or not posixpath.splitext(path)[1]:
+        return f"{path}/index.html"
+    return path
+
+
+def resource_path(rel: str, bundles: dict[str, str], sections: dict[str, str]) -> str:
+    """The output path of the content file REL: BUNDLES maps a leaf bundle's folder to its
+    page URL, SECTIONS a section's folder to its URL."""
+    parts = PurePosixPath(rel).parts
+    for depth in range(len(parts) - 1, 0, -1):
+        folder = "/".join(parts[:depth])
+        owner = bundles.get(folder)
+        if owner is None:
+            owner = sections.get(folder)
+        if owner is not None:
+            return owner + "/".join(parts[depth:])
+    return rel

@@ -1,0 +1,66 @@
+"""The files a Hugo site publishes as they are: every non-Markdown file under
+``content/`` (a leaf bundle's beside its page, the others under their section's URL)
+and the static folders at the site root (``static/favicon.ico`` -> ``/favicon.ico``)."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from awsnotes_site.config import SiteConfig
+from awsnotes_site.diagnostics import Reporter, warning
+from awsnotes_site.hugo.paths import PAGE, place_of, resource_path, section_url
+from awsnotes_site.model.note import Note
+
+
+def _files(root: Path, reporter: Reporter, markdown: bool) -> Iterator[tuple[str, Path]]:
+    """(path relative to ROOT, file) of every file below ROOT but dotfiles, and but
+    Markdown files unless MARKDOWN; symlinks out of ROOT skipped with a warning."""
+    real_root = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or (not markdown and name.endswith(".md")):
+                continue
+            path = Path(dirpath) / name
+            if not path.resolve().is_relative_to(real_root):
+                reporter.add(warning(path, None, f"symlink points outside {root.name}/; skipped"))
+                continue
+            rel = unicodedata.normalize("NFC", path.relative_to(root).as_posix())
+            yield rel, path
+
+
+def owners(config: SiteConfig, notes: Iterable[Note]) -> tuple[dict[str, str], dict[str, str]]:
+    """(leaf bundle folder -> its page's URL, section folder -> its URL), folders relative
+    to the content folder."""
+    lower = not config.disable_path_to_lower
+    bundles: dict[str, str] = {}
+    sections: dict[str, str] = {}
+    for note in notes:
+        place = place_of(note.rel)
+        if place.kind == PAGE and note.rel.endswith("/index.md"):
+            bundles[note.rel[: -len("/index.md")]] = note.url
+        if place.kind != PAGE and place.dirs:
+            sections["/".join(place.dirs)] = section_url(place.dirs, lower)
+        elif place.dirs:
+            sections.setdefault(place.dirs[0], section_url(place.dirs[:1], lower))
+    return bundles, sections
+
+
+def collect_site_files(
+    config: SiteConfig, notes: Iterable[Note], reporter: Reporter
+) -> dict[str, Path]:
+    """Output path -> source file: the static folders at the root, then content files."""
+    result: dict[str, Path] = {}
+    for name in config.static_dirs:
+        folder = config.root / name
+        if folder.is_dir():
+            for rel, path in _files(folder, reporter, markdown=True):
+                result[rel] = path
+    if config.content_dir.is_dir():
+        bundles, sections = owners(config, notes)
+        for rel, path in _files(config.content_dir, reporter, markdown=False):
+            result[resource_path(rel, bundles, sections)] = path
+    return result
