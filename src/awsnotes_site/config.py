@@ -61,6 +61,7 @@ class SiteConfig:
     markdown: dict[str, Any] = field(default_factory=dict)  # typographer, emoji, math, …
     shortcode_dirs: tuple[str, ...] = ()  # Go-template shortcode folders, first wins
     unknown_shortcodes: str = "error"  # or "warn": render the inner text, marked
+    hugo_language: str = ""  # a multilingual Hugo site: the language built ("ko")
     # -- features
     images: dict[str, Any] = field(default_factory=dict)  # [images] enabled, widths, …
     comments: dict[str, Any] = field(default_factory=dict)  # [comments] provider = "giscus"

@@ -54,12 +54,14 @@ def site_values(hc: HugoConfig) -> tuple[dict[str, Any], list[Diagnostic]]:
     params = dict(hc.params)
     title, content_dir = hc.title, hc.content_dir
     lang = default_language(hc)
+    values_lang = ""
     language = _language(hc)
     if lang is not None:
         title = lang.title or title
         content_dir = lang.content_dir
         params.update(lang.params)
         language = lang.language_code.split("-")[0].lower() or lang.code
+        values_lang = lang.code
         skipped = [other.code for other in hc.languages if other is not lang]
         if skipped:
             diags.append(
@@ -98,6 +100,8 @@ def site_values(hc: HugoConfig) -> tuple[dict[str, Any], list[Diagnostic]]:
         if hc.unknown_shortcodes in ("error", "warn")
         else "error",
     }
+    if values_lang:
+        values["hugo_language"] = values_lang
     if hc.timezone:
         values["timezone"] = hc.timezone
     return values, diags
@@ -109,7 +113,7 @@ def site_toml(hc: HugoConfig) -> str:
     lines = ["# Written by `awsnotes-site init --from-hugo` from " + hc.path.name, ""]
     tables: list[str] = []
     for key, value in values.items():
-        if key in ("kind", "static_at_root"):
+        if key == "hugo_language":
             continue
         if isinstance(value, dict):
             if value:

@@ -151,6 +151,8 @@ def assemble_hugo(
     for v in pages:
         for alias in v.note.aliases:
             specs.append(redirect(config, alias_path(alias, v.note.url), v.note.url, (v.note,)))
+    if config.hugo_language:  # Hugo's /ko/ -> / for the default language
+        specs.append(redirect(config, f"{config.hugo_language}/index.html", "", ()))
     specs.append(_fixed(kinds.SEARCH, (), kinds.TitledContext(text["search"], kinds.SEARCH.name)))
     specs.append(
         _fixed(kinds.NOT_FOUND, (), kinds.TitledContext(text["not_found"], kinds.NOT_FOUND.name))
