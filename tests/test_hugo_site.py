@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hugo_compare import hugo_build, page_urls, structure
-from hugo_compare import files as published_files
 
 from awsnotes_site.pipeline.builder import build
 from awsnotes_site.pipeline.options import BuildOptions
+from hugo_compare import files as published_files
+from hugo_compare import hugo_build, page_urls, structure
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hugo"
 TEMPLATES = Path(__file__).parent.parent / "templates"
@@ -46,15 +46,15 @@ SITES = {
 def cut_waiting(text: str) -> str:
     """TEXT without the regions of the shortcodes in ``WAITING_SHORTCODES``."""
     for name in PAIRED_WAITING:
-        pattern = r"\{\{<\s*%s\b.*?>\}\}.*?\{\{<\s*/%s\s*>\}\}" % (name, name)
+        pattern = r"\{\{<\s*" + name + r"\b.*?>\}\}.*?\{\{<\s*/" + name + r"\s*>\}\}"
         text = re.sub(pattern, "", text, flags=re.S)
     for name in INLINE_WAITING:
-        text = re.sub(r"\{\{<\s*%s\b.*?>\}\}" % name, "", text)
+        text = re.sub(r"\{\{<\s*" + name + r"\b.*?>\}\}", "", text)
     return text
 
 
 _SHORT_NAME = re.compile(r":[a-z0-9_+-]+:")
-_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f]")
 
 
 def without_emoji(headings: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:

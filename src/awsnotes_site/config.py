@@ -164,14 +164,19 @@ def validate(raw: dict[str, Any], path: str) -> tuple[dict[str, Any], list[Diagn
             diags.append(error(path, None, f"'base_url' {values['base_url']!r} is not an URL"))
     if values.get("unknown_shortcodes") not in (None, "error", "warn"):
         diags.append(error(path, None, '\'unknown_shortcodes\' must be "error" or "warn"'))
+    _check_hugo_keys(values, path, diags)
+    if values.get("lastmod") not in (None, "", "git"):
+        diags.append(error(path, None, "'lastmod' may only be \"git\""))
+    return values, diags
+
+
+def _check_hugo_keys(values: dict[str, Any], path: str, diags: list[Diagnostic]) -> None:
+    """The keys ``init --from-hugo`` writes: ``kind`` and the folder lists."""
     if values.get("kind") not in (None, "site", "hugo"):
         diags.append(error(path, None, '\'kind\' must be "site" or "hugo"'))
     for key in ("static_dirs", "shortcode_dirs"):
         if key in values:
             values[key] = tuple(str(v) for v in values[key])
-    if values.get("lastmod") not in (None, "", "git"):
-        diags.append(error(path, None, "'lastmod' may only be \"git\""))
-    return values, diags
 
 
 def load_config(

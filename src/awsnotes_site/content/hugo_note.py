@@ -35,10 +35,10 @@ class _Reader:
         self.config = config
         self.diags: list[Diagnostic] = []
 
-    def str(self, key: str) -> str:
+    def text(self, key: str) -> str:
         return base._get_str(self.data, key, self.fm, self.display, self.diags)
 
-    def list(self, key: str) -> list[str]:
+    def names(self, key: str) -> list[str]:
         return base._get_list(self.data, key, self.fm, self.display, self.diags)
 
     def date(self, key: str) -> Any:
@@ -50,18 +50,18 @@ def load_hugo_note(
 ) -> Note:
     r = _Reader(fm, display, config)
     place = place_of(rel)
-    title = r.str("title")
+    title = r.text("title")
     if not title and place.kind != PAGE:
         title = place.name
     if not title:
         title = unicodedata.normalize("NFC", place.name or path.stem)
     date = next((d for d in (r.date(k) for k in _DATE_KEYS) if d is not None), None)
-    slug = r.str("slug")
-    url = r.str("url")
+    slug = r.text("slug")
+    url = r.text("url")
     if ".." in url.split("/"):
         r.diags.append(error(display, fm.line_of("url"), f"url {url!r} may not contain '..'"))
         url = ""
-    terms = {plural: r.list(plural) for plural in config.taxonomies.values()}
+    terms = {plural: r.names(plural) for plural in config.taxonomies.values()}
     terms = {k: v for k, v in terms.items() if v}
     lower = not config.disable_path_to_lower
     note = Note(
@@ -74,7 +74,7 @@ def load_hugo_note(
         title=title,
         date=date,
         lastmod=r.date("lastmod"),
-        description=r.str("description"),
+        description=r.text("description"),
         tags=terms.get("tags", []),
         series=terms.get("series", []),
         draft=base._get_bool(r.data, "draft", fm, display, r.diags),
@@ -85,7 +85,7 @@ def load_hugo_note(
         digest=hashlib.sha256(raw).hexdigest(),
         diagnostics=r.diags,
         kind=place.kind,
-        aliases=r.list("aliases"),
+        aliases=r.names("aliases"),
         terms=terms,
         publish_date=r.date("publishdate"),
         expiry_date=r.date("expirydate"),

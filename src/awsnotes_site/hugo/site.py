@@ -73,9 +73,7 @@ def site_values(hc: HugoConfig) -> tuple[dict[str, Any], list[Diagnostic]]:
                 )
             )
     if hc.unused:
-        diags.append(
-            warning(where, None, f"Hugo settings not used here: {', '.join(hc.unused)}")
-        )
+        diags.append(warning(where, None, f"Hugo settings not used here: {', '.join(hc.unused)}"))
     description = params.get("description")
     values: dict[str, Any] = {
         "kind": "hugo",

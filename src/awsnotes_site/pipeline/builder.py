@@ -30,8 +30,8 @@ from awsnotes_site.pipeline.load import NoteLoader, apply_git_dates, unique_urls
 from awsnotes_site.pipeline.options import BuildOptions, BuildResult, BuildStats
 from awsnotes_site.pipeline.pages import PageRenderer
 from awsnotes_site.pipeline.plan import RelatedNotes, assemble, site_view
-from awsnotes_site.pipeline.resources import collect_site_files
 from awsnotes_site.pipeline.render import NoteRenderer, RenderSettings
+from awsnotes_site.pipeline.resources import collect_site_files
 from awsnotes_site.pipeline.static import check_overlaps, collect_static
 from awsnotes_site.pipeline.templates import TemplateCache
 from awsnotes_site.publish import WriteStats, staging_folder, write_site
