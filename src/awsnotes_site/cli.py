@@ -82,6 +82,13 @@ def _add_init(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="write into a folder that is not empty (existing files are kept)",
     )
+    i.add_argument(
+        "--from-hugo",
+        type=Path,
+        default=None,
+        metavar="HUGO_DIR",
+        help="write HUGO_DIR/site.toml with the settings of the Hugo site there",
+    )
 
 
 def make_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:

@@ -131,6 +131,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "disable_path_to_lower": bool,
     "summary_length": int,
     "shortcode_dirs": list,
+    "hugo_language": str,
 }
 
 

@@ -29,6 +29,7 @@ SCAFFOLD_TZ = ZoneInfo("Asia/Seoul")
 class InitCommand:
     directory: Path = Path(".")
     force: bool = False
+    from_hugo: Path | None = None
 
 
 def scaffold_file(name: str) -> bytes:
@@ -74,7 +75,40 @@ def next_steps(folder: Path) -> str:
     )
 
 
+def from_hugo(folder: Path) -> int:
+    """``init --from-hugo DIR``: DIR/site.toml with the Hugo site's settings (never
+    replacing a site.toml that is there)."""
+    from awsnotes_site.diagnostics import BuildError
+    from awsnotes_site.hugo.config import load_hugo_config
+    from awsnotes_site.hugo.site import site_toml
+
+    try:
+        hugo = load_hugo_config(folder.resolve()) if folder.is_dir() else None
+    except BuildError as exc:
+        for d in exc.diagnostics:
+            print(d.format(), file=sys.stderr)
+        return 1
+    if hugo is None:
+        print(
+            f"error: {folder} holds no Hugo configuration (hugo.toml, config.toml, "
+            "config.yaml, config/_default/)",
+            file=sys.stderr,
+        )
+        return USAGE_ERROR
+    target = folder / "site.toml"
+    try:
+        with target.open("x", encoding="utf-8") as f:
+            f.write(site_toml(hugo))
+    except FileExistsError:
+        print(f"error: {target} already exists; it was left as it is", file=sys.stderr)
+        return USAGE_ERROR
+    print(f"wrote {target} from {hugo.path.name}: build, serve and check now read it")
+    return 0
+
+
 def run(options: InitCommand) -> int:
+    if options.from_hugo is not None:
+        return from_hugo(options.from_hugo)
     folder = options.directory
     refusal = _refusal(folder, options.force)
     if refusal is not None:

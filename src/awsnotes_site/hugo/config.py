@@ -8,6 +8,7 @@ caller can warn once."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,7 +138,8 @@ def _parse(path: Path) -> dict[str, Any]:
         else:
             data = yaml.safe_load(text) or {}
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        found = re.search(r"at line (\d+)", str(exc))
+        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
         raise BuildError([error(path, line, f"invalid TOML: {exc}")]) from None
     except json.JSONDecodeError as exc:
         raise BuildError([error(path, exc.lineno, f"invalid JSON: {exc.msg}")]) from None

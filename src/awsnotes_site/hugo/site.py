@@ -111,8 +111,6 @@ def site_toml(hc: HugoConfig) -> str:
     lines = ["# Written by `awsnotes-site init --from-hugo` from " + hc.path.name, ""]
     tables: list[str] = []
     for key, value in values.items():
-        if key == "hugo_language":
-            continue
         if isinstance(value, dict):
             if value:
                 tables.append(_table(key, value))

@@ -13,7 +13,7 @@ from awsnotes_site.feeds import FEED_LIMIT, FeedItem, atom, robots, rss, sitemap
 from awsnotes_site.markdown.highlight import stylesheet
 from awsnotes_site.model.note import Note
 from awsnotes_site.model.pages import PageSpec
-from awsnotes_site.model.taxonomies import TAGS, group_terms
+from awsnotes_site.model.taxonomies import TAGS, Term, group_hugo_terms, group_terms
 from awsnotes_site.model.views import NoteView
 from awsnotes_site.search import (
     SearchDoc,
@@ -104,6 +104,18 @@ def _search_shard(members: list[NoteView], memo: ShardMemo) -> Callable[[], str]
     )
 
 
+def _feed_terms(config: SiteConfig, notes: list[Note]) -> list[Term]:
+    """The terms with feeds: tags; on a Hugo site every term of every taxonomy."""
+    if config.kind != "hugo":
+        return group_terms(notes, TAGS.field, TAGS.prefix)
+    lower = not config.disable_path_to_lower
+    return [
+        term
+        for plural in config.taxonomies.values()
+        for term in group_hugo_terms(notes, plural, plural.lower() if lower else plural, lower)
+    ]
+
+
 def plan_generated(
     config: SiteConfig, views: list[NoteView], shard_memos: dict[str, ShardMemo] | None = None
 ) -> list[PageSpec]:
@@ -121,7 +133,7 @@ def plan_generated(
 
     specs = _feeds(config, views, "", config.title, full=True)
     by_rel = {v.note.rel: v for v in views}
-    for term in group_terms(list(all_notes), TAGS.field, TAGS.prefix):
+    for term in _feed_terms(config, list(all_notes)):
         members = [by_rel[n.rel] for n in term.notes]
         specs += _feeds(config, members, term.url, f"{config.title} - {term.name}")
     specs += [
