@@ -11,13 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from hugo_compare import hugo_build
-from test_hugo_site import FIXTURES, TEMPLATES, cut_waiting
 
 from awsnotes_site.cli import main
 from awsnotes_site.config import load_config
 from awsnotes_site.diagnostics import BuildError
 from awsnotes_site.hugo.paths import Place, alias_path, page_url, place_of, resource_path
+from hugo_compare import hugo_build
+from test_hugo_site import FIXTURES, TEMPLATES, cut_waiting
 
 REPO_STATIC = Path(__file__).parent.parent / "static"
 CLI = Path(sys.executable).parent / "awsnotes-site"
