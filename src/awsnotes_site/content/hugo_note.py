@@ -25,6 +25,30 @@ HUGO_FIELDS = frozenset(
 _DATE_KEYS = ("date", "publishdate", "pubdate", "published")
 
 
+MORE = "<!--more-->"
+
+
+def lead_summary(body: str) -> str:
+    """Hugo's manual summary: the text before ``<!--more-->`` ("" without one)."""
+    if MORE not in body:
+        return ""
+    from markdown_it import MarkdownIt
+
+    from awsnotes_site.text import summarize
+
+    lead = body.split(MORE, 1)[0]
+    words: list[str] = []
+    for token in MarkdownIt("commonmark").parse(lead):
+        for child in token.children or ():
+            if child.type in ("text", "code_inline"):
+                words.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                words.append(" ")
+        if token.type == "paragraph_close":
+            words.append(" ")
+    return summarize(" ".join("".join(words).split()), 10_000)
+
+
 class _Reader:
     """Typed front matter values of one note, problems collected."""
 
@@ -74,7 +98,7 @@ def load_hugo_note(
         title=title,
         date=date,
         lastmod=r.date("lastmod"),
-        description=r.text("description"),
+        description=r.text("description") or r.text("summary") or lead_summary(fm.body),
         tags=terms.get("tags", []),
         series=terms.get("series", []),
         draft=base._get_bool(r.data, "draft", fm, display, r.diags),
