@@ -64,3 +64,13 @@ def collect_site_files(
         for rel, path in _files(config.content_dir, reporter, markdown=False):
             result[resource_path(rel, bundles, sections)] = path
     return result
+
+
+def source_folder(config: SiteConfig, source: Path) -> Path:
+    """The folder SOURCE was published from (a static folder or, on a Hugo site, the
+    content folder): serve sends a file only while it still lies inside it."""
+    if config.static_at_root:
+        for folder in (*(config.root / name for name in config.static_dirs), config.content_dir):
+            if source.is_relative_to(folder):
+                return folder
+    return config.static_dir

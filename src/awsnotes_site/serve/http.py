@@ -28,6 +28,7 @@ from typing import Any, Protocol, TextIO
 
 from awsnotes_site.diagnostics import Diagnostic
 from awsnotes_site.pipeline import BuildResult
+from awsnotes_site.pipeline.resources import source_folder
 from awsnotes_site.serve.client import LiveReloadClient, inject, script_tag
 from awsnotes_site.serve.events import CLOSE, KEEPALIVE, RETRY, EventHub
 from awsnotes_site.serve.routes import (
@@ -261,7 +262,7 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(HTTPStatus.OK, ctype, data, head, headers)
                 return True
             if key in result.static:
-                static_dir = result.config.static_dir
+                static_dir = source_folder(result.config, result.static[key])
                 return self._static(result.static[key], static_dir, key, base, head, headers)
         return False
 
