@@ -5,7 +5,9 @@ publish and expiry dates, and the files published beside bundles and at the root
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
+import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,6 +15,8 @@ import pytest
 
 from awsnotes_site.pipeline.builder import build
 from awsnotes_site.pipeline.options import BuildOptions, BuildResult
+from awsnotes_site.serve.preview import PreviewServer
+from awsnotes_site.serve.project import ProjectBuilder
 from test_hugo_site import FIXTURES, TEMPLATES, cut_waiting
 
 
@@ -127,3 +131,29 @@ def test_files_beside_bundles_and_at_the_root(devlog: BuildResult) -> None:
     assert "2023/03/26/aws-vpc-엔드포인트-정리/endpoint-flow.png" in static
     assert "static/img/k8s-pods.png" in static  # content/static/img/: published at its path
     assert {"favicon.ico", "google1234abcd.html", "img/logo.png"} <= static  # static/ at /
+
+
+def test_serve_sends_bundle_files_and_root_static(tmp_path: Path) -> None:
+    site = tmp_path / "papermod"
+    shutil.copytree(FIXTURES / "papermod", site)
+    shutil.copytree(TEMPLATES, site / "templates")
+    server = PreviewServer(ProjectBuilder(site), port=0, out=io.StringIO(), err=io.StringIO())
+    server.start()
+    try:
+        assert server.wait_for_build(1, 60).ok
+        base = f"http://127.0.0.1:{server.port}"
+        for path in ("/posts/cover-post/cover.png", "/apple-touch-icon.png", "/about.html"):
+            with urllib.request.urlopen(base + path, timeout=30) as response:
+                assert response.status == 200, path
+        cover = (site / "content/posts/cover-post/cover.png").read_bytes()
+        with urllib.request.urlopen(base + "/posts/cover-post/cover.png", timeout=30) as r:
+            assert r.read() == cover
+    finally:
+        server.stop()
+
+
+def test_theme_static_is_published_under_the_sites(papermod: BuildResult) -> None:
+    static = papermod.static
+    assert static["theme.svg"].parts[-4:] == ("themes", "PaperMod", "static", "theme.svg")
+    assert static["apple-touch-icon.png"].parts[-2:] == ("static", "apple-touch-icon.png")
+    assert "themes" not in static["apple-touch-icon.png"].parts  # the site's wins

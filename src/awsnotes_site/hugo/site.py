@@ -47,6 +47,13 @@ def shortcode_dirs(hc: HugoConfig) -> tuple[str, ...]:
     return tuple(str(d.relative_to(hc.root)) for d in dirs if d.is_dir())
 
 
+def static_dirs(hc: HugoConfig) -> tuple[str, ...]:
+    """The site's static folders, then each theme's ``static/`` (first wins)."""
+    themes = [theme / "static" for theme in hc.theme_dirs]
+    extra = tuple(str(d.relative_to(hc.root)) for d in themes if d.is_dir())
+    return hc.static_dirs + extra
+
+
 def site_values(hc: HugoConfig) -> tuple[dict[str, Any], list[Diagnostic]]:
     """SiteConfig keyword values for the Hugo site HC, and the warnings about it."""
     diags: list[Diagnostic] = []
@@ -86,7 +93,7 @@ def site_values(hc: HugoConfig) -> tuple[dict[str, Any], list[Diagnostic]]:
         "paginate": max(1, hc.paginate),
         "params": params,
         "content_dirname": content_dir,
-        "static_dirs": hc.static_dirs,
+        "static_dirs": static_dirs(hc),
         "static_at_root": True,
         "taxonomies": dict(hc.taxonomies),
         "permalinks": dict(hc.permalinks),

@@ -54,7 +54,7 @@ def collect_site_files(
 ) -> dict[str, Path]:
     """Output path -> source file: the static folders at the root, then content files."""
     result: dict[str, Path] = {}
-    for name in config.static_dirs:
+    for name in reversed(config.static_dirs):  # the first folder wins
         folder = config.root / name
         if folder.is_dir():
             for rel, path in _files(folder, reporter, markdown=True):
