@@ -12,6 +12,10 @@ What still waits for other work, named and nothing else:
   lands (then a Hugo folder needs nothing but itself).
 - ``enableEmoji``: ``:rocket:`` is not turned into 🚀 yet; heading texts are compared with
   emoji short names (ours) and emoji (Hugo's) taken out (:func:`without_emoji`).
+- The home page lists every regular page, as the home layouts of PaperMod and LoveIt do
+  (``.Paginate site.RegularPages``), not Hugo's bare default (sections and top-level
+  pages): ``yamlnotes`` has that home layout, so its ``/page/2/`` is compared. Sections
+  list their own pages and subsections, as Hugo's ``.Pages``.
 - Ours adds ``OUR_PAGES`` and ``OUR_FILES`` to every site."""
 
 from __future__ import annotations

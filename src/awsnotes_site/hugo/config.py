@@ -32,7 +32,7 @@ USED_KEYS = frozenset(
     {
         "title", "baseurl", "languagecode", "defaultcontentlanguage",
         "defaultcontentlanguageinsubdir", "languages", "params", "taxonomies", "permalinks",
-        "contentdir", "staticdir", "paginate", "pagination", "summarylength",
+        "contentdir", "staticdir", "pagination", "summarylength",
         "hascjklanguage", "disablepathtolower", "enableemoji", "markup", "theme", "themesdir",
         "timezone", "author", "copyright", "publishdir", "builddrafts", "buildfuture",
         "disablekinds", "enablerobotstxt", "unknown_shortcodes",
@@ -235,10 +235,12 @@ def _languages(raw: dict[str, Any], content_dir: str) -> tuple[Language, ...]:
 
 
 def _paginate(raw: dict[str, Any]) -> int:
+    """``[pagination] pagerSize``, else 10. The old ``paginate`` key is ignored, as Hugo
+    0.16x ignores it (it is listed among the unused keys)."""
     pagination = raw.get("pagination")
     if isinstance(pagination, dict) and isinstance(pagination.get("pagersize"), int):
         return int(pagination["pagersize"])
-    return _int(raw, "paginate", 10)
+    return 10
 
 
 def load_hugo_config(root: Path) -> HugoConfig | None:

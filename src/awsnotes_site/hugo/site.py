@@ -79,6 +79,17 @@ def site_values(hc: HugoConfig) -> tuple[dict[str, Any], list[Diagnostic]]:
                     f"skipped: {', '.join(skipped)}",
                 )
             )
+        if hc.default_language_in_subdir:
+            diags.append(
+                warning(
+                    where,
+                    None,
+                    f"defaultContentLanguageInSubdir: the {lang.code!r} pages are built at the "
+                    f"site root, not under /{lang.code}/",
+                    hint=f"until that is supported, set base_url to end in /{lang.code}/ "
+                    "and publish the output folder there",
+                )
+            )
     if hc.unused:
         diags.append(warning(where, None, f"Hugo settings not used here: {', '.join(hc.unused)}"))
     description = params.get("description")

@@ -59,16 +59,34 @@ def _with_page_one(config: SiteConfig, specs: list[PageSpec], url: str) -> list[
     return [*specs, redirect(config, output_path(f"{url}page/1/"), url, ())]
 
 
+def _owner(dirs: tuple[str, ...], folders: set[tuple[str, ...]]) -> tuple[str, ...]:
+    """The section a page in DIRS (or a section at DIRS, excluded) belongs to: the
+    deepest section folder above it, ``()`` for the home page."""
+    for depth in range(len(dirs), 0, -1):
+        if dirs[:depth] in folders:
+            return dirs[:depth]
+    return ()
+
+
 def _sections(
     config: SiteConfig, pages: list[NoteView], index: dict[tuple[str, ...], NoteView]
 ) -> Iterator[tuple[tuple[str, ...], str, list[NoteView]]]:
-    """(folders, URL, pages under them) of every section."""
+    """(folders, URL, entries) of every section: like Hugo's ``.Pages``, its own pages
+    and its subsections (their ``_index.md``), newest first."""
     lower = not config.disable_path_to_lower
-    folders = {d for d in index if d} | {
-        place_of(v.note.rel).dirs[:1] for v in pages if place_of(v.note.rel).dirs
-    }
+    dirs_of = {v.note.rel: place_of(v.note.rel).dirs for v in pages}
+    folders = {d for d in index if d} | {d[:1] for d in dirs_of.values() if d}
+    entries: dict[tuple[str, ...], list[NoteView]] = {d: [] for d in folders}
+    for v in pages:
+        owner = _owner(dirs_of[v.note.rel], folders)
+        if owner:
+            entries[owner].append(v)
+    for dirs, view in index.items():
+        parent = _owner(dirs[:-1], folders)
+        if dirs and parent:
+            entries[parent].append(view)
     for dirs in sorted(folders):
-        members = [v for v in pages if place_of(v.note.rel).dirs[: len(dirs)] == dirs]
+        members = sorted(entries[dirs], key=lambda v: v.note.sort_key)
         yield dirs, section_url(dirs, lower), members
 
 
