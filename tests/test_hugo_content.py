@@ -157,3 +157,20 @@ def test_theme_static_is_published_under_the_sites(papermod: BuildResult) -> Non
     assert static["theme.svg"].parts[-4:] == ("themes", "PaperMod", "static", "theme.svg")
     assert static["apple-touch-icon.png"].parts[-2:] == ("static", "apple-touch-icon.png")
     assert "themes" not in static["apple-touch-icon.png"].parts  # the site's wins
+
+
+def test_date_falls_back_like_hugo_and_draft_key_any_case(tmp_path: Path) -> None:
+    site = tmp_path / "tiny"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "hugo.toml").write_text(
+        'title = "t"\n[permalinks]\nposts = "/:year/:slug/"\n', encoding="utf-8"
+    )
+    (site / "content" / "posts" / "a.md").write_text(
+        "---\nTitle: A\nLastmod: 2020-05-05\n---\nx\n", encoding="utf-8"
+    )
+    (site / "content" / "posts" / "b.md").write_text(
+        "---\nTitle: B\nDate: 2021-01-01\nDraft: true\n---\nx\n", encoding="utf-8"
+    )
+    shutil.copytree(TEMPLATES, site / "templates")
+    result, _ = build(site, BuildOptions(use_cache=False, save_cache=False, jobs=1))
+    assert [v.note.url for v in result.notes if v.note.kind == "page"] == ["2020/a/"]

@@ -19,10 +19,11 @@ from awsnotes_site.model.note import Note
 
 # Front matter keys that become Note fields (lower case); the rest stays in params.
 HUGO_FIELDS = frozenset(
-    {"title", "date", "lastmod", "description", "draft", "slug", "weight", "url", "aliases",
-     "publishdate", "expirydate", "pubdate", "published"}
+    {"title", "date", "lastmod", "modified", "description", "draft", "slug", "weight", "url",
+     "aliases", "publishdate", "expirydate", "pubdate", "published"}
 )  # fmt: skip
-_DATE_KEYS = ("date", "publishdate", "pubdate", "published")
+# Where Hugo takes a page's date from, in its order
+_DATE_KEYS = ("date", "publishdate", "pubdate", "published", "lastmod", "modified")
 
 
 MORE = "<!--more-->"
