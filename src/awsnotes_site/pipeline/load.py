@@ -39,6 +39,8 @@ class Folders:
     stamps: tuple[tuple[str, int], ...]
     paths: list[Path]
     diagnostics: list[Diagnostic]
+    hugo: bool = False  # walked with Hugo's rules (bundles, _index.md)
+    root: Path | None = None  # the content folder walked
 
 
 class NoteLoader:
@@ -98,7 +100,9 @@ class NoteLoader:
         if self._folders is not None:
             memo = self._folders
             try:
-                if all(os.stat(f).st_mtime_ns == t for f, t in memo.stamps):
+                if (memo.hugo, memo.root) == (hugo, content_dir) and all(
+                    os.stat(f).st_mtime_ns == t for f, t in memo.stamps
+                ):
                     return list(memo.paths), list(memo.diagnostics)
             except OSError:
                 pass
@@ -108,7 +112,7 @@ class NoteLoader:
         if folders:  # (no content folder: nothing to watch, look again next time)
             with contextlib.suppress(OSError):
                 stamps = tuple((str(f), os.stat(f).st_mtime_ns) for f in folders)
-                self._folders = Folders(stamps, paths, diags)
+                self._folders = Folders(stamps, paths, diags, hugo, content_dir)
         return list(paths), list(diags)
 
 
