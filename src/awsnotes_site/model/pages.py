@@ -52,6 +52,9 @@ class TermListContext(ListContext):
     """The notes of one taxonomy term (a tag page)."""
 
     term: Term
+    # a Hugo site: the taxonomy (``categories``) and its title (``카테고리``); "" for tags
+    plural: str = field(default="", kw_only=True)
+    taxonomy_title: str = field(default="", kw_only=True)
 
 
 @dataclass

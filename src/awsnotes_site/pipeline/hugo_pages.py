@@ -101,7 +101,9 @@ def _taxonomy_pages(
     for term in terms:
         members = [by_rel[n.rel] for n in term.notes]
         specs += _with_page_one(
-            config, _paginate(config, members, term.url, kinds.TAG, term.name, term), term.url
+            config,
+            _paginate(config, members, term.url, kinds.TAG, term.name, term, None, (plural, title)),
+            term.url,
         )
     url = f"{plural}/"
     size = config.paginate

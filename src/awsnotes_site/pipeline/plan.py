@@ -170,8 +170,10 @@ def _paginate(
     title: str,
     term: Term | None = None,
     index: NoteView | None = None,
+    taxonomy: tuple[str, str] = ("", ""),
 ) -> list[PageSpec]:
-    """The pages of a list of notes; ``index``: the _index.md shown on them (Hugo)."""
+    """The pages of a list of notes; ``index``: the _index.md shown on them, ``taxonomy``:
+    (plural, title) of a term's taxonomy (Hugo sites)."""
     size = config.paginate
     chunks = [views[i : i + size] for i in range(0, len(views), size)] or [[]]
     total = len(chunks)
@@ -192,7 +194,14 @@ def _paginate(
             context = kinds.ListContext(paginator, page_url, title, kind.name, index=index)
         else:
             context = kinds.TermListContext(
-                paginator, page_url, title, kind.name, term, index=index
+                paginator,
+                page_url,
+                title,
+                kind.name,
+                term,
+                index=index,
+                plural=taxonomy[0],
+                taxonomy_title=taxonomy[1],
             )
         deps = tuple(v.note for v in chunk) + ((index.note,) if index is not None else ())
         specs.append(
