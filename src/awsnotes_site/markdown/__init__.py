@@ -20,17 +20,17 @@ from markdown_it.token import Token
 from mdit_py_plugins.gfm import gfm_plugin
 
 from awsnotes_site.diagnostics import Diagnostic, Severity
-from awsnotes_site.markdown.block_state import use_fast_block_state
 from awsnotes_site.markdown.context import LinkRef, RenderEnv, TocEntry
-from awsnotes_site.markdown.dispatch import use_dispatch
 from awsnotes_site.markdown.figures import figures_plugin
 from awsnotes_site.markdown.headings import headings_plugin
 from awsnotes_site.markdown.highlight import fence_plugin
-from awsnotes_site.markdown.html_block import use_fast_html_block
 from awsnotes_site.markdown.html_tokens import events_text, plain_text
-from awsnotes_site.markdown.lheading import use_fast_lheading
-from awsnotes_site.markdown.normalize import use_fast_normalize
 from awsnotes_site.markdown.shortcodes import Registry, shortcodes_plugin
+from awsnotes_site.markdown.speedups.block_state import use_fast_block_state
+from awsnotes_site.markdown.speedups.dispatch import use_dispatch
+from awsnotes_site.markdown.speedups.html_block import use_fast_html_block
+from awsnotes_site.markdown.speedups.lheading import use_fast_lheading
+from awsnotes_site.markdown.speedups.normalize import use_fast_normalize
 from awsnotes_site.markdown.tasklists import tasklists_plugin
 from awsnotes_site.markdown.urls import urls_plugin
 from awsnotes_site.text import reading_minutes, summarize

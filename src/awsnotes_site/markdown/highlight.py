@@ -23,7 +23,7 @@ from pygments.token import STANDARD_TYPES, _TokenType
 from pygments.util import ClassNotFound
 
 from awsnotes_site.markdown.context import RenderEnv
-from awsnotes_site.markdown.fastlex import accelerate
+from awsnotes_site.markdown.speedups.fastlex import accelerate
 
 BOOL = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 IGNORED_OPTIONS = frozenset({"style", "noclasses", "guesssyntax", "tabwidth", "nohl", "codefences"})
