@@ -8,6 +8,8 @@
 - :mod:`.urls`: base-path rewriting of root-relative URLs, link records for ``check``
 - :mod:`.figures`: ``<img>`` + ``<figcaption>`` into ``<figure>``
 - :mod:`.tasklists`: GFM task list checkboxes labelled with their item's text
+- :mod:`.footnotes`: the footnote block in the body only, never in shortcode text
+- :mod:`.speedups`: fast paths with the stock output (``dispatch=False`` leaves them out)
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from mdit_py_plugins.gfm import gfm_plugin
 from awsnotes_site.diagnostics import Diagnostic, Severity
 from awsnotes_site.markdown.context import LinkRef, RenderEnv, TocEntry
 from awsnotes_site.markdown.figures import figures_plugin
+from awsnotes_site.markdown.footnotes import footnotes_plugin
 from awsnotes_site.markdown.headings import headings_plugin
 from awsnotes_site.markdown.highlight import fence_plugin
 from awsnotes_site.markdown.html_tokens import events_text, plain_text
@@ -87,6 +90,7 @@ def create_markdown(
     :mod:`.lheading` and :mod:`.normalize`)."""
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False, "maxNesting": MAX_NESTING})
     md.use(gfm_plugin)
+    md.use(footnotes_plugin)  # the footnote block only in the body, not in shortcode text
     md.options["alerts"] = False  # `> [!NOTE]` stays a quote, as in Hugo
     # Core rules run in this order after inline parsing: ids, URLs, figures, shortcodes.
     md.use(headings_plugin, min_level=toc_min, max_level=toc_max)
