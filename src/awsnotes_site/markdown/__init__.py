@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.gfm import gfm_plugin
 
 from awsnotes_site.diagnostics import Diagnostic, Severity
+from awsnotes_site.markdown.code_options import HighlightDefaults, highlight_defaults
 from awsnotes_site.markdown.context import LinkRef, RenderEnv, TocEntry
 from awsnotes_site.markdown.figures import figures_plugin
 from awsnotes_site.markdown.footnotes import footnotes_plugin
@@ -82,9 +84,19 @@ def create_markdown(
     toc_min: int = 1,
     toc_max: int = 3,
     *,
+    highlight: Mapping[str, Any] | HighlightDefaults | None = None,
     dispatch: bool = True,
 ) -> MarkdownIt:
-    """The configured parser; ``dispatch=False`` keeps markdown-it's own rule loops, block
+    """The configured parser. ``highlight``: the site's code block defaults, Hugo's
+    ``[markup.highlight]`` table as read from the config (``lineNos``,
+    ``lineNumbersInTable``, ``hl_Lines``, ``lineNoStart``, ``anchorLineNos``,
+    ``lineAnchors``, ``wrapperClass``, ``hl_inline``, ``codeFences``, ``guessSyntax``;
+    ``style``, ``noClasses``, ``tabWidth`` and ``noHl`` are ignored), or what
+    :func:`~awsnotes_site.markdown.code_options.highlight_defaults` made of it (its
+    ``ignored`` and ``unknown`` keys are for the caller to report); a bad value raises
+    :class:`~awsnotes_site.markdown.code_options.OptionError`.
+
+    ``dispatch=False`` keeps markdown-it's own rule loops, block
     state and ``html_block``, ``lheading`` and ``normalize`` rules (the output is the same,
     only slower: see :mod:`.dispatch`, :mod:`.block_state`, :mod:`.html_block`,
     :mod:`.lheading` and :mod:`.normalize`)."""
@@ -97,7 +109,9 @@ def create_markdown(
     md.use(urls_plugin, base_path=base_path)
     md.use(figures_plugin)
     md.use(shortcodes_plugin, registry=registry)
-    md.use(fence_plugin)
+    if not isinstance(highlight, HighlightDefaults):
+        highlight = highlight_defaults(highlight)
+    md.use(fence_plugin, defaults=highlight)
     md.use(tasklists_plugin)
     if dispatch:
         use_fast_html_block(md)

@@ -64,8 +64,10 @@ def shortcodes_plugin(md: MarkdownIt, registry: Registry) -> None:
 
     md.inline.ruler.before("link", "shortcode_ref_link", ref_link_rule)
     md.core.ruler.after("inline", "shortcode_ref_links", make_resolve_ref_links(registry))
+    # Before lheading: a line that is a shortcode is never a setext heading's text, so
+    # `{{< highlight yaml >}}` followed by a `---` line stays a shortcode (issue 19).
     md.block.ruler.before(
-        "paragraph",
+        "lheading",
         "shortcode",
         make_block_rule(registry),
         {"alt": ["paragraph", "reference", "blockquote", "list"]},
