@@ -27,6 +27,7 @@ from awsnotes_site.markdown.highlight import (
     unknown_message,
 )
 from awsnotes_site.markdown.shortcodes import Tag
+from awsnotes_site.markdown.shortcodes.lexer import unescape_comments
 from awsnotes_site.markdown.urls import with_base
 
 BUILTINS = ("highlight", "figure", "details", "ref", "relref")
@@ -205,7 +206,8 @@ class ShortcodeRegistry:
             state.report(
                 Severity.WARNING, call.line, f"shortcode 'highlight': {unknown_message(unknown)}"
             )
-        return render_code(call.inner or "", lang, opts, state, call.line)
+        code = unescape_comments(call.inner or "")  # as Hugo prints comments in code
+        return render_code(code, lang, opts, state, call.line)
 
     def _figure(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
         a = call.tag.named

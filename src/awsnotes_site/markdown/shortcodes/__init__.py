@@ -8,10 +8,12 @@ One module per piece, wired here by :func:`shortcodes_plugin`:
   parsed as Markdown blocks)
 - :mod:`.inline_rule`: the rest, and comments
 - :mod:`.ref_link`: ``[text]({{< ref "x" >}})`` links
+- :mod:`.comments`: ``{{</* x */>}}`` in code and raw HTML printed as ``{{< x >}}``
 - :mod:`.collapse`: lines for inline shortcodes, paired tokens folded into one
 
 Fenced code and code spans are consumed by their own rules first, so shortcodes inside
-them stay text. Rendering is done by :mod:`awsnotes_site.markdown.registry`.
+them stay text (comments in them are printed as Hugo prints them). Rendering is done by
+:mod:`awsnotes_site.markdown.registry`.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from awsnotes_site.diagnostics import Severity
 from awsnotes_site.markdown.context import get_env
 from awsnotes_site.markdown.shortcodes.block_rule import make_block_rule
 from awsnotes_site.markdown.shortcodes.collapse import set_lines_and_collapse
+from awsnotes_site.markdown.shortcodes.comments import unescape_code_comments
 from awsnotes_site.markdown.shortcodes.common import Registry
 from awsnotes_site.markdown.shortcodes.inline_rule import make_inline_rule
 from awsnotes_site.markdown.shortcodes.lexer import (
@@ -64,6 +67,7 @@ def shortcodes_plugin(md: MarkdownIt, registry: Registry) -> None:
 
     md.inline.ruler.before("link", "shortcode_ref_link", ref_link_rule)
     md.core.ruler.after("inline", "shortcode_ref_links", make_resolve_ref_links(registry))
+    md.core.ruler.after("shortcode_ref_links", "shortcode_comments", unescape_code_comments)
     # Before lheading: a line that is a shortcode is never a setext heading's text, so
     # `{{< highlight yaml >}}` followed by a `---` line stays a shortcode (issue 19).
     md.block.ruler.before(

@@ -174,3 +174,27 @@ def trim_inner(inner: str) -> str:
     elif inner.startswith("\r\n"):
         inner = inner[2:]
     return inner[:-1] if inner.endswith("\n") else inner
+
+
+_COMMENT = re.compile(r"\{\{([<%])/\*")
+
+
+def unescape_comments(text: str) -> str:
+    """``text`` with each shortcode comment ``{{</* x */>}}`` printed as ``{{< x >}}`` (and
+    ``{{%/* x */%}}`` as ``{{% x %}}``); an unclosed one stays as written."""
+    if "/*" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    for m in _COMMENT.finditer(text):
+        if m.start() < pos:
+            continue  # inside the comment before
+        delim = m.group(1)
+        try:
+            tag = _parse_comment(text, m.start(), delim, closer_of(delim))
+        except ShortcodeSyntaxError:
+            continue
+        out.append(text[pos : m.start()])
+        out.append(tag.literal)
+        pos = tag.end
+    return "".join(out) + text[pos:] if out else text
