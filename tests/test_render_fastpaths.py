@@ -526,9 +526,7 @@ def test_display_paths_with_folders_resolved_once(tmp_path: Path) -> None:
     paths = sorted([*(content / "posts").iterdir(), content / "linked" / "c.md"])
     loaded = load_all(paths, config, jobs=1)
     shown = {p.name: getattr(loaded[p], "display_path", None) for p in paths}
-    assert shown == {
-        p.name: p.resolve().relative_to(project.resolve()).as_posix() for p in paths
-    }
+    assert shown == {p.name: p.resolve().relative_to(project.resolve()).as_posix() for p in paths}
     assert shown["b.md"] == "elsewhere/b.md" and shown["c.md"] == "elsewhere/deep/c.md"
     assert shown["a.md"] == "content/posts/a.md"
 
@@ -641,9 +639,33 @@ def test_fast_lheading_is_in_use() -> None:
 
 SETEXT_BITS = st.sampled_from(
     [
-        "제목\n", "===\n", "---\n", "  ---\n", "   ==\n", "    ---\n", "\t-\n", "-\n", "= x\n",
-        "- a\n", "  b\n", "  ---\n", "1. x\n", "> q\n", ">\n", "\n", "<div>\n", "</div>\n",
-        "| a |\n", "|---|\n", "```\n", "***\n", "# h\n", "[r]: /u\n", "text", " ", "\t",
+        "제목\n",
+        "===\n",
+        "---\n",
+        "  ---\n",
+        "   ==\n",
+        "    ---\n",
+        "\t-\n",
+        "-\n",
+        "= x\n",
+        "- a\n",
+        "  b\n",
+        "  ---\n",
+        "1. x\n",
+        "> q\n",
+        ">\n",
+        "\n",
+        "<div>\n",
+        "</div>\n",
+        "| a |\n",
+        "|---|\n",
+        "```\n",
+        "***\n",
+        "# h\n",
+        "[r]: /u\n",
+        "text",
+        " ",
+        "\t",
     ]
 )
 

@@ -17,6 +17,8 @@ _INLINE = frozenset({"code_inline", "html_inline"})
 
 
 def unescape_code_comments(state: StateCore) -> None:
+    if "/*" not in state.src:
+        return  # no comment in the note (nearly every note): no token to look at
     for token in state.tokens:
         if "/*" not in token.content:
             continue
