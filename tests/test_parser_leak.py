@@ -73,6 +73,7 @@ def _size(value: Any) -> int | None:
         "WeakKeyDictionary",
         "WeakValueDictionary",
         "WeakSet",
+        "mappingproxy",
     ):
         return len(value)
     cache_info = getattr(value, "cache_info", None)  # functools caches
