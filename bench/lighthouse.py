@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from lighthouse_support import (  # noqa: E402
     PageFigures,
     SiteUnderTest,
     figures,
+    network_items,
     non_local_requests,
     run_lighthouse,
     screenshot_site,
@@ -114,6 +116,7 @@ def measure(
         }
         measured: dict[tuple[str, str], list[PageFigures]] = {}
         problems: dict[tuple[str, str], list[str]] = {}
+        images: dict[tuple[str, str], dict[str, int]] = {}
         outside: dict[tuple[str, str], set[str]] = {}
         for run in range(runs):
             for name in sites:
@@ -124,6 +127,7 @@ def measure(
                     key = (name, screen)
                     measured.setdefault(key, []).append(figures(report))
                     problems[key] = shortfalls(report)
+                    images[key] = image_transfers(report)
                     outside.setdefault(key, set()).update(non_local_requests(report))
                     print(
                         f"run {run + 1}/{runs} {name} {screen}: {elapsed:.1f}s "
@@ -140,9 +144,19 @@ def measure(
                 "summary": summarize(page_runs),
                 "runs": [r.as_dict() for r in page_runs],
                 "last_run_shortfalls": problems[(name, screen)],
+                "last_run_images": images[(name, screen)],
                 "non_local_requests": sorted(outside[(name, screen)]),
             }
     return results
+
+
+def image_transfers(report: dict[str, Any]) -> dict[str, int]:
+    """Each image the page loaded (URL path) and the bytes it transferred."""
+    return {
+        urllib.parse.urlsplit(str(item["url"])).path: int(item.get("transferSize") or 0)
+        for item in network_items(report)
+        if item.get("resourceType") == "Image"
+    }
 
 
 def _one_line(f: PageFigures) -> str:
