@@ -212,7 +212,10 @@ def _screenshot_note(sizes: list[tuple[int, int]]) -> str:
 def screenshot_sizes() -> list[tuple[int, int]]:
     """The 15 screenshots' sizes: 1400 to 2400 px wide, as study notes' captures are."""
     rng = random.Random(21)
-    return [(rng.randrange(1400, 2401, 10), rng.randrange(800, 1401, 10)) for _ in range(15)]
+    return [
+        (rng.randrange(1400, 2401, 10), rng.randrange(800, 1401, 10))
+        for _ in range(SCREENSHOT_COUNT)
+    ]
 
 
 def screenshot_site(tmp: Path) -> SiteUnderTest:
