@@ -17,9 +17,8 @@ from awsnotes_site.config import load_config
 from awsnotes_site.diagnostics import BuildError
 from awsnotes_site.hugo.paths import Place, alias_path, page_url, place_of, resource_path
 from hugo_compare import hugo_build
-from test_hugo_site import FIXTURES, TEMPLATES, cut_waiting
+from test_hugo_site import FIXTURES, cut_waiting
 
-REPO_STATIC = Path(__file__).parent.parent / "static"
 CLI = Path(sys.executable).parent / "awsnotes-site"
 
 
@@ -179,9 +178,6 @@ def test_check_finds_nothing_hugos_output_does_not_have(tmp_path: Path) -> None:
     for md in site.rglob("*.md"):
         md.write_text(cut_waiting(md.read_text(encoding="utf-8")), encoding="utf-8")
     hugo_out = hugo_build(site, tmp_path)
-    shutil.copytree(TEMPLATES, site / "templates")
-    # the theme's own files, until the packaged theme publishes them for Hugo sites
-    shutil.copytree(REPO_STATIC, site / "static" / "static")
     ours = run_cli("check", "-s", str(site))
     assert "checked" in ours.stdout, ours.stderr
     theirs = run_cli("check", "-s", str(site), "--output", str(hugo_out))

@@ -17,7 +17,7 @@ from awsnotes_site.pipeline.builder import build
 from awsnotes_site.pipeline.options import BuildOptions, BuildResult
 from awsnotes_site.serve.preview import PreviewServer
 from awsnotes_site.serve.project import ProjectBuilder
-from test_hugo_site import FIXTURES, TEMPLATES, cut_waiting
+from test_hugo_site import FIXTURES, cut_waiting
 
 
 def _build(tmp_path: Path, name: str) -> BuildResult:
@@ -25,7 +25,6 @@ def _build(tmp_path: Path, name: str) -> BuildResult:
     shutil.copytree(FIXTURES / name, site)
     for md in site.rglob("*.md"):
         md.write_text(cut_waiting(md.read_text(encoding="utf-8")), encoding="utf-8")
-    shutil.copytree(TEMPLATES, site / "templates")
     now = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
     result, _ = build(site, BuildOptions(use_cache=False, save_cache=False, jobs=1, now=now))
     return result
@@ -136,7 +135,6 @@ def test_files_beside_bundles_and_at_the_root(devlog: BuildResult) -> None:
 def test_serve_sends_bundle_files_and_root_static(tmp_path: Path) -> None:
     site = tmp_path / "papermod"
     shutil.copytree(FIXTURES / "papermod", site)
-    shutil.copytree(TEMPLATES, site / "templates")
     server = PreviewServer(ProjectBuilder(site), port=0, out=io.StringIO(), err=io.StringIO())
     server.start()
     try:
@@ -171,6 +169,5 @@ def test_date_falls_back_like_hugo_and_draft_key_any_case(tmp_path: Path) -> Non
     (site / "content" / "posts" / "b.md").write_text(
         "---\nTitle: B\nDate: 2021-01-01\nDraft: true\n---\nx\n", encoding="utf-8"
     )
-    shutil.copytree(TEMPLATES, site / "templates")
     result, _ = build(site, BuildOptions(use_cache=False, save_cache=False, jobs=1))
     assert [v.note.url for v in result.notes if v.note.kind == "page"] == ["2020/a/"]

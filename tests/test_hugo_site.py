@@ -8,8 +8,6 @@ What still waits for other work, named and nothing else:
   Go-template syntax, Hugo's ``youtube``, ``highlight`` right before a ``---`` line,
   ``relref`` resolved from the page's section, ``figure``'s title as Hugo's ``<h4>``). Their regions are cut out of the copy
   both builds read, so everything around them is still compared.
-- ``TEMPLATES``: the theme's templates are copied into the site until the packaged theme
-  lands (then a Hugo folder needs nothing but itself).
 - ``enableEmoji``: ``:rocket:`` is not turned into 🚀 yet; heading texts are compared with
   emoji short names (ours) and emoji (Hugo's) taken out (:func:`without_emoji`).
 - The home page lists every regular page, as the home layouts of PaperMod and LoveIt do
@@ -29,16 +27,21 @@ import pytest
 
 from awsnotes_site.pipeline.builder import build
 from awsnotes_site.pipeline.options import BuildOptions
+from awsnotes_site.theme import STATIC_DIR as THEME_STATIC
 from hugo_compare import files as published_files
 from hugo_compare import hugo_build, page_urls, structure
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hugo"
-TEMPLATES = Path(__file__).parent.parent / "templates"
 PAIRED_WAITING = ("admonition", "notice", "highlight")
 INLINE_WAITING = ("youtube", "relref", "figure")
 WAITING_SHORTCODES = PAIRED_WAITING + INLINE_WAITING
 OUR_PAGES = {"/search/", "/404.html"}
-OUR_FILES = {"/.nojekyll", "/static/css/syntax.css"}
+# the theme's assets (under /static/, as on every site) and our generated files
+OUR_FILES = {"/.nojekyll", "/static/css/syntax.css"} | {
+    f"/static/{p.relative_to(THEME_STATIC).as_posix()}"
+    for p in THEME_STATIC.rglob("*")
+    if p.is_file()
+}
 SITES = {
     "devlog": ("devlog.example.kr", ""),
     "yamlnotes": ("yaml.example.kr", ""),
@@ -91,7 +94,6 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     work = tmp_path_factory.mktemp(name)
     site = _prepare(name, work)
     hugo_out = hugo_build(site, work)
-    shutil.copytree(TEMPLATES, site / "templates")
     result, _ = build(site, BuildOptions(use_cache=False, save_cache=False, jobs=1))
     assert not [d for d in result.diagnostics if d.is_error]
     host, skipped = SITES[name]

@@ -19,9 +19,9 @@ from pygments.lexers.special import RawTokenLexer
 
 from awsnotes_site.content.frontmatter import _simple_toml, tomllib
 from awsnotes_site.markdown import render_markdown
-from awsnotes_site.markdown.fastlex import accelerate
 from awsnotes_site.markdown.highlight import css_class, get_lexer, highlight_lines
 from awsnotes_site.markdown.html_tokens import _TextCollector, parsed_events, plain_text, tokenize
+from awsnotes_site.markdown.speedups.fastlex import accelerate
 from markdown_fixture import FIXTURES, PAGE, fixture_markdown
 from test_properties import MARKDOWN
 
@@ -126,7 +126,7 @@ BLOCK_HTML_BITS = st.sampled_from(
 
 
 def test_fast_html_block_is_in_use() -> None:
-    from awsnotes_site.markdown.html_block import html_block
+    from awsnotes_site.markdown.speedups.html_block import html_block
 
     rules = {r.name: r for r in FAST.block.ruler.__rules__}
     assert rules["html_block"].fn is html_block
@@ -532,7 +532,7 @@ def test_display_paths_with_folders_resolved_once(tmp_path: Path) -> None:
 
 
 def test_fast_normalize_is_in_use() -> None:
-    from awsnotes_site.markdown.normalize import normalize
+    from awsnotes_site.markdown.speedups.normalize import normalize
 
     rules = {r.name: r for r in FAST.core.ruler.__rules__}
     assert rules["normalize"].fn is normalize
@@ -544,7 +544,7 @@ def test_fast_normalize_gives_the_stock_text(parts: list[str]) -> None:
     from markdown_it.rules_core import StateCore
     from markdown_it.rules_core.normalize import normalize as stock
 
-    from awsnotes_site.markdown.normalize import normalize
+    from awsnotes_site.markdown.speedups.normalize import normalize
 
     text = "".join(parts)
     ours, theirs = StateCore(text, FAST, {}), StateCore(text, STOCK, {})
@@ -554,7 +554,7 @@ def test_fast_normalize_gives_the_stock_text(parts: list[str]) -> None:
 
 
 def test_fast_block_state_is_in_use() -> None:
-    from awsnotes_site.markdown.block_state import FastParserBlock
+    from awsnotes_site.markdown.speedups.block_state import FastParserBlock
 
     assert isinstance(FAST.block, FastParserBlock)
     assert FAST.block.ruler is not STOCK.block.ruler and FAST.block.ruler.__rules__
@@ -568,7 +568,7 @@ BLOCK_LINE_BITS = st.sampled_from(["\n", " ", "\t", "  \t ", "a", "가", "- ", "
 def test_fast_block_state_has_the_stock_markers(text: str) -> None:
     from markdown_it.rules_block import StateBlock
 
-    from awsnotes_site.markdown.block_state import FastStateBlock
+    from awsnotes_site.markdown.speedups.block_state import FastStateBlock
 
     ours = vars(FastStateBlock(text, FAST, {}, []))
     theirs = vars(StateBlock(text, STOCK, {}, []))
@@ -587,7 +587,7 @@ def test_uncaptured_rules_match_as_the_rules_do() -> None:
     from pygments.lexer import RegexLexer
     from pygments.lexers import find_lexer_class_by_name, get_all_lexers
 
-    from awsnotes_site.markdown.fastlex import _BACKREF, _uncaptured
+    from awsnotes_site.markdown.speedups.fastlex import _BACKREF, _uncaptured
 
     samples = [text[:400] for text in SOURCES[-4:]] + ["(a) [b] {c} <d> 'e' \"f\" \\g\n"]
     checked = 0
@@ -622,7 +622,7 @@ def test_uncaptured_rules_match_as_the_rules_do() -> None:
 
 
 def test_uncaptured_examples() -> None:
-    from awsnotes_site.markdown.fastlex import _uncaptured
+    from awsnotes_site.markdown.speedups.fastlex import _uncaptured
 
     assert _uncaptured(r"(a)[(]\((?P<n>b)(?:c)(?=d)[]()](?i:e)[^]x(]\\(f)") == (
         r"(?:a)[(]\((?:b)(?:c)(?=d)[]()](?i:e)[^]x(]\\(?:f)"
@@ -631,7 +631,7 @@ def test_uncaptured_examples() -> None:
 
 
 def test_fast_lheading_is_in_use() -> None:
-    from awsnotes_site.markdown.lheading import lheading
+    from awsnotes_site.markdown.speedups.lheading import lheading
 
     rules = {r.name: r for r in FAST.block.ruler.__rules__}
     assert rules["lheading"].fn is lheading
@@ -676,7 +676,7 @@ def test_fast_lheading_gives_the_stock_tokens(text: str) -> None:
     from markdown_it.rules_block import StateBlock
     from markdown_it.rules_block.lheading import lheading as stock
 
-    from awsnotes_site.markdown.lheading import lheading
+    from awsnotes_site.markdown.speedups.lheading import lheading
 
     assert _tokens(FAST, text) == _tokens(STOCK, text)
     # the rule alone, on the first line: same answer, same state left behind

@@ -8,10 +8,13 @@
 - :mod:`.urls`: base-path rewriting of root-relative URLs, link records for ``check``
 - :mod:`.figures`: ``<img>`` + ``<figcaption>`` into ``<figure>``
 - :mod:`.tasklists`: GFM task list checkboxes labelled with their item's text
+- :mod:`.footnotes`: the footnote block in the body only, never in shortcode text
+- :mod:`.speedups`: fast paths with the stock output (``dispatch=False`` leaves them out)
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,17 +23,19 @@ from markdown_it.token import Token
 from mdit_py_plugins.gfm import gfm_plugin
 
 from awsnotes_site.diagnostics import Diagnostic, Severity
-from awsnotes_site.markdown.block_state import use_fast_block_state
+from awsnotes_site.markdown.code_options import HighlightDefaults, highlight_defaults
 from awsnotes_site.markdown.context import LinkRef, RenderEnv, TocEntry
-from awsnotes_site.markdown.dispatch import use_dispatch
 from awsnotes_site.markdown.figures import figures_plugin
+from awsnotes_site.markdown.footnotes import footnotes_plugin
 from awsnotes_site.markdown.headings import headings_plugin
 from awsnotes_site.markdown.highlight import fence_plugin
-from awsnotes_site.markdown.html_block import use_fast_html_block
 from awsnotes_site.markdown.html_tokens import events_text, plain_text
-from awsnotes_site.markdown.lheading import use_fast_lheading
-from awsnotes_site.markdown.normalize import use_fast_normalize
 from awsnotes_site.markdown.shortcodes import Registry, shortcodes_plugin
+from awsnotes_site.markdown.speedups.block_state import use_fast_block_state
+from awsnotes_site.markdown.speedups.dispatch import use_dispatch
+from awsnotes_site.markdown.speedups.html_block import use_fast_html_block
+from awsnotes_site.markdown.speedups.lheading import use_fast_lheading
+from awsnotes_site.markdown.speedups.normalize import use_fast_normalize
 from awsnotes_site.markdown.tasklists import tasklists_plugin
 from awsnotes_site.markdown.urls import urls_plugin
 from awsnotes_site.text import reading_minutes, summarize
@@ -79,21 +84,34 @@ def create_markdown(
     toc_min: int = 1,
     toc_max: int = 3,
     *,
+    highlight: Mapping[str, Any] | HighlightDefaults | None = None,
     dispatch: bool = True,
 ) -> MarkdownIt:
-    """The configured parser; ``dispatch=False`` keeps markdown-it's own rule loops, block
+    """The configured parser. ``highlight``: the site's code block defaults, Hugo's
+    ``[markup.highlight]`` table as read from the config (``lineNos``,
+    ``lineNumbersInTable``, ``hl_Lines``, ``lineNoStart``, ``anchorLineNos``,
+    ``lineAnchors``, ``wrapperClass``, ``hl_inline``, ``codeFences``, ``guessSyntax``;
+    ``style``, ``noClasses``, ``tabWidth`` and ``noHl`` are ignored), or what
+    :func:`~awsnotes_site.markdown.code_options.highlight_defaults` made of it (its
+    ``ignored`` and ``unknown`` keys are for the caller to report); a bad value raises
+    :class:`~awsnotes_site.markdown.code_options.OptionError`.
+
+    ``dispatch=False`` keeps markdown-it's own rule loops, block
     state and ``html_block``, ``lheading`` and ``normalize`` rules (the output is the same,
     only slower: see :mod:`.dispatch`, :mod:`.block_state`, :mod:`.html_block`,
     :mod:`.lheading` and :mod:`.normalize`)."""
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False, "maxNesting": MAX_NESTING})
     md.use(gfm_plugin)
+    md.use(footnotes_plugin)  # the footnote block only in the body, not in shortcode text
     md.options["alerts"] = False  # `> [!NOTE]` stays a quote, as in Hugo
     # Core rules run in this order after inline parsing: ids, URLs, figures, shortcodes.
     md.use(headings_plugin, min_level=toc_min, max_level=toc_max)
     md.use(urls_plugin, base_path=base_path)
     md.use(figures_plugin)
     md.use(shortcodes_plugin, registry=registry)
-    md.use(fence_plugin)
+    if not isinstance(highlight, HighlightDefaults):
+        highlight = highlight_defaults(highlight)
+    md.use(fence_plugin, defaults=highlight)
     md.use(tasklists_plugin)
     if dispatch:
         use_fast_html_block(md)

@@ -30,7 +30,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
-from awsnotes_site.markdown.dispatch import block_first_chars
+from awsnotes_site.markdown.speedups.dispatch import block_first_chars
 
 # canonical type -> (Korean default title, icon)
 TYPES: dict[str, tuple[str, str]] = {

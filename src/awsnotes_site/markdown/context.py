@@ -36,6 +36,7 @@ class RenderEnv:
     refs: dict[str, str | None] = field(default_factory=dict)
     shortcodes: set[str] = field(default_factory=set)
     code_blocks: int = 0
+    footnotes_placed: bool = False  # the body's footnote block is made (footnotes.py)
 
     def report(
         self, severity: Severity, line: int | None, message: str, hint: str | None = None

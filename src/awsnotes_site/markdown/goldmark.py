@@ -32,7 +32,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 
-from awsnotes_site.markdown.dispatch import inline_first_chars
+from awsnotes_site.markdown.speedups.dispatch import inline_first_chars
 
 QUOTES = "\u201c\u201d\u2018\u2019"  # “ ” ‘ ’
 APOSTROPHE = "\u2019"

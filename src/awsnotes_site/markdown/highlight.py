@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 from typing import Any
@@ -18,143 +17,39 @@ from typing import Any
 from pygments import lex
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
-from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.lexers import TextLexer, get_lexer_by_name, guess_lexer
 from pygments.token import STANDARD_TYPES, _TokenType
 from pygments.util import ClassNotFound
 
-from awsnotes_site.markdown.context import RenderEnv
-from awsnotes_site.markdown.fastlex import accelerate
-
-BOOL = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
-IGNORED_OPTIONS = frozenset({"style", "noclasses", "guesssyntax", "tabwidth", "nohl", "codefences"})
-KNOWN_OPTIONS = frozenset(
-    {
-        "linenos",
-        "hl_lines",
-        "linenostart",
-        "anchorlinenos",
-        "lineanchors",
-        "hl_inline",
-        "wrapperclass",
-        *IGNORED_OPTIONS,
-    }
+from awsnotes_site.markdown.code_options import (
+    BOOL,
+    IGNORED_OPTIONS,
+    KNOWN_OPTIONS,
+    CodeOptions,
+    HighlightDefaults,
+    OptionError,
+    highlight_defaults,
+    parse_hl_lines,
+    parse_options,
+    split_options,
+    unknown_message,
 )
+from awsnotes_site.markdown.context import RenderEnv
+from awsnotes_site.markdown.speedups.fastlex import accelerate
 
-
-class OptionError(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class CodeOptions:
-    linenos: str = ""  # "", "table", "inline"
-    hl_lines: frozenset[int] = frozenset()
-    linenostart: int = 1
-    anchorlinenos: bool = False
-    lineanchors: str = ""
-    hl_inline: bool = False
-    wrapperclass: str = "highlight"
-
-
-def split_options(text: str) -> list[tuple[str, str]]:
-    """``linenos=true, hl_lines=[2,3] "x"`` -> pairs; commas inside [] or quotes are kept."""
-    items: list[str] = []
-    depth, quote, buf = 0, "", []
-    for ch in text:
-        if quote:
-            if ch == quote:
-                quote = ""
-            else:
-                buf.append(ch)
-            continue
-        if ch in "\"'":
-            quote = ch
-        elif ch == "[":
-            depth += 1
-            buf.append(ch)
-        elif ch == "]":
-            depth -= 1
-            buf.append(ch)
-        elif ch == "," and depth == 0:
-            items.append("".join(buf))
-            buf = []
-        else:
-            buf.append(ch)
-    if quote or depth:
-        raise OptionError(f"unbalanced quotes or brackets in options {text!r}")
-    items.append("".join(buf))
-    pairs = []
-    for item in items:
-        item = item.strip()
-        if not item:
-            continue
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise OptionError(f"option {item!r} has no value (write key=value)")
-        pairs.append((key.strip().lower(), value.strip()))
-    return pairs
-
-
-def parse_hl_lines(value: str) -> frozenset[int]:
-    """``"2-4 7"``, ``[2,3]``, ``["2-3", 5]`` -> line numbers (1 = first line of the block)."""
-    text = value.strip().strip("[]")
-    lines: set[int] = set()
-    for part in re.split(r"[\s,]+", text):
-        part = part.strip("\"' ")
-        if not part:
-            continue
-        m = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
-        if not m:
-            raise OptionError(f"hl_lines: {part!r} is not a line number or range like 2-4")
-        start = int(m.group(1))
-        end = int(m.group(2) or start)
-        if end < start or end - start > 100_000:
-            raise OptionError(f"hl_lines: bad range {part!r}")
-        lines.update(range(start, end + 1))
-    return frozenset(lines)
-
-
-def _bool(key: str, value: str) -> bool:
-    try:
-        return BOOL[value.strip("\"'").lower()]
-    except KeyError:
-        raise OptionError(f"{key} must be true or false, not {value!r}") from None
-
-
-def parse_options(pairs: list[tuple[str, str]]) -> CodeOptions:
-    values: dict[str, Any] = {}
-    for key, value in pairs:
-        key = key.lower()
-        if key not in KNOWN_OPTIONS:
-            raise OptionError(
-                f"unknown highlight option {key!r}; known: "
-                "linenos, hl_lines, linenostart, anchorlinenos, lineanchors, hl_inline"
-            )
-        if key in IGNORED_OPTIONS:
-            continue
-        if key == "linenos":
-            v = value.lower()
-            if v in ("table", "inline"):
-                values["linenos"] = v
-            else:
-                # Hugo's default (lineNumbersInTable = true) puts linenos=true in a table.
-                values["linenos"] = "table" if _bool(key, v) else ""
-        elif key == "hl_lines":
-            values["hl_lines"] = parse_hl_lines(value)
-        elif key == "linenostart":
-            if not re.fullmatch(r"-?\d+", value):
-                raise OptionError(f"linenostart must be a number, not {value!r}")
-            values["linenostart"] = int(value)
-        elif key in ("anchorlinenos", "hl_inline"):
-            values[key] = _bool(key, value)
-        elif key == "lineanchors":
-            if not re.fullmatch(r"[\w-]*", value):
-                raise OptionError(f"lineanchors must be a word, not {value!r}")
-            values[key] = value
-        elif key == "wrapperclass":
-            values[key] = value
-    return CodeOptions(**values)
-
+__all__ = [  # the options moved to code_options.py; these names stay importable here
+    "BOOL",
+    "IGNORED_OPTIONS",
+    "KNOWN_OPTIONS",
+    "CodeOptions",
+    "HighlightDefaults",
+    "OptionError",
+    "highlight_defaults",
+    "parse_hl_lines",
+    "parse_options",
+    "split_options",
+    "unknown_message",
+]
 
 _ALIASES = {
     "shell": "bash",
@@ -183,7 +78,7 @@ def get_lexer(lang: str) -> Lexer | None:
         return None
 
 
-_TEXT = TextLexer(stripnl=False, ensurenl=True)
+_TEXT: Lexer = TextLexer(stripnl=False, ensurenl=True)
 
 
 def _short_class(ttype: _TokenType) -> str:
@@ -265,11 +160,26 @@ def highlight_lines(code: str, lexer: Lexer) -> list[str]:
     return lines
 
 
+def guessed_lexer(code: str) -> Lexer:
+    """Pygments' guess for code written without a language (``guessSyntax``)."""
+    try:
+        return accelerate(guess_lexer(code, stripnl=False, ensurenl=True))
+    except ClassNotFound:  # pragma: no cover - guess_lexer falls back to text itself
+        return _TEXT
+
+
 def render_code(
-    code: str, lang: str, opts: CodeOptions, env: RenderEnv | None, line: int | None = None
+    code: str,
+    lang: str,
+    opts: CodeOptions,
+    env: RenderEnv | None,
+    line: int | None = None,
+    *,
+    guess: bool = False,
 ) -> str:
-    """Render one code block (or inline code when ``hl_inline``)."""
-    lexer = get_lexer(lang) if lang else _TEXT
+    """Render one code block (or inline code when ``hl_inline``); ``guess``: guess the
+    language of code without one."""
+    lexer = get_lexer(lang) if lang else guessed_lexer(code) if guess else _TEXT
     if lexer is None:
         if env is not None:
             from awsnotes_site.diagnostics import Severity
@@ -370,25 +280,36 @@ def _strip_backgrounds(css: str) -> str:
 _FENCE_INFO = re.compile(r"^\s*([^\s{]*)\s*(?:\{(.*)\})?\s*$")
 
 
-def fence_plugin(md: Any) -> None:
-    """Render fenced code through Pygments; ```` ```bash {linenos=true, hl_lines=[2]} ````."""
+def fence_plugin(md: Any, defaults: HighlightDefaults | None = None) -> None:
+    """Render fenced code through Pygments; ```` ```bash {linenos=true, hl_lines=[2]} ````.
+    ``defaults`` are the site's options (Hugo's ``[markup.highlight]``); the highlight
+    shortcode finds them in ``md.options["highlight_defaults"]``."""
     from markdown_it.token import Token
 
     from awsnotes_site.diagnostics import Severity
     from awsnotes_site.markdown.context import get_env
 
+    site = defaults or highlight_defaults(None)
+    md.options["highlight_defaults"] = site
+    plain_fence = md.renderer.rules.get("fence")
+
     def render_fence(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+        if not site.code_fences and plain_fence is not None:
+            return str(plain_fence(tokens, idx, options, env))  # codeFences = false
         token = tokens[idx]
         state = get_env(env)
         line = state.file_line(token.map[0] if token.map else None)
         m = _FENCE_INFO.match(token.info or "")
         lang, attrs = (m.group(1), m.group(2) or "") if m else ((token.info or "").split()[0], "")
+        unknown: list[str] = []
         try:
-            opts = parse_options(split_options(attrs))
+            opts = parse_options(split_options(attrs), site, unknown)
         except OptionError as exc:
             state.report(Severity.ERROR, line, f"code block: {exc}")
-            opts = CodeOptions()
-        return render_code(token.content, lang, opts, state, line)
+            opts = site.options
+        if unknown:
+            state.report(Severity.WARNING, line, f"code block: {unknown_message(unknown)}")
+        return render_code(token.content, lang, opts, state, line, guess=site.guess_syntax)
 
     md.add_render_rule("fence", render_fence)
     md.add_render_rule(

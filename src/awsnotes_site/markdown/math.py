@@ -36,7 +36,7 @@ from markdown_it.utils import OptionsDict
 
 from awsnotes_site.diagnostics import Severity
 from awsnotes_site.markdown.context import get_env
-from awsnotes_site.markdown.dispatch import block_first_chars, inline_first_chars
+from awsnotes_site.markdown.speedups.dispatch import block_first_chars, inline_first_chars
 
 MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
 # MathML elements and the number of children each must have

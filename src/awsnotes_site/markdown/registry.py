@@ -19,8 +19,15 @@ from markupsafe import Markup
 from awsnotes_site.diagnostics import Severity
 from awsnotes_site.markdown.context import LinkRef, RenderEnv, get_env
 from awsnotes_site.markdown.figures import Figure, clean_classes, figure_html
-from awsnotes_site.markdown.highlight import OptionError, parse_options, render_code, split_options
+from awsnotes_site.markdown.highlight import (
+    OptionError,
+    parse_options,
+    render_code,
+    split_options,
+    unknown_message,
+)
 from awsnotes_site.markdown.shortcodes import Tag
+from awsnotes_site.markdown.shortcodes.lexer import unescape_comments
 from awsnotes_site.markdown.urls import with_base
 
 BUILTINS = ("highlight", "figure", "details", "ref", "relref")
@@ -188,9 +195,19 @@ class ShortcodeRegistry:
         if len(tag.positional) > 2:
             raise ShortcodeError("takes at most two arguments: language and options")
         lang = tag.positional[0]
-        opts = parse_options(split_options(tag.positional[1] if len(tag.positional) > 1 else ""))
+        unknown: list[str] = []
+        opts = parse_options(
+            split_options(tag.positional[1] if len(tag.positional) > 1 else ""),
+            options.get("highlight_defaults"),
+            unknown,
+        )
         state: RenderEnv = get_env(env)
-        return render_code(call.inner or "", lang, opts, state, call.line)
+        if unknown:
+            state.report(
+                Severity.WARNING, call.line, f"shortcode 'highlight': {unknown_message(unknown)}"
+            )
+        code = unescape_comments(call.inner or "")  # as Hugo prints comments in code
+        return render_code(code, lang, opts, state, call.line)
 
     def _figure(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
         a = call.tag.named

@@ -13,6 +13,8 @@ from awsnotes_site.config import SiteConfig
 from awsnotes_site.diagnostics import Reporter, warning
 from awsnotes_site.hugo.paths import PAGE, place_of, resource_path, section_url
 from awsnotes_site.model.note import Note
+from awsnotes_site.pipeline.static import static_root
+from awsnotes_site.theme import STATIC_DIR as THEME_STATIC
 
 
 def _files(root: Path, reporter: Reporter, markdown: bool) -> Iterator[tuple[str, Path]]:
@@ -52,8 +54,11 @@ def owners(config: SiteConfig, notes: Iterable[Note]) -> tuple[dict[str, str], d
 def collect_site_files(
     config: SiteConfig, notes: Iterable[Note], reporter: Reporter
 ) -> dict[str, Path]:
-    """Output path -> source file: the static folders at the root, then content files."""
+    """Output path -> source file: the theme's assets under ``/static/``, the static
+    folders at the root, then content files."""
     result: dict[str, Path] = {}
+    for rel, path in _files(THEME_STATIC, reporter, markdown=True):  # the theme's assets
+        result[f"static/{rel}"] = path
     for name in reversed(config.static_dirs):  # the first folder wins
         folder = config.root / name
         if folder.is_dir():
@@ -67,10 +72,11 @@ def collect_site_files(
 
 
 def source_folder(config: SiteConfig, source: Path) -> Path:
-    """The folder SOURCE was published from (a static folder or, on a Hugo site, the
-    content folder): serve sends a file only while it still lies inside it."""
+    """The folder SOURCE was published from (the theme's or a static folder or, on a Hugo
+    site, the content folder): serve sends a file only while it still lies inside it."""
     if config.static_at_root:
-        for folder in (*(config.root / name for name in config.static_dirs), config.content_dir):
+        folders = (*(config.root / name for name in config.static_dirs), config.content_dir)
+        for folder in (*folders, THEME_STATIC):
             if source.is_relative_to(folder):
                 return folder
-    return config.static_dir
+    return static_root(config, source)

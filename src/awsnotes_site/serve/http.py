@@ -262,8 +262,9 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(HTTPStatus.OK, ctype, data, head, headers)
                 return True
             if key in result.static:
-                static_dir = source_folder(result.config, result.static[key])
-                return self._static(result.static[key], static_dir, key, base, head, headers)
+                source = result.static[key]
+                static_dir = source_folder(result.config, source)
+                return self._static(source, static_dir, key, base, head, headers)
         return False
 
     def _static(

@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
 
-from awsnotes_site.markdown.dispatch import block_first_chars, replace_block_rule
+from awsnotes_site.markdown.speedups.dispatch import block_first_chars, replace_block_rule
 
 
 def _joined() -> tuple[re.Pattern[str], dict[int, tuple[re.Pattern[str], re.Pattern[str], bool]]]:

@@ -6,12 +6,18 @@ quote), and every inline rule on every character the text rule stops at; almost 
 them look at one character and give up. Here each rule chain becomes one function that
 calls only the rules that can match at that character, in the original order, and
 returns what the first matching one returns. A rule not known here is always called,
-so the tokens are exactly those of the stock parser (tests/test_dispatch.py).
+so the tokens are exactly those of the stock parser (tests/test_render_fastpaths.py).
+
+What each rule waits for is read-only: markdown-it's and mdit-py-plugins' rules are in
+two constant tables, and a plugin's own rule carries its characters as an attribute
+(:func:`block_first_chars`). The per-character caches belong to the dispatching rulers,
+so to the parser: nothing here outlives a parser or grows with the number made.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
 from markdown_it import MarkdownIt, rules_block, rules_inline
@@ -29,69 +35,86 @@ _TABLE = "<table>"  # the next line starts like a table delimiter row
 _CODE = "<code>"  # the line is indented as a code block
 _TEXT = "<text>"  # the character is not one the text rule stops at
 _DIGITS = "0123456789"
-
-_BLOCK: dict[Any, str] = {}
-_INLINE: dict[Any, str] = {}
+_HINT = "first_chars"  # the attribute a plugin's rule carries its characters in
 
 
-def _register(table: dict[Any, str], module: Any, checks: dict[str, str]) -> None:
+def _known(module: Any, checks: dict[str, str]) -> dict[Any, str]:
+    """The rules of ``module`` named in ``checks`` (those it has), with their checks."""
+    table: dict[Any, str] = {}
     for name, check in checks.items():
         rule = module
         for part in name.split("."):
             rule = getattr(rule, part, None)
         if rule is not None:
             table[rule] = check
+    return table
 
 
-_register(
-    _BLOCK,
-    rules_block,
-    {
-        "table": _TABLE,
-        "code": _CODE,
-        "fence": "~`",
-        "blockquote": ">",
-        "hr": "*-_",
-        "list_block": "*-+" + _DIGITS,
-        "reference": "[",
-        "html_block": "<",
-        "heading": "#",
-    },
-)
-_register(
-    _INLINE,
-    rules_inline,
-    {
-        "text": _TEXT,
-        "linkify": ":",
-        "newline": "\n",
-        "escape": "\\",
-        "backtick": "`",
-        "strikethrough.tokenize": "~",
-        "emphasis.tokenize": "_*",
-        "link": "[",
-        "image": "!",
-        "autolink": "<",
-        "html_inline": "<",
-        "entity": "&",
-    },
-)
-try:
-    from mdit_py_plugins.footnote import index as _footnote
-
-    _register(_BLOCK, _footnote, {"footnote_def": "["})
-except ImportError:  # pragma: no cover - other mdit-py-plugins versions
-    pass
-try:
-    from mdit_py_plugins.gfm_autolink import index as _gfm_autolink
-
-    _register(
-        _INLINE,
-        _gfm_autolink,
-        {"_www_inline_rule": "w", "_protocol_rule": ":", "_email_rule": "@"},
+def _stock_block() -> dict[Any, str]:
+    table = _known(
+        rules_block,
+        {
+            "table": _TABLE,
+            "code": _CODE,
+            "fence": "~`",
+            "blockquote": ">",
+            "hr": "*-_",
+            "list_block": "*-+" + _DIGITS,
+            "reference": "[",
+            "html_block": "<",
+            "heading": "#",
+        },
     )
-except ImportError:  # pragma: no cover
-    pass
+    try:
+        from mdit_py_plugins.footnote import index as footnote
+
+        table.update(_known(footnote, {"footnote_def": "["}))
+    except ImportError:  # pragma: no cover - other mdit-py-plugins versions
+        pass
+    return table
+
+
+def _stock_inline() -> dict[Any, str]:
+    table = _known(
+        rules_inline,
+        {
+            "text": _TEXT,
+            "linkify": ":",
+            "newline": "\n",
+            "escape": "\\",
+            "backtick": "`",
+            "strikethrough.tokenize": "~",
+            "emphasis.tokenize": "_*",
+            "link": "[",
+            "image": "!",
+            "autolink": "<",
+            "html_inline": "<",
+            "entity": "&",
+        },
+    )
+    try:
+        from mdit_py_plugins.gfm_autolink import index as gfm_autolink
+
+        table.update(
+            _known(
+                gfm_autolink,
+                {"_www_inline_rule": "w", "_protocol_rule": ":", "_email_rule": "@"},
+            )
+        )
+    except ImportError:  # pragma: no cover
+        pass
+    return table
+
+
+# Read-only: made once at import, never added to.
+_BLOCK: Mapping[Any, str] = MappingProxyType(_stock_block())
+_INLINE: Mapping[Any, str] = MappingProxyType(_stock_inline())
+
+
+def _check(table: Mapping[Any, str], rule: Any) -> str | None:
+    """What ``rule`` waits for: its entry in ``table``, else the characters it carries."""
+    check = table.get(rule)
+    return check if check is not None else getattr(rule, _HINT, None)
 
 
 def replace_block_rule(md: MarkdownIt, name: str, rule: BlockRule) -> None:
@@ -107,7 +130,7 @@ def block_first_chars(chars: str) -> Callable[[BlockRule], BlockRule]:
     """Declare that a block rule only matches lines whose first non-blank is in ``chars``."""
 
     def mark(rule: BlockRule) -> BlockRule:
-        _BLOCK[rule] = chars
+        setattr(rule, _HINT, chars)
         return rule
 
     return mark
@@ -117,7 +140,7 @@ def inline_first_chars(chars: str) -> Callable[[InlineRule], InlineRule]:
     """Declare that an inline rule only matches at a character in ``chars``."""
 
     def mark(rule: InlineRule) -> InlineRule:
-        _INLINE[rule] = chars
+        setattr(rule, _HINT, chars)
         return rule
 
     return mark
@@ -143,7 +166,7 @@ def _by_char(
 
 
 def _block_dispatcher(rules: list[BlockRule]) -> BlockRule:
-    checks = [(rule, _BLOCK.get(rule)) for rule in rules]
+    checks = [(rule, _check(_BLOCK, rule)) for rule in rules]
     every = tuple(checks)
     by_char, miss = _by_char(
         checks, lambda check, ch: check is None or check in (_TABLE, _CODE) or ch in check
@@ -174,7 +197,7 @@ def _block_dispatcher(rules: list[BlockRule]) -> BlockRule:
 
 
 def _inline_dispatcher(rules: list[InlineRule], md: MarkdownIt) -> InlineRule:
-    checks = [(rule, _INLINE.get(rule)) for rule in rules]
+    checks = [(rule, _check(_INLINE, rule)) for rule in rules]
     every = tuple(checks)
     stops = md.inline.terminator_re
     by_char, miss = _by_char(

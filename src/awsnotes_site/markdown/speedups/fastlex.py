@@ -17,8 +17,8 @@ tests/test_render_fastpaths.py compares the tokens with Pygments' on real and ra
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from types import MethodType
+from collections.abc import Callable, Generator, Iterator
+from functools import partial
 from typing import Any
 
 from pygments.lexer import Lexer, RegexLexer
@@ -28,9 +28,8 @@ Whitespace = Text.Whitespace
 _BACKREF = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
 _GLOBAL_FLAGS = re.compile(r"\(\?([aimsu]+)\)")
 
-# per lexer class: state name -> (joined match or None, group index -> rule index)
+# a state's joined match (or None) and its group index -> rule index
 _Joined = tuple[Callable[..., Any] | None, dict[int, int]]
-_TABLES: dict[type, dict[str, _Joined]] = {}
 
 
 def _join(rules: list[tuple[Any, Any, Any]], flags: int) -> _Joined:
@@ -112,27 +111,76 @@ def _uncaptured(text: str) -> str | None:
     return "".join(out)
 
 
+class _States(dict[str, tuple[Any, Any, dict[int, int]]]):
+    """One lexer's states, joined when first entered: state name -> (its rules, the
+    joined match or None, group index -> rule index). Owned by the lexer instance."""
+
+    def __init__(self, tokendefs: dict[str, Any], flags: int) -> None:
+        super().__init__()
+        self.tokendefs = tokendefs
+        self.flags = flags
+
+    def __missing__(self, name: str) -> tuple[Any, Any, dict[int, int]]:
+        rules = self.tokendefs[name]
+        match, index = _join(rules, self.flags)
+        self[name] = entry = (rules, match, index)
+        return entry
+
+
+def _transition(statestack: list[str], new_state: Any) -> None:
+    """Pygments' own state transition, on ``statestack`` in place."""
+    if isinstance(new_state, tuple):
+        for state in new_state:
+            if state == "#pop":
+                if len(statestack) > 1:
+                    statestack.pop()
+            elif state == "#push":
+                statestack.append(statestack[-1])
+            else:
+                statestack.append(state)
+    elif isinstance(new_state, int):
+        # pop, but keep at least one state on the stack
+        if abs(new_state) >= len(statestack):
+            del statestack[1:]
+        else:
+            del statestack[new_state:]
+    elif new_state == "#push":
+        statestack.append(statestack[-1])
+    else:
+        raise AssertionError(f"wrong state def: {new_state!r}")
+
+
+def _stock_step(
+    self: RegexLexer, rules: Any, text: str, pos: int
+) -> Generator[tuple[int, Any, str], None, tuple[int, Any] | None]:
+    """Pygments' loop for a state that is not joined: the first rule that matches at
+    ``pos`` gives its tokens; returns (the new position, the rule's new state), or None
+    when no rule matches."""
+    for rexmatch, action, new_state in rules:
+        m = rexmatch(text, pos)
+        if m:
+            if action is not None:
+                if type(action) is _TokenType:
+                    yield pos, action, m.group()
+                else:
+                    yield from action(self, m)
+            return m.end(), new_state
+    return None
+
+
 def _unprocessed(
-    self: RegexLexer, text: str, stack: tuple[str, ...] = ("root",)
+    self: RegexLexer, states: _States, text: str, stack: tuple[str, ...] = ("root",)
 ) -> Iterator[tuple[int, Any, str]]:
-    """RegexLexer.get_tokens_unprocessed (Pygments 2.17–2.21), joined-regex matching."""
+    """RegexLexer.get_tokens_unprocessed (Pygments 2.17–2.21), joined-regex matching.
+    The loop holds the per-token work only; state changes, states that are not joined
+    and unmatched characters are handled by the helpers above."""
     pos = 0
-    tokendefs: dict[str, Any] = self._tokens  # type: ignore[attr-defined]
-    table = _TABLES.setdefault(type(self), {})
-    flags = re.compile("", self.flags).flags
     statestack = list(stack)
-    state_name = statestack[-1]
-    statetokens = tokendefs[state_name]
-    joined = table.get(state_name)
-    if joined is None:
-        joined = table[state_name] = _join(statetokens, flags)
+    statetokens, match, index = states[statestack[-1]]
     while 1:
-        found = False
-        match, index = joined
         if match is not None:
             m = match(text, pos)
             if m is not None:
-                found = True
                 rexmatch, action, new_state = statetokens[index[m.lastindex]]
                 if action is not None:
                     if type(action) is _TokenType:
@@ -141,64 +189,29 @@ def _unprocessed(
                         m = rexmatch(text, pos)
                         yield from action(self, m)
                 pos = m.end()
-        else:
-            for rule in statetokens:
-                m = rule[0](text, pos)
-                if m:
-                    found = True
-                    _, action, new_state = rule
-                    if action is not None:
-                        if type(action) is _TokenType:
-                            yield pos, action, m.group()
-                        else:
-                            yield from action(self, m)
-                    pos = m.end()
-                    break
-        if found:
-            if new_state is not None:
-                # state transition (Pygments' own code)
-                if isinstance(new_state, tuple):
-                    for state in new_state:
-                        if state == "#pop":
-                            if len(statestack) > 1:
-                                statestack.pop()
-                        elif state == "#push":
-                            statestack.append(statestack[-1])
-                        else:
-                            statestack.append(state)
-                elif isinstance(new_state, int):
-                    # pop, but keep at least one state on the stack
-                    if abs(new_state) >= len(statestack):
-                        del statestack[1:]
-                    else:
-                        del statestack[new_state:]
-                elif new_state == "#push":
-                    statestack.append(statestack[-1])
-                else:
-                    raise AssertionError(f"wrong state def: {new_state!r}")
-                state_name = statestack[-1]
-                statetokens = tokendefs[state_name]
-                joined = table.get(state_name)
-                if joined is None:
-                    joined = table[state_name] = _join(statetokens, flags)
-            continue
-        # No rule matched.
-        try:
-            if text[pos] == "\n":
-                # at EOL, reset state to "root"
-                statestack = ["root"]
-                state_name = "root"
-                statetokens = tokendefs["root"]
-                joined = table.get(state_name)
-                if joined is None:
-                    joined = table[state_name] = _join(statetokens, flags)
-                yield pos, Whitespace, "\n"
-                pos += 1
+                if new_state is not None:
+                    _transition(statestack, new_state)
+                    statetokens, match, index = states[statestack[-1]]
                 continue
-            yield pos, Error, text[pos]
-            pos += 1
-        except IndexError:
+        else:
+            step = yield from _stock_step(self, statetokens, text, pos)
+            if step is not None:
+                pos, new_state = step
+                if new_state is not None:
+                    _transition(statestack, new_state)
+                    statetokens, match, index = states[statestack[-1]]
+                continue
+        # No rule matched.
+        if pos >= len(text):
             break
+        if text[pos] == "\n":
+            # at EOL, reset state to "root"
+            statestack = ["root"]
+            statetokens, match, index = states["root"]
+            yield pos, Whitespace, "\n"
+        else:
+            yield pos, Error, text[pos]
+        pos += 1
 
 
 def accelerate(lexer: Lexer) -> Lexer:
@@ -208,5 +221,7 @@ def accelerate(lexer: Lexer) -> Lexer:
         isinstance(lexer, RegexLexer)
         and type(lexer).get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed
     ):
-        lexer.get_tokens_unprocessed = MethodType(_unprocessed, lexer)  # type: ignore[method-assign]
+        tokendefs: dict[str, Any] = lexer._tokens  # type: ignore[attr-defined]
+        states = _States(tokendefs, re.compile("", lexer.flags).flags)
+        lexer.get_tokens_unprocessed = partial(_unprocessed, lexer, states)  # type: ignore[method-assign]
     return lexer

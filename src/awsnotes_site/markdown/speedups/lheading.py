@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block.lheading import lheading as stock_lheading
 
-from awsnotes_site.markdown.dispatch import replace_block_rule
+from awsnotes_site.markdown.speedups.dispatch import replace_block_rule
 
 
 def may_have_underline(state: StateBlock, start_line: int, end_line: int) -> bool:
