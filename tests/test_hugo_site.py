@@ -78,6 +78,7 @@ class Built:
     ours: Path
     host: str
     skipped_prefix: str
+    name: str = ""
 
 
 def _prepare(name: str, work: Path) -> Path:
@@ -97,7 +98,7 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     result, _ = build(site, BuildOptions(use_cache=False, save_cache=False, jobs=1))
     assert not [d for d in result.diagnostics if d.is_error]
     host, skipped = SITES[name]
-    return Built(hugo_out, result.config.output_path, host, skipped)
+    return Built(hugo_out, result.config.output_path, host, skipped, name)
 
 
 def _hugo_urls(b: Built) -> set[str]:
@@ -141,3 +142,26 @@ def test_page_structure_equals_hugos(built: Built) -> None:
         assert got.code == expected.code, url
         compared += 1
     assert compared >= 1
+
+
+def _has_text(html: str) -> bool:
+    """A Hugo list page whose ``_index.md`` has a body (its content div is not empty)."""
+    return 'class="content">' in html and 'class="content"></div>' not in html
+
+
+def test_section_texts_equal_hugos(built: Built) -> None:
+    """Home and section pages: the ``_index.md`` text, shown above the list."""
+    compared = 0
+    for url in sorted(_hugo_urls(built)):
+        theirs = _page(built.hugo, url)
+        if "<article>" in theirs or "refresh" in theirs or not _has_text(theirs):
+            continue
+        ours = _page(built.ours, url)
+        expected = structure(theirs, "content", url, built.host)
+        got = structure(ours, "list-intro", url, built.host)
+        assert without_emoji(got.headings) == without_emoji(expected.headings), url
+        assert (got.images, got.links, got.code) == (expected.images, expected.links, expected.code)
+        assert 'class="list-intro' in ours, url
+        compared += 1
+    with_text = {"devlog": 3, "yamlnotes": 3, "papermod": 0, "bilingual": 0}
+    assert compared == with_text[built.name]
