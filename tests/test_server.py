@@ -495,7 +495,7 @@ def test_burst_of_writes_gives_one_rebuild(project: Path) -> None:
     """20 saves in a row make one rebuild. The quiet window is widened from the default
     (tuned for latency) so that a writer stalled by a loaded machine cannot split the
     burst; the default window is covered by test_collector_debounces_and_filters."""
-    with running(project, quiet=0.25) as server:
+    with running(project, quiet=0.25, settled=0.25) as server:
         _burst(server, project)
 
 

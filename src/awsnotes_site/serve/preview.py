@@ -32,7 +32,12 @@ from awsnotes_site.serve.http import HTTPServer, bind
 from awsnotes_site.serve.report import BuildReport
 from awsnotes_site.serve.routes import url_host
 from awsnotes_site.serve.state import BuildRecord, SiteState, file_stamp, static_stamps
-from awsnotes_site.serve.watcher import QUIET_SECONDS, ChangeCollector, Watcher
+from awsnotes_site.serve.watcher import (
+    QUIET_SECONDS,
+    SETTLED_SECONDS,
+    ChangeCollector,
+    Watcher,
+)
 from awsnotes_site.urls import base_path_of
 
 KEEPALIVE_SECONDS = 15.0
@@ -74,6 +79,7 @@ class PreviewServer:
         poll: bool = False,
         verbose: bool = False,
         quiet: float = QUIET_SECONDS,
+        settled: float = SETTLED_SECONDS,
         keepalive: float = KEEPALIVE_SECONDS,
         out: TextIO | None = None,
         err: TextIO | None = None,
@@ -96,6 +102,7 @@ class PreviewServer:
         self.collector = ChangeCollector(
             self.root,
             quiet,
+            settled=settled,
             config_name=builder.config_name,
             folders=builder.folders,
         )
