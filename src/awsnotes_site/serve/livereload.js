@@ -93,7 +93,10 @@
     if (PARSER === null || typeof fetch === "undefined" || served === "") return;
     queue = queue.then(fetchPage).then(function (got) {
       // The snapshot is this page only when no build came between the page and it.
-      if (base === null && got.generation === served) base = got.doc;
+      if (base === null && got.generation === served) {
+        base = got.doc;
+        state.snapshot = true;
+      }
     }, function () {});
   }
 
