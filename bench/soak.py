@@ -74,7 +74,7 @@ MIX = {
 }
 
 
-class Sink(io.TextIOBase):
+class Sink(io.StringIO):
     """A text stream that forgets what it is told (the server's terminal output)."""
 
     def write(self, s: str) -> int:
@@ -195,8 +195,12 @@ class Soak:
             raise RuntimeError(f"expected hello, got {name}")
 
     # -- operations
-    def pick(self) -> str:
-        kind = self.rng.choices(list(MIX), weights=list(MIX.values()))[0]
+    def pick(self, number: int) -> str:
+        """The kind of operation NUMBER: each kind once first, then drawn from MIX."""
+        kinds = list(MIX)
+        if number <= len(kinds):
+            return kinds[number - 1]
+        kind = self.rng.choices(kinds, weights=list(MIX.values()))[0]
         if kind == "add" and len(self.alive) > self.target + 10:
             return "delete"
         if kind in ("delete", "rename") and len(self.alive) < max(5, self.target - 10):
@@ -257,7 +261,7 @@ class Soak:
         return Expect(changed={"index.html"})
 
     def run_op(self, number: int) -> None:
-        kind = self.pick()
+        kind = self.pick(number)
         self.outcome.ops[kind] = self.outcome.ops.get(kind, 0) + 1
         started = time.perf_counter()
         expect = getattr(self, f"op_{kind}")()

@@ -42,6 +42,11 @@ from awsnotes_site.urls import base_path_of
 
 KEEPALIVE_SECONDS = 15.0
 JOIN_SECONDS = 30.0
+# Builds in a row without an idle pause (see _collect_garbage) after which the cycle
+# collector runs anyway, before the next build: saves that never pause (a script, a sync
+# tool, the soak benchmark) would otherwise grow memory without bound (+42 % in 80
+# operations on a 50-note site).
+GC_EVERY_BUILDS = 10
 
 
 class SiteBuilder(Protocol):
@@ -115,6 +120,7 @@ class PreviewServer:
         self._threads: list[threading.Thread] = []
         self._stamps: dict[str, bytes | None] = {}
         self._gc_paused = False
+        self._paused_builds = 0
 
     # -- lifecycle
     @property
@@ -205,8 +211,12 @@ class PreviewServer:
         # rebuild of 1,000 notes added up to 50 ms to the slowest ones. The builder thread
         # collects once no change has come for IDLE_SECONDS (_collect_garbage), ~30 ms,
         # which done right after publishing would hold the GIL while the event is sent.
+        if self._paused_builds >= GC_EVERY_BUILDS:
+            gc.collect()
+            self._paused_builds = 0
         gc.disable()
         self._gc_paused = True
+        self._paused_builds += 1
         try:
             events = self._attempt(record)
         finally:
@@ -238,6 +248,7 @@ class PreviewServer:
         gc.collect()
         gc.enable()
         self._gc_paused = False
+        self._paused_builds = 0
 
     def _accept(self, result: BuildResult, record: BuildRecord) -> list[bytes]:
         accepted = self.state.accept(result, base_path_of(result.config.base_url))
