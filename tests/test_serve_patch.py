@@ -105,6 +105,11 @@ def test_save_patches_the_page_keeping_its_state(page: Page, live: PreviewServer
         "open": True,
         "toolbars": toolbars,
     }
+    # The new page came with the event (no fetch needed).
+    assert page.evaluate(
+        """() => window.__awsnotesLiveReload.events.some(
+            e => e.type === 'page' && e.data.path === 'posts/aws-network-2/index.html')"""
+    )
     # A second save patches again, from the page the first patch made.
     replace_in(live.root / NOTE, "실시간으로 바뀐 문장.", "두 번째 저장.")
     expect(page.locator("main")).to_contain_text("두 번째 저장", timeout=TIMEOUT_MS)

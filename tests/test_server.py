@@ -540,6 +540,29 @@ def test_note_edit_sends_reload_with_changed_page(server: PreviewServer, project
     assert status == 200 and "수정된 VPC 엔드포인트는" in body.decode("utf-8")
 
 
+def test_client_showing_a_changed_page_gets_its_html_first(
+    server: PreviewServer, project: Path
+) -> None:
+    """A client that named the changed page hears a ``page`` event with the page as it
+    is served now, just before the ``reload``; a client on another page does not."""
+    page = urllib.parse.quote(NOTE_PAGE)
+    with (
+        events(server.port, f"?page={page}") as mine,
+        events(server.port, "?page=posts/second/index.html") as other,
+    ):
+        edit(project / NOTE, "VPC 엔드포인트는", "밀어 보낸 VPC 엔드포인트는")
+        _, pushed = mine.next("page")
+        _, data = mine.next("reload")
+        assert NOTE_PAGE in data["changed"]
+        _, served = other.next("reload")
+        assert served == data
+    status, headers, body = get(server.port, "/notes/posts/aws-network-2/")
+    assert status == 200 and "밀어 보낸" in pushed["html"]
+    assert pushed["html"].encode("utf-8") == body
+    assert pushed["path"] == NOTE_PAGE
+    assert f'desc="{pushed["served"]}"' in headers["server-timing"]
+
+
 def test_css_edit_sends_css_event_without_a_build(server: PreviewServer, project: Path) -> None:
     before = len(server.records)
     with events(server.port) as stream:

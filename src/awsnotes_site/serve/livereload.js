@@ -70,6 +70,7 @@
   // <head> other than <title> and <meta>, or to any script, reloads the page instead.
   var PARSER = typeof DOMParser !== "undefined" ? new DOMParser() : null;
   var base = null;  // the served document the live one was made from (null: unknown)
+  var pushed = null;  // the last "page" event: this page's new HTML, sent with a reload
   var queue = Promise.resolve();
   state.timings = [];
 
@@ -224,6 +225,11 @@
   function update(at) {
     queue = queue.then(function () {
       if (base === null) throw new Error("no snapshot of the served page");
+      var d = pushed;
+      pushed = null;
+      if (d !== null && d.path === here) {
+        return {doc: PARSER.parseFromString(d.html, "text/html"), generation: d.served};
+      }
       return fetchPage();
     }).then(function (got) {
       var fetched = performance.now();
@@ -341,6 +347,11 @@
       else if (here !== null && changed[here]) update(performance.now());
     });
     on(source, "css", function () { swapStylesheets(); });
+    source.addEventListener("page", function (e) {
+      try { pushed = JSON.parse(e.data); } catch (err) { return; }
+      state.events.push({type: "page", data: {path: pushed.path, served: pushed.served},
+                         at: performance.now()});
+    });
     on(source, "error", function (d) { showErrors(d.diagnostics); });
   }
 

@@ -26,8 +26,15 @@ from typing import Protocol, TextIO
 
 from awsnotes_site.diagnostics import BuildError, error
 from awsnotes_site.pipeline import BuildResult
-from awsnotes_site.serve.client import LiveReloadClient
-from awsnotes_site.serve.events import EventHub, change_events, error_event, greeting
+from awsnotes_site.serve.client import LiveReloadClient, inject, script_tag
+from awsnotes_site.serve.events import (
+    EventHub,
+    PageMessage,
+    change_events,
+    error_event,
+    greeting,
+    page_event,
+)
 from awsnotes_site.serve.http import HTTPServer, bind
 from awsnotes_site.serve.report import BuildReport
 from awsnotes_site.serve.routes import url_host
@@ -222,8 +229,26 @@ class PreviewServer:
         finally:
             self.state.end()
         record.seconds = time.perf_counter() - started
-        self.hub.publish(events)
+        self.hub.publish(events, self._page_message(record))
         self._done(record)
+
+    def _page_message(self, record: BuildRecord) -> PageMessage | None:
+        """What a client showing a page changed by RECORD's build is sent before the
+        reload: the page's new HTML (a ``page`` event), so that it need not fetch it."""
+        result, generation, base = self.state.result, self.state.generation, self.state.base
+        if not record.ok or result is None:
+            return None
+        changed = set(record.changed)
+        files = result.files
+        served = f"{self.token}.{generation}"
+        tag = script_tag(base)
+
+        def message(page: str) -> bytes:
+            if page not in changed or not page.endswith(".html") or page not in files:
+                return b""
+            return page_event(page, served, inject(files[page], tag))
+
+        return message
 
     def _attempt(self, record: BuildRecord) -> list[bytes]:
         """Build once into RECORD; the events to send about it."""
