@@ -141,6 +141,30 @@ def test_added_and_removed_blocks_are_patched(page: Page, live: PreviewServer) -
     assert page.evaluate("() => window.__kept") == "same document"
 
 
+def test_first_and_last_blocks_changed_with_one_added(page: Page, live: PreviewServer) -> None:
+    """Both ends of a list of blocks differ and their number changes: the middle of the
+    list is replaced as a whole, still without a reload."""
+    from playwright.sync_api import expect
+
+    open_note(page, live)
+    note = live.root / NOTE
+    text = note.read_text(encoding="utf-8")
+    head, _, body = text.partition("+++\n\n")
+    head, sep, body = text.rpartition("+++\n")
+    note.write_text(
+        head + sep + "\n첫 블록을 새로 넣는다.\n" + body + "\n\n마지막 블록 하나.\n\n또 하나.\n",
+        encoding="utf-8",
+    )
+    main = page.locator("main")
+    expect(main).to_contain_text("또 하나.", timeout=TIMEOUT_MS)
+    expect(main).to_contain_text("첫 블록을 새로 넣는다.")
+    patched(page, 1)
+    assert page.evaluate("() => window.__kept") == "same document"
+    fresh = page.context.new_page()
+    fresh.goto(live.url + "posts/aws-network-2/")
+    assert fresh.locator("main").inner_text() == main.inner_text()
+
+
 def test_title_change_is_patched(page: Page, live: PreviewServer) -> None:
     from playwright.sync_api import expect
 

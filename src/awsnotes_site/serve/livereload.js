@@ -176,24 +176,38 @@
     patchChildren(live, before, after);
   }
 
+  function remove(node) {
+    if (node.parentNode) node.parentNode.removeChild(node);
+  }
+
+  // Element children of BEFORE -> AFTER applied to LIVE: the common ends stay; in the
+  // middle, a served child equal to the next new one is kept (the ones before it go), one
+  // of the same tag is patched in place, anything else is inserted new.
   function patchChildren(live, before, after) {
     var L = align(live, before), B = elements(before), N = elements(after);
     var p = 0, s = 0, min = Math.min(B.length, N.length);
     while (p < min && B[p].isEqualNode(N[p])) p++;
     while (s < min - p && B[B.length - 1 - s].isEqualNode(N[N.length - 1 - s])) s++;
-    var bm = B.slice(p, B.length - s), nm = N.slice(p, N.length - s);
-    var paired = bm.length === nm.length && bm.every(function (b, i) {
-      return b.tagName === nm[i].tagName;
+    var bm = B.slice(p, B.length - s), nm = N.slice(p, N.length - s), lm = L.slice(p);
+    var anchor = s > 0 ? L[B.length - s] : (L.length ? L[L.length - 1].nextSibling : null);
+    var i = 0;
+    nm.forEach(function (n, k) {
+      for (var t = i; t < bm.length && t < i + 64; t++) {
+        if (bm[t].isEqualNode(n)) {
+          for (; i < t; i++) remove(lm[i]);
+          i = t + 1;
+          return;
+        }
+      }
+      var next = nm[k + 1];
+      if (i < bm.length && bm[i].tagName === n.tagName && !(next && bm[i].isEqualNode(next))) {
+        patchNode(lm[i], bm[i], n);
+        i++;
+        return;
+      }
+      live.insertBefore(fresh(n), i < bm.length ? lm[i] : anchor);
     });
-    if (paired) {
-      bm.forEach(function (b, i) { patchNode(L[p + i], b, nm[i]); });
-      return;
-    }
-    var anchor = s > 0 ? L[B.length - s] : (p > 0 ? L[p - 1].nextSibling : live.firstChild);
-    if (s === 0 && p === 0 && L.length) anchor = L[0];
-    var made = nm.map(fresh);
-    L.slice(p, B.length - s).forEach(function (old) { old.parentNode.removeChild(old); });
-    made.forEach(function (m) { live.insertBefore(m, anchor); });
+    for (; i < bm.length; i++) remove(lm[i]);
   }
 
   function signature(head) {
