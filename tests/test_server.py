@@ -934,6 +934,10 @@ def test_serve_bench_smoke() -> None:
     assert "machine:" in proc.stdout
     assert "note save -> reload event (2 edits): median" in proc.stdout
     assert "CSS save  -> css event    (2 edits): median" in proc.stdout
+    # The Chromium part: saves patched into the open page, measured in it.
+    assert "note save -> new text in the DOM" in proc.stdout
+    assert "CSS save -> new stylesheet loaded" in proc.stdout
+    assert "load average" in proc.stdout
 
 
 def test_fifty_clients_and_a_thousand_rapid_saves(server: PreviewServer, project: Path) -> None:
