@@ -969,3 +969,18 @@ def test_fifty_clients_and_a_thousand_rapid_saves(server: PreviewServer, project
     finally:
         for client in clients:
             client.close()
+
+
+def test_build_log_keeps_the_last_records_only() -> None:
+    from awsnotes_site.serve.state import BuildLog, BuildRecord
+
+    log = BuildLog(keep=3)
+    for n in range(1, 6):
+        log.append(BuildRecord(n, True, frozenset()))
+    assert len(log) == 5
+    assert [r.number for r in log] == [3, 4, 5]
+    assert log[4].number == 5 and log[-1].number == 5 and log[2].number == 3
+    with pytest.raises(IndexError):
+        log[1]
+    with pytest.raises(IndexError):
+        log[5]

@@ -38,7 +38,13 @@ from awsnotes_site.serve.events import (
 from awsnotes_site.serve.http import HTTPServer, bind
 from awsnotes_site.serve.report import BuildReport
 from awsnotes_site.serve.routes import url_host
-from awsnotes_site.serve.state import BuildRecord, SiteState, file_stamp, static_stamps
+from awsnotes_site.serve.state import (
+    BuildLog,
+    BuildRecord,
+    SiteState,
+    file_stamp,
+    static_stamps,
+)
 from awsnotes_site.serve.watcher import (
     QUIET_SECONDS,
     SETTLED_SECONDS,
@@ -121,7 +127,7 @@ class PreviewServer:
         self.watcher = Watcher(self.collector, poll, self.err)
         self.collector.on_new_dir = self.watcher.watch_dir
         self.report = BuildReport(self.out, self.err, verbose)
-        self.records: list[BuildRecord] = []
+        self.records = BuildLog()
         self._records_cond = threading.Condition()
         self._httpd: HTTPServer | None = None
         self._threads: list[threading.Thread] = []

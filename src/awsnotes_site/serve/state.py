@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import stat
 import threading
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,35 @@ class BuildRecord:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
     full: bool = True  # False when only static files were looked at
+
+
+class BuildLog:
+    """The build records of a server run, numbered from 1; only the last KEEP are kept
+    (a preview that runs for days must not keep every build's lists of paths)."""
+
+    KEEP = 256
+
+    def __init__(self, keep: int = KEEP) -> None:
+        self._items: deque[BuildRecord] = deque(maxlen=keep)
+        self._count = 0
+
+    def append(self, record: BuildRecord) -> None:
+        self._items.append(record)
+        self._count += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: int) -> BuildRecord:
+        """Record INDEX (0-based; negative from the end); IndexError once forgotten."""
+        at = index + self._count if index < 0 else index
+        first = self._count - len(self._items)
+        if not first <= at < self._count:
+            raise IndexError(f"build record {index} is not kept ({first}..{self._count - 1})")
+        return self._items[at - first]
+
+    def __iter__(self) -> Iterator[BuildRecord]:
+        return iter(list(self._items))
 
 
 @dataclass(frozen=True)
