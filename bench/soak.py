@@ -358,7 +358,13 @@ def soak(
                     driver.outcome.baseline_op = number
                     driver.outcome.rss_baseline = rss
                 if log is not None and number % 100 == 0:
-                    print(f"  {number} ops, RSS {rss / 2**20:.0f} MiB", file=log, flush=True)
+                    o = driver.outcome
+                    print(
+                        f"  {number} ops, RSS {rss / 2**20:.0f} MiB, "
+                        f"missed {len(o.missed)}, errors {len(o.errors)}",
+                        file=log,
+                        flush=True,
+                    )
             driver.settle()
             driver.outcome.rss_end = rss_bytes()
             driver.compare_with_cold_build()
