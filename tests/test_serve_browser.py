@@ -60,18 +60,18 @@ def replace_in(path: Path, old: str, new: str) -> None:
 
 
 def test_note_edit_shows_up_without_manual_reload(page: Page, live: PreviewServer) -> None:
+    """The page is patched in place (tests/test_serve_patch.py covers what it keeps)."""
     from playwright.sync_api import expect
 
     open_note(page, live)
     main = page.locator("main")
     expect(main).not_to_contain_text("실시간으로 바뀐 문장")
-    page.evaluate("() => window.scrollTo(0, 600)")
+    page.evaluate("() => { window.scrollTo(0, 600); window.__same = true; }")
     page.wait_for_function("() => window.scrollY >= 599")
-    with page.expect_navigation(timeout=TIMEOUT_MS):
-        replace_in(live.root / NOTE, "VPC 엔드포인트는", "실시간으로 바뀐 문장. VPC 엔드포인트는")
+    replace_in(live.root / NOTE, "VPC 엔드포인트는", "실시간으로 바뀐 문장. VPC 엔드포인트는")
     expect(main).to_contain_text("실시간으로 바뀐 문장", timeout=TIMEOUT_MS)
-    # The reload kept the reading position.
-    page.wait_for_function("() => Math.abs(window.scrollY - 600) < 2", timeout=TIMEOUT_MS)
+    # No reload, and the reading position is where it was.
+    assert page.evaluate("() => [window.__same, window.scrollY]") == [True, 600]
 
 
 def test_unrelated_edit_does_not_reload_the_page(page: Page, live: PreviewServer) -> None:
@@ -176,6 +176,6 @@ def test_hidden_tab_lets_go_and_catches_up(page: Page, live: PreviewServer) -> N
     replace_in(live.root / NOTE, "VPC 엔드포인트는", "숨은 동안 바뀐 문장. VPC 엔드포인트는")
     assert "posts/aws-network-2/index.html" in live.wait_for_build(count + 1, 60).changed
     assert page.evaluate("() => window.__hidden") is True  # no stream, no reload
-    with page.expect_navigation(timeout=TIMEOUT_MS):
-        set_visibility(page, "visible")  # reconnects; the server replays what it missed
+    set_visibility(page, "visible")  # reconnects; the server replays what it missed
     expect(page.locator("main")).to_contain_text("숨은 동안 바뀐 문장", timeout=TIMEOUT_MS)
+    assert page.evaluate("() => window.__hidden") is True  # patched in place

@@ -495,7 +495,7 @@ def test_burst_of_writes_gives_one_rebuild(project: Path) -> None:
     """20 saves in a row make one rebuild. The quiet window is widened from the default
     (tuned for latency) so that a writer stalled by a loaded machine cannot split the
     burst; the default window is covered by test_collector_debounces_and_filters."""
-    with running(project, quiet=0.25) as server:
+    with running(project, quiet=0.25, settled=0.25) as server:
         _burst(server, project)
 
 
@@ -538,6 +538,29 @@ def test_note_edit_sends_reload_with_changed_page(server: PreviewServer, project
         assert data["removed"] == [] and data["recovered"] is False
     status, _, body = get(server.port, "/notes/posts/aws-network-2/")
     assert status == 200 and "수정된 VPC 엔드포인트는" in body.decode("utf-8")
+
+
+def test_client_showing_a_changed_page_gets_its_html_first(
+    server: PreviewServer, project: Path
+) -> None:
+    """A client that named the changed page hears a ``page`` event with the page as it
+    is served now, just before the ``reload``; a client on another page does not."""
+    page = urllib.parse.quote(NOTE_PAGE)
+    with (
+        events(server.port, f"?page={page}") as mine,
+        events(server.port, "?page=posts/second/index.html") as other,
+    ):
+        edit(project / NOTE, "VPC 엔드포인트는", "밀어 보낸 VPC 엔드포인트는")
+        _, pushed = mine.next("page")
+        _, data = mine.next("reload")
+        assert NOTE_PAGE in data["changed"]
+        _, served = other.next("reload")
+        assert served == data
+    status, headers, body = get(server.port, "/notes/posts/aws-network-2/")
+    assert status == 200 and "밀어 보낸" in pushed["html"]
+    assert pushed["html"].encode("utf-8") == body
+    assert pushed["path"] == NOTE_PAGE
+    assert f'desc="{pushed["served"]}"' in headers["server-timing"]
 
 
 def test_css_edit_sends_css_event_without_a_build(server: PreviewServer, project: Path) -> None:
@@ -911,6 +934,10 @@ def test_serve_bench_smoke() -> None:
     assert "machine:" in proc.stdout
     assert "note save -> reload event (2 edits): median" in proc.stdout
     assert "CSS save  -> css event    (2 edits): median" in proc.stdout
+    # The Chromium part: saves patched into the open page, measured in it.
+    assert "note save -> new text in the DOM" in proc.stdout
+    assert "CSS save -> new stylesheet loaded" in proc.stdout
+    assert "load average" in proc.stdout
 
 
 def test_fifty_clients_and_a_thousand_rapid_saves(server: PreviewServer, project: Path) -> None:
@@ -942,3 +969,18 @@ def test_fifty_clients_and_a_thousand_rapid_saves(server: PreviewServer, project
     finally:
         for client in clients:
             client.close()
+
+
+def test_build_log_keeps_the_last_records_only() -> None:
+    from awsnotes_site.serve.state import BuildLog, BuildRecord
+
+    log = BuildLog(keep=3)
+    for n in range(1, 6):
+        log.append(BuildRecord(n, True, frozenset()))
+    assert len(log) == 5
+    assert [r.number for r in log] == [3, 4, 5]
+    assert log[4].number == 5 and log[-1].number == 5 and log[2].number == 3
+    with pytest.raises(IndexError):
+        log[1]
+    with pytest.raises(IndexError):
+        log[5]

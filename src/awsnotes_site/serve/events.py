@@ -7,6 +7,10 @@ Events (at ``{base}__awsnotes/events``):
             relative to the site (``posts/x/index.html``); a page reloads when it is among
             them (or uses a changed script or image), keeping its scroll position.
 ``css``     ``{"changed": [paths]}`` when only stylesheets changed: swapped without reload.
+``page``    ``{"path", "served", "html"}``: sent just before a ``reload`` that lists the page
+            a client is showing (the ``page`` it named when it connected), with the page's
+            new HTML as served and the build it is from (``{server}.{generation}``), so
+            the client patches the page without fetching it.
 ``error``   ``{"diagnostics": [...]}``: the build failed; the last good build stays served.
 """
 
@@ -15,7 +19,7 @@ from __future__ import annotations
 import json
 import queue
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from awsnotes_site.diagnostics import Diagnostic
@@ -28,6 +32,15 @@ RETRY = b"retry: 1000\n\n"
 
 def sse_message(event: str, data: dict[str, Any]) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=True)}\n\n".encode("ascii")
+
+
+def page_event(path: str, served: str, html: bytes) -> bytes:
+    """The ``page`` event: PATH's new HTML (as served) from build SERVED."""
+    text = html.decode("utf-8", "replace")
+    return sse_message("page", {"path": path, "served": served, "html": text})
+
+
+PageMessage = Callable[[str], bytes]  # a client's page -> what else it is told ("" or a page event)
 
 
 def diagnostic_json(d: Diagnostic) -> dict[str, Any]:
@@ -86,32 +99,37 @@ def greeting(token: str, state: SiteState, page: str, since: str) -> list[bytes]
 
 
 class EventHub:
-    """Fans messages out to every connected event stream."""
+    """Fans messages out to every connected event stream (each showing a page)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._clients: set[queue.SimpleQueue[bytes]] = set()
+        self._clients: dict[queue.SimpleQueue[bytes], str] = {}
         self.closed = False
 
-    def subscribe(self) -> queue.SimpleQueue[bytes]:
+    def subscribe(self, page: str = "") -> queue.SimpleQueue[bytes]:
         q: queue.SimpleQueue[bytes] = queue.SimpleQueue()
         with self._lock:
             if self.closed:
                 q.put(CLOSE)
-            self._clients.add(q)
+            self._clients[q] = page
         return q
 
     def unsubscribe(self, q: queue.SimpleQueue[bytes]) -> None:
         with self._lock:
-            self._clients.discard(q)
+            self._clients.pop(q, None)
 
-    def publish(self, messages: Iterable[bytes]) -> None:
+    def publish(self, messages: Iterable[bytes], page_message: PageMessage | None = None) -> None:
+        """Send MESSAGES to every client, each preceded by PAGE_MESSAGE(its page)."""
         blob = b"".join(messages)
         if not blob:
             return
         with self._lock:
-            for q in self._clients:
-                q.put(blob)
+            clients = list(self._clients.items())
+        extra: dict[str, bytes] = {}
+        for q, page in clients:
+            if page_message is not None and page not in extra:
+                extra[page] = page_message(page)
+            q.put(extra.get(page, b"") + blob)
 
     def close(self) -> None:
         with self._lock:

@@ -355,7 +355,7 @@ class Handler(BaseHTTPRequestHandler):
         page = query.get("page", [""])[0]
         since = query.get("since", [""])[0]
         self.close_connection = True
-        client = preview.hub.subscribe()  # before anything is sent: no event can slip by
+        client = preview.hub.subscribe(page)  # before anything is sent: no event can slip by
         try:
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/event-stream; charset=utf-8")

@@ -10,11 +10,14 @@ from __future__ import annotations
 import hashlib
 import stat
 import threading
+from collections import deque
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from awsnotes_site.diagnostics import Diagnostic
 from awsnotes_site.pipeline import BuildResult
+from awsnotes_site.pipeline.options import PageFiles
 
 REQUEST_WAIT_SECONDS = 60.0  # how long a request waits for a build in progress
 
@@ -33,6 +36,35 @@ class BuildRecord:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
     full: bool = True  # False when only static files were looked at
+
+
+class BuildLog:
+    """The build records of a server run, numbered from 1; only the last KEEP are kept
+    (a preview that runs for days must not keep every build's lists of paths)."""
+
+    KEEP = 256
+
+    def __init__(self, keep: int = KEEP) -> None:
+        self._items: deque[BuildRecord] = deque(maxlen=keep)
+        self._count = 0
+
+    def append(self, record: BuildRecord) -> None:
+        self._items.append(record)
+        self._count += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: int) -> BuildRecord:
+        """Record INDEX (0-based; negative from the end); IndexError once forgotten."""
+        at = index + self._count if index < 0 else index
+        first = self._count - len(self._items)
+        if not first <= at < self._count:
+            raise IndexError(f"build record {index} is not kept ({first}..{self._count - 1})")
+        return self._items[at - first]
+
+    def __iter__(self) -> Iterator[BuildRecord]:
+        return iter(list(self._items))
 
 
 @dataclass(frozen=True)
@@ -158,6 +190,13 @@ def static_stamps(static: dict[str, Path]) -> dict[str, Stamp]:
     return stamps
 
 
+def _in_memory(files: Mapping[str, bytes]) -> Mapping[str, bytes]:
+    """FILES as a plain dict when they are all in memory, else FILES."""
+    if isinstance(files, PageFiles) and not files.reused and not files.in_stage:
+        return files.fresh
+    return files
+
+
 def diff_results(
     old: BuildResult | None,
     new: BuildResult,
@@ -165,8 +204,16 @@ def diff_results(
     new_stamps: dict[str, Stamp],
 ) -> tuple[list[str], list[str]]:
     """Output paths that are new or differ, and those that are gone."""
-    old_files = old.files if old else {}
-    changed = [p for p, data in new.files.items() if old_files.get(p) != data]
+    old_files: Mapping[str, bytes] = old.files if old else {}
+    new_files: Mapping[str, bytes] = new.files
+    # Serve's builds hold every page in memory: compare the dicts themselves, which is
+    # 5-10x faster than through the Mapping interface (~3 ms on 1,000 notes).
+    old_get = _in_memory(old_files).get
+    changed = [p for p, data in _in_memory(new_files).items() if old_get(p) != data]
     changed += [p for p in new.static if p not in old_stamps or old_stamps[p] != new_stamps.get(p)]
-    gone = old.all_paths() - new.all_paths() if old else set()
+    gone: set[str] = set()
+    if old is not None:
+        now = _in_memory(new_files).keys() | new.static.keys()
+        gone = {p for p in _in_memory(old_files) if p not in now}
+        gone.update(p for p in old.static if p not in now)
     return sorted(changed), sorted(gone)

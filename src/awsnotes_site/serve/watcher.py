@@ -31,6 +31,10 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 QUIET_SECONDS = 0.04  # a burst of file events ends after this long without one
+# ... or after this long when its last event ends a write (a file closed after writing,
+# or renamed into place, as editors save): the file is complete, so waiting for more
+# only delays the preview (inotify reports a close; polling never does).
+SETTLED_SECONDS = 0.004
 IDLE_SECONDS = 0.25  # no change for this long after a build: collect garbage then
 MAX_DELAY_SECONDS = 1.0  # a never-ending stream of events still rebuilds this often
 POLL_SECONDS = 0.5
@@ -85,12 +89,14 @@ class ChangeCollector(FileSystemEventHandler):
         max_delay: float = MAX_DELAY_SECONDS,
         on_new_dir: Callable[[Path], None] | None = None,
         *,
+        settled: float = SETTLED_SECONDS,
         config_name: str = "site.toml",
         folders: tuple[str, ...] = ("content", "templates", "static"),
     ) -> None:
         super().__init__()
         self.root = root
         self.quiet = quiet
+        self.settled = min(settled, quiet)
         self.max_delay = max_delay
         self.on_new_dir = on_new_dir
         self.config_name = config_name
@@ -99,6 +105,7 @@ class ChangeCollector(FileSystemEventHandler):
         self._pending: set[str] = set()
         self._first = 0.0
         self._last = 0.0
+        self._wait = quiet  # the quiet window after the last event
         self._stopped = False
 
     def relevant(self, path: str) -> str | None:
@@ -133,15 +140,21 @@ class ChangeCollector(FileSystemEventHandler):
             for rel in found:
                 if rel in self.folders:
                     self.on_new_dir(self.root / rel)
-        self.add(found)
+        ends_write = not event.is_directory and event.event_type in (
+            EVENT_TYPE_CLOSED,
+            EVENT_TYPE_MOVED,
+        )
+        self.add(found, settled=ends_write)
 
-    def add(self, rels: Iterable[str]) -> None:
+    def add(self, rels: Iterable[str], settled: bool = False) -> None:
+        """Note changes to RELS; SETTLED when the event ended a write (a shorter wait)."""
         now = time.monotonic()
         with self._cond:
             if not self._pending:
                 self._first = now
             self._pending.update(rels)
             self._last = now
+            self._wait = self.settled if settled else self.quiet
             self._cond.notify_all()
 
     def next_batch(self, on_idle: Callable[[], None] | None = None) -> set[str] | None:
@@ -163,7 +176,7 @@ class ChangeCollector(FileSystemEventHandler):
                             self._cond.acquire()
                     continue
                 now = time.monotonic()
-                due = min(self._last + self.quiet, self._first + self.max_delay)
+                due = min(self._last + self._wait, self._first + self.max_delay)
                 if now >= due:
                     batch, self._pending = self._pending, set()
                     return batch
