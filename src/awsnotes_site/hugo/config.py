@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from awsnotes_site.diagnostics import BuildError, error
 
 if sys.version_info >= (3, 11):
@@ -125,28 +123,40 @@ def lower_keys(value: Any) -> Any:
     return value
 
 
+def _parse_toml(path: Path, text: str) -> Any:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"at line (\d+)", str(exc))
+        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
+        raise BuildError([error(path, line, f"invalid TOML: {exc}")]) from None
+
+
+def _parse_yaml(path: Path, text: str) -> Any:
+    import yaml  # imported here: most sites have no YAML configuration
+
+    try:
+        return yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise BuildError([error(path, line, f"invalid YAML: {exc}")]) from None
+
+
 def _parse(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise BuildError([error(path, None, "not UTF-8")]) from None
-    try:
-        if path.suffix == ".toml":
-            data: Any = tomllib.loads(text)
-        elif path.suffix == ".json":
+    if path.suffix == ".toml":
+        data = _parse_toml(path, text)
+    elif path.suffix == ".json":
+        try:
             data = json.loads(text)
-        else:
-            data = yaml.safe_load(text) or {}
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"at line (\d+)", str(exc))
-        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
-        raise BuildError([error(path, line, f"invalid TOML: {exc}")]) from None
-    except json.JSONDecodeError as exc:
-        raise BuildError([error(path, exc.lineno, f"invalid JSON: {exc.msg}")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise BuildError([error(path, line, f"invalid YAML: {exc}")]) from None
+        except json.JSONDecodeError as exc:
+            raise BuildError([error(path, exc.lineno, f"invalid JSON: {exc.msg}")]) from None
+    else:
+        data = _parse_yaml(path, text)
     if not isinstance(data, dict):
         raise BuildError([error(path, None, "the configuration must be a table of keys")])
     result = lower_keys(data)
