@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from awsnotes_site import urls
 from awsnotes_site.diagnostics import BuildError, Diagnostic, error, warning
+from awsnotes_site.obsidian.settings import vault_defaults
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -175,6 +176,8 @@ def load_config(
         except UnicodeDecodeError:
             raise BuildError([error(path, None, "not UTF-8")]) from None
     values, diags = validate(raw, str(path))
+    if not path.exists():  # an Obsidian vault builds with no configuration
+        values = {**vault_defaults(root), **values}
     if base_url is not None:
         values["base_url"] = base_url
     if output is not None:

@@ -33,6 +33,7 @@ from awsnotes_site.pipeline.plan import RelatedNotes, assemble, site_view
 from awsnotes_site.pipeline.render import NoteRenderer, RenderSettings
 from awsnotes_site.pipeline.static import check_overlaps, collect_static
 from awsnotes_site.pipeline.templates import TemplateCache
+from awsnotes_site.pipeline.vault import linked_files
 from awsnotes_site.publish import WriteStats, staging_folder, write_site
 from awsnotes_site.search import ShardMemo
 
@@ -83,6 +84,8 @@ class Builder:
         self.state.report_problems(reporter)
         # 6: static files, then links to targets that are not in the site
         static = collect_static(config, reporter)
+        if config.kind == "vault":
+            static.update(linked_files(config, views))
         check_overlaps(config, static, done.files, reporter)
         self.missing.check(config, views, [*done.files, *static], reporter)
         if reporter.errors or (options.strict and reporter.items):
