@@ -95,11 +95,11 @@ def vault_files(config: SiteConfig) -> dict[str, Path]:
 
 @dataclass(frozen=True)
 class Backlink:
-    """A note that links to the page's note, and the sentence around the link."""
+    """A note that links to the page's note, and the sentence around each link."""
 
     title: str
     url: str
-    context: str
+    contexts: tuple[str, ...]
 
 
 class VaultSite:
@@ -212,17 +212,20 @@ def backlinks(views: Sequence[Any]) -> None:
     removed from another note renders this note's page again)."""
     found: dict[str, list[Backlink]] = {}
     for view in views:
-        seen: set[tuple[str, str]] = set()
+        contexts: dict[str, list[str]] = {}
         for target, context in view.facts.wiki.get("links", ()):
-            if target == view.note.rel or (target, context) in seen:
-                continue
-            seen.add((target, context))
-            found.setdefault(target, []).append(Backlink(view.note.title, view.note.url, context))
+            if target != view.note.rel:
+                said = contexts.setdefault(target, [])
+                if context and context not in said:
+                    said.append(context)
+        for target, said in contexts.items():
+            link = Backlink(view.note.title, view.note.url, tuple(said))
+            found.setdefault(target, []).append(link)
     for view in views:
         links = found.get(view.note.rel, [])
         view.backlinks = links
         if links:
-            blob = "\0".join(f"{b.title}\1{b.url}\1{b.context}" for b in links)
+            blob = "\0".join(f"{b.title}\1{b.url}\1{chr(2).join(b.contexts)}" for b in links)
             view.card = hashlib.sha256(f"{view.card}\0{blob}".encode()).hexdigest()
 
 
