@@ -8,11 +8,10 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from helpers import parse_html_string
-from test_vault import PLACEMENT, copy_vault
-
 from awsnotes_site.serve.preview import PreviewServer
 from awsnotes_site.serve.project import ProjectBuilder
+from helpers import parse_html_string
+from test_vault import PLACEMENT, copy_vault
 
 WAIT = 60.0
 

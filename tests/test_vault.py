@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
+
 from helpers import (
     build_site,
     describe_process,
@@ -19,7 +21,6 @@ from helpers import (
     run_vnu,
     serve_directory,
 )
-from playwright.sync_api import Page
 
 FIXTURE = Path(__file__).parent / "fixtures" / "vault" / "study"
 HOME = "홈/index.html"
