@@ -7,6 +7,7 @@ import shutil
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from playwright.sync_api import Page
@@ -136,7 +137,7 @@ def test_backlinks_with_context(built: tuple[Path, str]) -> None:
 
 def test_vault_pages_are_valid_html(built: tuple[Path, str]) -> None:
     out, _ = built
-    pages = [out / p for p in (HOME, INDEX, PLACEMENT, ENDPOINT)]
+    pages = [str(out / p) for p in (HOME, INDEX, PLACEMENT, ENDPOINT)]
     errors = run_vnu(*pages)
     assert not errors, format_vnu(errors)
 
@@ -148,7 +149,7 @@ def site_url(built: tuple[Path, str]) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
-def test_vault_page_axe(site_url: str, page: Page, mode: str) -> None:
+def test_vault_page_axe(site_url: str, page: Page, mode: Literal["light", "dark"]) -> None:
     page.emulate_media(color_scheme=mode)
     page.goto(site_url + "aws/배치-그룹/")
     violations = run_axe(page)
