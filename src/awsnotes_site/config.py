@@ -16,6 +16,7 @@ from awsnotes_site import urls
 from awsnotes_site.diagnostics import BuildError, Diagnostic, error, warning
 from awsnotes_site.hugo.config import load_hugo_config
 from awsnotes_site.hugo.site import site_values
+from awsnotes_site.obsidian.settings import vault_defaults
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -202,6 +203,8 @@ def load_config(
         except UnicodeDecodeError:
             raise BuildError([error(path, None, "not UTF-8")]) from None
     values, diags = validate(raw, str(path))
+    if not path.exists():  # an Obsidian vault builds with no configuration
+        values = {**vault_defaults(root), **values}
     return _with_overrides(root, values, diags, base_url, output)
 
 

@@ -13,6 +13,7 @@ from typing import TextIO
 from awsnotes_site.config import CONFIG_NAME
 from awsnotes_site.diagnostics import Diagnostic, error
 from awsnotes_site.hugo.config import find_config
+from awsnotes_site.obsidian.settings import is_vault
 
 # Exit status of a command started in the wrong place (no such folder, no site.toml).
 USAGE_ERROR = 2
@@ -48,6 +49,8 @@ def site_problem(root: Path, *, need_content: bool = True) -> Diagnostic | None:
     if not root.is_dir():
         return error(root, None, "not a folder; -s/--source takes the folder that holds site.toml")
     hugo = find_config(root) if not (root / CONFIG_NAME).is_file() else None
+    if hugo is None and is_vault(root) and not (root / CONFIG_NAME).is_file():
+        return None  # an Obsidian vault: no site.toml, its notes are the folder
     if not (root / CONFIG_NAME).is_file() and hugo is None:
         where = "this folder" if root == Path(".") else str(root)
         return error(

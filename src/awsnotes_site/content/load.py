@@ -47,14 +47,15 @@ def load_note(path: Path, config: SiteConfig, folders: dict[Path, str] | None = 
     title = _get_str(data, "title", fm, display, diags)
     if not title:
         title = unicodedata.normalize("NFC", path.stem)
-        diags.append(
-            warning(
-                display,
-                fm.line_of("title") if fm.format else 1,
-                "note has no title; using the file name",
-                hint='add title = "…" to the front matter',
+        if config.kind != "vault":  # a vault's notes are named by their files
+            diags.append(
+                warning(
+                    display,
+                    fm.line_of("title") if fm.format else 1,
+                    "note has no title; using the file name",
+                    hint='add title = "…" to the front matter',
+                )
             )
-        )
     date = _get_date(data, "date", fm, display, config, diags)
     lastmod = _get_date(data, "lastmod", fm, display, config, diags)
     description = _get_str(data, "description", fm, display, diags)

@@ -38,6 +38,7 @@ from awsnotes_site.markdown.speedups.lheading import use_fast_lheading
 from awsnotes_site.markdown.speedups.normalize import use_fast_normalize
 from awsnotes_site.markdown.tasklists import tasklists_plugin
 from awsnotes_site.markdown.urls import urls_plugin
+from awsnotes_site.markdown.wikilinks import wiki_record
 from awsnotes_site.text import reading_minutes, summarize
 
 RENDERER_VERSION = "3"
@@ -54,6 +55,7 @@ class RenderedNote:
     shortcodes: set[str] = field(default_factory=set)
     text: str = ""  # plain text (search, reading time, summaries)
     search_keys: tuple[str, str] | None = None  # set by the build: NUL-joined search keys
+    wiki: dict[str, Any] = field(default_factory=dict)  # vault notes: wikilinks.wiki_record
 
 
 @dataclass
@@ -66,6 +68,7 @@ class NoteFacts:
     links: list[LinkRef]
     diagnostics: list[Diagnostic]
     refs: dict[str, str | None]
+    wiki: dict[str, Any] = field(default_factory=dict)  # vault notes: wikilinks.wiki_record
 
     @classmethod
     def of(cls, description: str, rendered: RenderedNote) -> NoteFacts:
@@ -75,6 +78,7 @@ class NoteFacts:
             list(rendered.links),
             list(rendered.diagnostics),
             dict(rendered.refs),
+            dict(rendered.wiki),
         )
 
 
@@ -135,9 +139,11 @@ def render_markdown(
     except RecursionError:
         state.report(Severity.ERROR, None, "note nests too deeply to render")
         html = text = ""
-    return RenderedNote(
+    rendered = RenderedNote(
         html, state.toc, state.links, state.diagnostics, state.refs, state.shortcodes, text
     )
+    rendered.wiki = wiki_record(env)
+    return rendered
 
 
 _INLINE_TEXT = frozenset({"text", "code_inline", "image"})

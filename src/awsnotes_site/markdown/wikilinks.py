@@ -13,7 +13,9 @@ import html
 import re
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -40,8 +42,11 @@ WIKI_ENV = "wikilinks"  # env key: WikiState
 
 
 class Target(Protocol):
-    path: str
-    url: str
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def url(self) -> str: ...
 
     @property
     def is_note(self) -> bool: ...
@@ -68,6 +73,8 @@ class WikiState:
     targets: list[str] | None = None
     embeds: list[str] | None = None
     tags: list[str] | None = None
+    files: list[str] | None = None  # non-note files linked or embedded (published)
+    links: list[tuple[str, str]] | None = None  # (note linked to, the sentence around)
     chain: tuple[str, ...] = ()
 
     def add(self, field: str, value: str) -> None:
@@ -113,8 +120,8 @@ class Link:
     def href_fragment(self) -> str:
         if not self.fragment:
             return ""
-        if self.fragment.startswith("^"):
-            return "#" + self.fragment
+        if self.fragment.startswith("^"):  # the id keeps its "^"; a URL writes it %5E
+            return "#%5E" + self.fragment[1:]
         return "#" + slugify(self.fragment.split("#")[-1])
 
 
@@ -156,14 +163,19 @@ class WikiRules:
             self._missing(state, link)
             return
         wiki.add("targets", found.path)
+        if not found.is_note:
+            wiki.add("files", found.path)
         fragment = link.href_fragment() if found.is_note else _file_fragment(link.fragment)
-        self._push_anchor(state, "/" + found.url + fragment, link.shown)
+        target = found.path if found.is_note else ""
+        self._push_anchor(state, "/" + found.url + fragment, link.shown, target)
 
     @staticmethod
-    def _push_anchor(state: StateInline, href: str, text: str) -> None:
+    def _push_anchor(state: StateInline, href: str, text: str, target: str = "") -> None:
         token = state.push("link_open", "a", 1)
         token.attrs = {"href": href, "class": "wikilink"}
         token.markup = "wikilink"
+        if target:
+            token.meta = {"target": target}
         state.push("text", "", 0).content = text
         state.push("link_close", "a", -1).markup = "wikilink"
 
@@ -195,9 +207,11 @@ class WikiRules:
         wiki.add("targets", found.path)
         if found.is_note:
             wiki.add("embeds", found.path)
+            wiki.links = [*(wiki.links or ()), (found.path, "")]
             token = state.push("wikiembed_note", "div", 0)
             token.meta = {"file": found, "fragment": link.fragment}
             return
+        wiki.add("files", found.path)
         _push_file_embed(state, found, link)
 
     def tag(self, state: StateInline, silent: bool) -> bool:
@@ -386,6 +400,97 @@ class EmbedRenderer:
         )
 
 
+_SENTENCE_END = re.compile(r"[.!?。](?=\s|$)|\n")
+CONTEXT_MAX = 200  # characters of a backlink's sentence
+
+
+def sentence(text: str, start: int, end: int) -> str:
+    """The sentence of TEXT around the span START..END, at most ``CONTEXT_MAX`` long."""
+    first = 0
+    for match in _SENTENCE_END.finditer(text, 0, start):
+        first = match.end()
+    after = _SENTENCE_END.search(text, end)
+    last = after.end() if after else len(text)
+    if last - first > CONTEXT_MAX:
+        half = CONTEXT_MAX // 2
+        first, last = max(first, start - half), min(last, end + half)
+    return " ".join(text[first:last].split())
+
+
+class LinkRecorder:
+    """A core rule: Markdown links to vault files (``[글](폴더/노트.md)``, spaces,
+    parentheses and %-encoding alike) become links to their pages; every link to a note
+    is recorded with its sentence (backlinks)."""
+
+    def __init__(self, resolver: WikiResolver) -> None:
+        self.resolver = resolver
+
+    def __call__(self, state: StateCore) -> None:
+        wiki = wiki_state(state.env)
+        for token in state.tokens:
+            if token.type == "inline" and token.children:
+                self._rewrite(token.children, wiki)
+                _record(token.children, wiki)
+
+    def _rewrite(self, children: list[Token], wiki: WikiState) -> None:
+        for child in children:
+            attr = "href" if child.type == "link_open" else "src" if child.type == "image" else ""
+            value = str(child.attrs.get(attr, "")) if attr and child.markup != "wikilink" else ""
+            if not value or value.startswith(("/", "#")) or _SCHEME.match(value):
+                continue
+            path, _, fragment = unquote(value).partition("#")
+            found = self.resolver.resolve(path, wiki.source) if path else None
+            if found is None:
+                continue
+            wiki.add("targets", found.path)
+            if found.is_note:
+                child.meta = {**(child.meta or {}), "target": found.path}
+                suffix = Link(path, fragment, None).href_fragment()
+            else:
+                wiki.add("files", found.path)
+                suffix = _file_fragment(fragment)
+            child.attrs[attr] = "/" + found.url + suffix
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_TEXT_TYPES = frozenset({"text", "code_inline", "wikilink_missing"})
+
+
+def _record(children: list[Token], wiki: WikiState) -> None:
+    parts: list[str] = []
+    marks: list[tuple[str, int, int]] = []
+    length = 0
+    opened: tuple[str, int] | None = None
+    for child in children:
+        kind = child.type
+        if kind == "link_open" and child.meta and child.meta.get("target"):
+            opened = (child.meta["target"], length)
+        elif kind == "link_close" and opened is not None:
+            marks.append((opened[0], opened[1], length))
+            opened = None
+        piece = child.content if kind in _TEXT_TYPES else " " if kind.endswith("break") else ""
+        parts.append(piece)
+        length += len(piece)
+    if marks:
+        text = "".join(parts)
+        wiki.links = [*(wiki.links or ()), *((t, sentence(text, a, b)) for t, a, b in marks)]
+
+
+def wiki_record(env: MutableMapping[str, Any]) -> dict[str, Any]:
+    """What the build keeps of a note's :class:`WikiState` (tags, files, links)."""
+    state = env.get(WIKI_ENV)
+    if not isinstance(state, WikiState):
+        return {}
+    out: dict[str, Any] = {}
+    if state.tags:
+        out["tags"] = list(state.tags)
+    if state.files:
+        out["files"] = list(state.files)
+    if state.links:
+        out["links"] = [list(link) for link in state.links]
+    return out
+
+
 def wikilinks_plugin(md: MarkdownIt, resolver: WikiResolver, tags: bool = True) -> None:
     rules = WikiRules(resolver)
     md.inline.ruler.before("link", "wikilink", rules.link)
@@ -394,8 +499,14 @@ def wikilinks_plugin(md: MarkdownIt, resolver: WikiResolver, tags: bool = True) 
     if tags:
         md.inline.ruler.before("text", "obsidian_tag", rules.tag)
     md.block.ruler.before("paragraph", "obsidian_comment", comment_block)
-    md.core.ruler.push("obsidian_block_ids", block_ids)
-    md.core.ruler.push("obsidian_lines", report_lines)
+    # before the URL rule (base paths, link records) when it is there
+    core = md.core.ruler
+    names = [rule.name for rule in core.__rules__]
+    urls = "awsnotes_urls"
+    add = partial(core.before, urls) if urls in names else core.push
+    add("obsidian_block_ids", block_ids)
+    add("obsidian_lines", report_lines)
+    add("obsidian_links", LinkRecorder(resolver))
     md.add_render_rule("wikilink_missing", _render_missing)
     md.add_render_rule("wikiembed_media", _render_media)
     embedder = EmbedRenderer(resolver)

@@ -158,4 +158,5 @@ FACTS_NOT_IN_CARD = {
     "links": "missing-target warnings are worked out per note, not shown by lists",
     "diagnostics": "messages, not page content",
     "refs": "cross-references decide whether the note is rendered again",
+    "wiki": "a vault note's links and tags: backlinks are folded into the card apart",
 }

@@ -101,6 +101,7 @@ class NoteView:
     next: NoteView | None = None
     related: list[NoteView] = field(default_factory=list)
     loaded: RenderedNote | None = None
+    backlinks: list[Any] = field(default_factory=list)  # vault: pipeline.vault.Backlink
 
     def __getattr__(self, name: str) -> Any:
         if name == "body":

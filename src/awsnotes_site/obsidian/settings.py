@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,15 @@ class VaultSettings:
 
 def is_vault(root: Path) -> bool:
     return (root / SETTINGS_DIR).is_dir()
+
+
+def vault_defaults(root: Path) -> dict[str, object]:
+    """The settings of a vault without ``site.toml`` (none when ROOT is no vault): its
+    notes are its whole folder, its title the folder's name."""
+    if not is_vault(root):
+        return {}
+    name = unicodedata.normalize("NFC", root.resolve().name)
+    return {"kind": "vault", "content_dirname": ".", "title": name}
 
 
 def load_settings(root: Path) -> VaultSettings:

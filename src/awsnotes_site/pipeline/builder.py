@@ -34,6 +34,7 @@ from awsnotes_site.pipeline.render import NoteRenderer, RenderSettings
 from awsnotes_site.pipeline.resources import collect_site_files
 from awsnotes_site.pipeline.static import check_overlaps, collect_static
 from awsnotes_site.pipeline.templates import TemplateCache
+from awsnotes_site.pipeline.vault import linked_files
 from awsnotes_site.publish import WriteStats, staging_folder, write_site
 from awsnotes_site.search import ShardMemo
 
@@ -87,6 +88,8 @@ class Builder:
             static = collect_site_files(config, [v.note for v in views], reporter)
         else:
             static = collect_static(config, reporter)
+        if config.kind == "vault":
+            static.update(linked_files(config, views))
         check_overlaps(config, static, done.files, reporter)
         self.missing.check(config, views, [*done.files, *static], reporter)
         if reporter.errors or (options.strict and reporter.items):

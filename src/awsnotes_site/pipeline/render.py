@@ -23,6 +23,7 @@ from awsnotes_site.model.note import Note
 from awsnotes_site.model.views import DependencyTracker, NoteView, SearchPart
 from awsnotes_site.parallel import chunk_size, fork_map, workers
 from awsnotes_site.pipeline.options import Progress
+from awsnotes_site.pipeline.vault import VaultSite, backlinks, merge_tags
 from awsnotes_site.search import packed_keys
 
 PARALLEL_THRESHOLD = 64  # fewer notes to render than this: in this process
@@ -66,6 +67,8 @@ class NoteRenderer:
     def parser(self, config: SiteConfig, notes: list[Note], jinja: jinja2.Environment) -> Parser:
         urls = {n.rel: n.url for n in notes}
         context = render_context(config)
+        vault = VaultSite(config, notes) if config.kind == "vault" else None
+        context += vault.context() if vault else ""
         old = self._parser
         if old is not None and (old.urls, old.context, old.jinja) == (urls, context, jinja):
             return old  # same notes, URLs and settings
@@ -74,6 +77,8 @@ class NoteRenderer:
             config.templates_dir, jinja, resolver, config.base_path, config.absolute_base
         )
         md = create_markdown(registry, config.base_path, config.toc_min_level, config.toc_max_level)
+        if vault:
+            vault.attach(md)
         self._parser = Parser(urls, context, jinja, resolver, md)
         return self._parser
 
@@ -101,7 +106,11 @@ class NoteRenderer:
             self.rendered[key] = rendered
             self.facts[key] = facts
         pairs = zip(keys, notes, strict=True)
+        if run.config.kind == "vault":
+            merge_tags(notes, [self.facts[key].wiki for key in keys])
         views = [self._view(key, note, parser.md, run, reporter) for key, note in pairs]
+        if run.config.kind == "vault":
+            backlinks(views)
         live = set(keys)
         self.rendered = {k: r for k, r in self.rendered.items() if k in live}
         self.facts = {k: f for k, f in self.facts.items() if k in live}

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from awsnotes_site.config import CONFIG_NAME, load_config
 from awsnotes_site.diagnostics import BuildError, Reporter
+from awsnotes_site.obsidian.settings import is_vault
 from awsnotes_site.pipeline import Builder, BuildOptions, BuildResult, collect_static
 from awsnotes_site.serve.routes import preview_base_url
 
@@ -34,6 +35,8 @@ class ProjectBuilder:
         base_url: str | None = None,
     ) -> None:
         self.root = Path(root).resolve()
+        if is_vault(self.root):  # a vault's notes are anywhere: watch its top-level entries
+            self.folders = tuple(sorted(p.name for p in self.root.iterdir() if p.name[0] != "."))
         self.drafts = drafts
         self.future = future
         self.base_url_arg = base_url
