@@ -31,7 +31,7 @@ from awsnotes_site.model.views import SearchPart
 FACTS_STORED = ("summary", "minutes", "links", "diagnostics", "refs")
 FACTS_NOT_STORED: dict[str, str] = {}
 RENDERED_HEAD = ("text", "search_keys")  # the first line of a render cache entry
-RENDERED_BODY = ("html", "toc", "links", "diagnostics", "refs", "shortcodes")
+RENDERED_BODY = ("html", "toc", "links", "diagnostics", "refs", "shortcodes", "features")
 RENDERED_NOT_STORED: dict[str, str] = {}
 
 

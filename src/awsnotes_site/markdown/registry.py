@@ -1,9 +1,24 @@
 """Shortcode implementations: the built-ins (``highlight``, ``figure``, ``details``,
-``ref``/``relref``) and user templates in ``templates/shortcodes/NAME.html``."""
+``ref``/``relref``, ``mermaid`` and Hugo's and the themes' in :mod:`.hugo_shortcodes`),
+Jinja templates in ``templates/shortcodes/NAME.html`` and a Hugo site's Go templates
+(:mod:`.goshortcodes`).
+
+Which one runs for a name, first match wins:
+
+1. a Jinja template ``templates/shortcodes/NAME.html``;
+2. the site's own Go template ``layouts/shortcodes/NAME.html``;
+3. our built-in;
+4. a theme's Go template ``themes/THEME/layouts/shortcodes/NAME.html`` (a theme's
+   ``admonition.html`` is written for the theme's CSS; ours matches this site's).
+
+Any other name is unknown: with ``unknown_shortcodes = "error"`` an error at each use
+(the build gathers them into one per name, see :func:`unknown_name`); with ``"warn"`` a
+warning, and the page shows the inner content in a marked box."""
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,9 +31,12 @@ from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 from markupsafe import Markup
 
-from awsnotes_site.diagnostics import Severity
+from awsnotes_site.diagnostics import Diagnostic, Severity
+from awsnotes_site.gotemplate import TemplateError
+from awsnotes_site.markdown.callouts import callout_html
 from awsnotes_site.markdown.context import LinkRef, RenderEnv, get_env
 from awsnotes_site.markdown.figures import Figure, clean_classes, figure_html
+from awsnotes_site.markdown.goshortcodes import GoShortcodes
 from awsnotes_site.markdown.highlight import (
     OptionError,
     parse_options,
@@ -26,11 +44,37 @@ from awsnotes_site.markdown.highlight import (
     split_options,
     unknown_message,
 )
-from awsnotes_site.markdown.shortcodes import Tag
-from awsnotes_site.markdown.shortcodes.lexer import unescape_comments
+from awsnotes_site.markdown.hugo_shortcodes import BuiltinError, HugoBuiltins
+from awsnotes_site.markdown.mermaid import mermaid_shortcode
+from awsnotes_site.markdown.shortcodes import ShortcodeSyntaxError, Tag, find_closing, parse_tag
+from awsnotes_site.markdown.shortcodes.lexer import trim_inner, unescape_comments
 from awsnotes_site.markdown.urls import with_base
 
-BUILTINS = ("highlight", "figure", "details", "ref", "relref")
+BUILTINS = (
+    "highlight",
+    "figure",
+    "details",
+    "ref",
+    "relref",
+    "mermaid",
+    *HugoBuiltins.NAMES,
+)
+_NEEDS_INNER = frozenset({"highlight", "details", "mermaid", *HugoBuiltins.WITH_INNER})
+_UNKNOWN = re.compile(r"^unknown shortcode '([^']+)'$")
+
+
+def unknown_name(diag: Diagnostic) -> str | None:
+    """The shortcode name of an "unknown shortcode" diagnostic (one per use, gathered
+    by the build into one per name), else None."""
+    m = _UNKNOWN.match(diag.message)
+    return m.group(1) if m else None
+
+
+def unknown_hint(name: str) -> str:
+    return (
+        f"add templates/shortcodes/{name}.html (Jinja) or layouts/shortcodes/{name}.html "
+        f'(Go template), or set unknown_shortcodes = "warn" to show the page meanwhile'
+    )
 
 
 class ShortcodeError(ValueError):
@@ -107,8 +151,14 @@ class ShortcodeRegistry:
         resolver: RefResolver,
         base_path: str,
         absolute_base: str,
+        *,
+        go: GoShortcodes | None = None,
+        site_params: Mapping[str, Any] | None = None,
+        unknown: str = "error",
     ) -> None:
         self.templates_dir = templates_dir
+        self.go = go
+        self.unknown = unknown
         self.jinja = jinja_env
         self.resolver = resolver
         self.base_path = base_path
@@ -124,15 +174,35 @@ class ShortcodeRegistry:
             "details": self._details,
             "ref": self._ref,
             "relref": self._ref,
+            "mermaid": self._mermaid,
         }
+        hugo = HugoBuiltins(self._inner_html, site_params or {}, callout_html)
+        self._builtins.update(hugo.table())
 
     def exists(self, name: str) -> bool:
-        return name in self.custom or name in self._builtins
+        return self._kind(name) is not None
+
+    def _kind(self, name: str) -> str | None:
+        """Which implementation runs ``name`` (see the module docstring for the order)."""
+        if name in self.custom:
+            return "jinja"
+        if self.go is not None and name in self.go.own:
+            return "go"
+        if name in self._builtins:
+            return "builtin"
+        if self.go is not None and name in self.go.themes:
+            return "go"
+        return None
 
     def requires_inner(self, name: str) -> bool:
-        if name in self.custom:
+        kind = self._kind(name)
+        if kind == "jinja":
             return "inner" in self.custom[name].read_text(encoding="utf-8")
-        return name in ("highlight", "details")
+        if kind == "go":
+            assert self.go is not None
+            path = self.go.path_of(name)
+            return path is not None and ".Inner" in path.read_text(encoding="utf-8")
+        return name in _NEEDS_INNER
 
     def render(self, md: MarkdownIt, token: Token, options: OptionsDict, env: Any) -> str:
         tag: Tag = token.meta["tag"]
@@ -142,18 +212,21 @@ class ShortcodeRegistry:
         if tag.delim == "%" and children is None and token.meta.get("inner") is None:
             children = []
         call = Call(tag, token.meta.get("inner"), children, line)
+        kind = self._kind(tag.name)
         try:
-            if tag.name in self.custom:
+            if kind == "jinja":
                 out = self._custom(md, call, options, env)
-            elif tag.name in self._builtins:
+            elif kind == "go":
+                out = self._go(md, call, options, env)
+            elif kind == "builtin":
                 out = self._builtins[tag.name](md, call, options, env)
+            elif self.unknown == "warn":
+                out = self._unknown(md, call, options, env, token.block)
             else:
-                known = ", ".join(sorted({*self._builtins, *self.custom}))
-                raise ShortcodeError(
-                    f"unknown shortcode '{tag.name}' (known: {known}; add your own as "
-                    f"templates/shortcodes/{tag.name}.html)"
-                )
-        except (ShortcodeError, OptionError) as exc:
+                message = f"unknown shortcode '{tag.name}'"
+                state.report(Severity.ERROR, line, message, unknown_hint(tag.name))
+                return ""
+        except (ShortcodeError, OptionError, BuiltinError) as exc:
             state.report(Severity.ERROR, line, f"shortcode '{tag.name}': {exc}")
             return ""
         if tag.name in ("ref", "relref"):
@@ -185,7 +258,88 @@ class ShortcodeRegistry:
         tokens = md.parse(call.inner, env)
         return str(md.renderer.render(tokens, options, env))
 
+    def _unknown(
+        self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any, block: bool
+    ) -> str:
+        """An unknown shortcode with ``unknown_shortcodes = "warn"``: a warning, and its
+        inner content shown marked."""
+        state = get_env(env)
+        name = call.tag.name
+        state.report(Severity.WARNING, call.line, f"unknown shortcode '{name}'", unknown_hint(name))
+        label = f"알 수 없는 shortcode: {html.escape(name)}"
+        if not block:
+            inner = md.renderInline(call.inner, env) if call.inner else ""
+            mark = f'<span class="shortcode-unknown-label">[{label}]</span>'
+            return f'<span class="shortcode-unknown">{mark}{" " + inner if inner else ""}</span>'
+        body = self._inner_html(md, call, options, env)
+        return (
+            f'<div class="shortcode-unknown" data-shortcode="{html.escape(name, quote=True)}">'
+            f'\n<p class="shortcode-unknown-label">{label}</p>\n{body}</div>\n'
+        )
+
+    def _go(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
+        """A Go-template shortcode; a template error is reported at its own file:line:col."""
+        assert self.go is not None
+        state = get_env(env)
+        inner: str | None
+        if call.children is not None:  # {{% x %}}: the inner text rendered
+            inner = str(md.renderer.render(call.children, options, env))
+        elif call.inner is not None:  # {{< x >}}: nested shortcodes run first
+            inner = self._expand_nested(md, call.inner, options, env)
+        else:
+            inner = None
+        tag = call.tag
+        args: Mapping[str, str] | list[str] = tag.named if tag.named else tag.positional
+
+        def markdownify(text: str) -> str:
+            return str(md.renderer.render(md.parse(text, env), options, env))
+
+        def warn(message: str) -> None:
+            state.report(Severity.WARNING, call.line, f"shortcode '{tag.name}': {message}")
+
+        try:
+            return self.go.render(tag.name, args, inner, state.page, markdownify, warn)
+        except TemplateError as exc:
+            diag = exc.to_diagnostic()
+            if diag not in state.diagnostics:
+                state.diagnostics.append(diag)
+            state.report(
+                Severity.ERROR, call.line, f"shortcode '{tag.name}' failed: see {exc.path}"
+            )
+            return ""
+
+    def _expand_nested(self, md: MarkdownIt, text: str, options: OptionsDict, env: Any) -> str:
+        """``text`` with each shortcode in it replaced by its output (Hugo runs nested
+        shortcodes before their parent)."""
+        out: list[str] = []
+        pos = done = 0
+        while (i := text.find("{{", pos)) != -1:
+            pos = i + 2
+            if text[i + 2 : i + 3] not in ("<", "%"):
+                continue
+            try:
+                tag = parse_tag(text, i)
+            except ShortcodeSyntaxError:
+                continue
+            if tag.comment or tag.closing:
+                out.append(text[done:i] + (tag.literal if tag.comment else ""))
+                pos = done = tag.end
+                continue
+            closing = None if tag.self_closing else find_closing(text, tag, tag.end)
+            token = Token("shortcode", "", 0)
+            token.meta = {"tag": tag}
+            if closing is not None:
+                token.meta["inner"] = trim_inner(text[tag.end : closing[0]])
+            get_env(env).shortcodes.add(tag.name)
+            out.append(text[done:i] + self.render(md, token, options, env))
+            pos = done = closing[1] if closing is not None else tag.end
+        out.append(text[done:])
+        return "".join(out)
+
     # --- built-ins ------------------------------------------------------------
+    def _mermaid(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
+        return mermaid_shortcode(call.inner, env, call.line)
+
     def _highlight(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
         tag = call.tag
         if tag.named:
