@@ -73,6 +73,7 @@ class NoteFacts:
     links: list[LinkRef]
     diagnostics: list[Diagnostic]
     refs: dict[str, str | None]
+    features: set[str] = field(default_factory=set)  # the page's scripts: "mermaid"
 
     @classmethod
     def of(cls, description: str, rendered: RenderedNote) -> NoteFacts:
@@ -82,6 +83,7 @@ class NoteFacts:
             list(rendered.links),
             list(rendered.diagnostics),
             dict(rendered.refs),
+            set(rendered.features),
         )
 
 

@@ -16,6 +16,7 @@ import time
 from functools import partial
 from pathlib import Path
 
+from awsnotes_site.assets import feature_assets
 from awsnotes_site.config import SiteConfig, load_config
 from awsnotes_site.content.load import is_published
 from awsnotes_site.diagnostics import BuildError, Reporter
@@ -82,7 +83,7 @@ class Builder:
         reporter.extend(done.problems)
         self.state.report_problems(reporter)
         # 6: static files, then links to targets that are not in the site
-        static = collect_static(config, reporter)
+        static = {**feature_assets(v.facts for v in views), **collect_static(config, reporter)}
         check_overlaps(config, static, done.files, reporter)
         self.missing.check(config, views, [*done.files, *static], reporter)
         if reporter.errors or (options.strict and reporter.items):
