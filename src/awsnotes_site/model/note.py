@@ -142,4 +142,5 @@ FACTS_NOT_IN_CARD = {
     "links": "missing-target warnings are worked out per note, not shown by lists",
     "diagnostics": "messages, not page content",
     "refs": "cross-references decide whether the note is rendered again",
+    "features": "scripts of the note's own page (its render key covers them), not lists",
 }
