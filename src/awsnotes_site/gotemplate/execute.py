@@ -238,29 +238,6 @@ class Executor:
             raise self.fail(offset, f"nil pointer evaluating interface {{}}.{name}")
         raise self.fail(offset, f"can't evaluate field {name} in type {type_name(receiver)}")
 
-    def render_string(self, args: list[Any], offset: int) -> Any:
-        """``.Page.RenderString [OPTIONS] MARKDOWN``: markdownify, kept whole with display=block."""
-        if not args or len(args) > 2:
-            raise self.fail(
-                offset, f"wrong number of args for RenderString: want 1 got {len(args)}"
-            )
-        block = (
-            len(args) == 2 and isinstance(args[0], Mapping) and args[0].get("display") == "block"
-        )
-        try:
-            return HTML(render_markdown(self.options, args[-1], inline=not block))
-        except FuncError as exc:
-            raise self.fail(offset, f"error calling RenderString: {exc}") from None
-
-    def page_ref(self, args: list[Any], offset: int, absolute: bool) -> Any:
-        name = "Ref" if absolute else "RelRef"
-        if len(args) != 1:
-            raise self.fail(offset, f"wrong number of args for {name}: want 1 got {len(args)}")
-        try:
-            return resolve_ref(self.options, args[0], absolute)
-        except FuncError as exc:
-            raise self.fail(offset, f"error calling {name}: {exc}") from None
-
     def call(self, ident: Identifier, arg_nodes: list[Operand], dot: Any, final: Any) -> Any:
         name = ident.name
         if name in LAZY:
@@ -307,6 +284,27 @@ class Executor:
         return value
 
 
+def render_string(run: Executor, args: list[Any], offset: int) -> Any:
+    """``.Page.RenderString [OPTIONS] MARKDOWN``: markdownify, kept whole with display=block."""
+    if not args or len(args) > 2:
+        raise run.fail(offset, f"wrong number of args for RenderString: want 1 got {len(args)}")
+    block = len(args) == 2 and isinstance(args[0], Mapping) and args[0].get("display") == "block"
+    try:
+        return HTML(render_markdown(run.options, args[-1], inline=not block))
+    except FuncError as exc:
+        raise run.fail(offset, f"error calling RenderString: {exc}") from None
+
+
+def page_ref(run: Executor, args: list[Any], offset: int, absolute: bool) -> Any:
+    name = "Ref" if absolute else "RelRef"
+    if len(args) != 1:
+        raise run.fail(offset, f"wrong number of args for {name}: want 1 got {len(args)}")
+    try:
+        return resolve_ref(run.options, args[0], absolute)
+    except FuncError as exc:
+        raise run.fail(offset, f"error calling {name}: {exc}") from None
+
+
 _ARG: dict[type, Callable[[Executor, Any, Any], Any]] = {
     Const: Executor._arg_const,
     Dot: Executor._arg_dot,
@@ -319,7 +317,7 @@ _ARG: dict[type, Callable[[Executor, Any, Any], Any]] = {
 }
 
 _PAGE_METHODS: dict[str, Callable[[Executor, list[Any], int], Any]] = {
-    "RenderString": Executor.render_string,
-    "Ref": lambda run, args, offset: run.page_ref(args, offset, True),
-    "RelRef": lambda run, args, offset: run.page_ref(args, offset, False),
+    "RenderString": render_string,
+    "Ref": lambda run, args, offset: page_ref(run, args, offset, True),
+    "RelRef": lambda run, args, offset: page_ref(run, args, offset, False),
 }
