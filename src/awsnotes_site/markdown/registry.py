@@ -20,7 +20,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -35,20 +34,15 @@ from awsnotes_site.diagnostics import Diagnostic, Severity
 from awsnotes_site.gotemplate import TemplateError
 from awsnotes_site.markdown.callouts import callout_html
 from awsnotes_site.markdown.context import LinkRef, RenderEnv, get_env
-from awsnotes_site.markdown.figures import Figure, clean_classes, figure_html
+from awsnotes_site.markdown.core_shortcodes import Call, CoreBuiltins, ShortcodeError
 from awsnotes_site.markdown.goshortcodes import GoShortcodes
 from awsnotes_site.markdown.highlight import (
     OptionError,
-    parse_options,
-    render_code,
-    split_options,
-    unknown_message,
 )
 from awsnotes_site.markdown.hugo_shortcodes import BuiltinError, HugoBuiltins
 from awsnotes_site.markdown.mermaid import mermaid_shortcode
 from awsnotes_site.markdown.shortcodes import ShortcodeSyntaxError, Tag, find_closing, parse_tag
-from awsnotes_site.markdown.shortcodes.lexer import trim_inner, unescape_comments
-from awsnotes_site.markdown.urls import with_base
+from awsnotes_site.markdown.shortcodes.lexer import trim_inner
 
 BUILTINS = (
     "highlight",
@@ -75,18 +69,6 @@ def unknown_hint(name: str) -> str:
         f"add templates/shortcodes/{name}.html (Jinja) or layouts/shortcodes/{name}.html "
         f'(Go template), or set unknown_shortcodes = "warn" to show the page meanwhile'
     )
-
-
-class ShortcodeError(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class Call:
-    tag: Tag
-    inner: str | None
-    children: list[Token] | None
-    line: int | None = None
 
 
 class RefResolver:
@@ -168,10 +150,11 @@ class ShortcodeRegistry:
         if sc_dir.is_dir():
             for f in sorted(sc_dir.glob("*.html")):
                 self.custom[f.stem] = f
+        core = CoreBuiltins(base_path, self._inner_html)
         self._builtins: dict[str, Callable[[MarkdownIt, Call, OptionsDict, Any], str]] = {
-            "highlight": self._highlight,
-            "figure": self._figure,
-            "details": self._details,
+            "highlight": core.highlight,
+            "figure": core.figure,
+            "details": core.details,
             "ref": self._ref,
             "relref": self._ref,
             "mermaid": self._mermaid,
@@ -339,88 +322,6 @@ class ShortcodeRegistry:
     # --- built-ins ------------------------------------------------------------
     def _mermaid(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
         return mermaid_shortcode(call.inner, env, call.line)
-
-    def _highlight(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
-        tag = call.tag
-        if tag.named:
-            raise ShortcodeError("takes positional arguments: language and options")
-        if not tag.positional:
-            raise ShortcodeError('needs a language, e.g. {{< highlight bash "linenos=true" >}}')
-        if len(tag.positional) > 2:
-            raise ShortcodeError("takes at most two arguments: language and options")
-        lang = tag.positional[0]
-        unknown: list[str] = []
-        opts = parse_options(
-            split_options(tag.positional[1] if len(tag.positional) > 1 else ""),
-            options.get("highlight_defaults"),
-            unknown,
-        )
-        state: RenderEnv = get_env(env)
-        if unknown:
-            state.report(
-                Severity.WARNING, call.line, f"shortcode 'highlight': {unknown_message(unknown)}"
-            )
-        code = unescape_comments(call.inner or "")  # as Hugo prints comments in code
-        return render_code(code, lang, opts, state, call.line)
-
-    def _figure(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
-        a = call.tag.named
-        if call.tag.positional:
-            raise ShortcodeError('takes named arguments, e.g. {{< figure src="/x.png" >}}')
-        allowed = {
-            "src",
-            "alt",
-            "caption",
-            "title",
-            "link",
-            "width",
-            "height",
-            "class",
-            "target",
-            "rel",
-            "attr",
-            "attrlink",
-            "loading",
-        }
-        unknown = set(a) - allowed
-        if unknown:
-            raise ShortcodeError(f"unknown argument(s) {', '.join(sorted(unknown))}")
-        if not a.get("src"):
-            raise ShortcodeError("needs src=")
-        for dim in ("width", "height"):
-            if a.get(dim) and not a[dim].isdigit():
-                raise ShortcodeError(f"{dim} must be a number of pixels, not {a[dim]!r}")
-        state = get_env(env)
-        state.links.append(LinkRef(a["src"], call.line or 0, "image"))
-        caption = md.renderInline(a["caption"], env) if a.get("caption") else ""
-        if a.get("attr"):
-            caption += (" " if caption else "") + html.escape(a["attr"])
-        fig = Figure(
-            src=with_base(a["src"], self.base_path),
-            alt=a.get("alt", ""),
-            caption_html=caption,
-            title=a.get("title", ""),
-            link=with_base(a.get("link", ""), self.base_path),
-            width=a.get("width", ""),
-            height=a.get("height", ""),
-            img_classes=[],
-            figure_classes=clean_classes(a.get("class")),
-        )
-        if not fig.alt and not caption:
-            state.report(Severity.WARNING, call.line, f"figure {a['src']!r} has no alt or caption")
-        return figure_html(fig)
-
-    def _details(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
-        a = call.tag.named
-        summary = a.get("summary") or (call.tag.positional[0] if call.tag.positional else "자세히")
-        is_open = a.get("open", "false").lower() in ("true", "open", "1")
-        classes = " ".join(["details", *a.get("class", "").split()])
-        attrs = f' class="{html.escape(classes, quote=True)}"'
-        inner = self._inner_html(md, call, options, env)
-        return (
-            f"<details{attrs}{' open' if is_open else ''}>\n"
-            f"<summary>{md.renderInline(summary, env)}</summary>\n{inner}</details>\n"
-        )
 
     def _ref(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
         return html.escape(self._ref_url(call.tag, get_env(env)), quote=True)
