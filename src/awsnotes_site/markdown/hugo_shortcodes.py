@@ -244,9 +244,10 @@ class HugoBuiltins:
     def tab(self, md: MarkdownIt, call: Any, options: OptionsDict, env: Any) -> str:
         name = _arg(call, "name", 0, "탭") or "탭"
         body = self.inner_html(md, call, options, env)
+        label = html.escape(name, quote=True)
         return (
-            f'<section class="tab">\n<h4 class="tab-title">{html.escape(name)}</h4>\n'
-            f"{body}</section>\n"
+            f'<div class="tab" role="group" aria-label="{label}">\n'
+            f'<p class="tab-title">{label}</p>\n{body}</div>\n'
         )
 
     def columns(self, md: MarkdownIt, call: Any, options: OptionsDict, env: Any) -> str:
