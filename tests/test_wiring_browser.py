@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import pytest
 
@@ -57,7 +57,7 @@ def test_the_page_is_valid_html(site: Path) -> None:
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
-def test_axe_finds_no_violations(note_url: str, page: Page, mode: str) -> None:
+def test_axe_finds_no_violations(note_url: str, page: Page, mode: Literal["light", "dark"]) -> None:
     page.emulate_media(color_scheme=mode)
     page.goto(note_url)
     page.wait_for_function(f"document.documentElement.dataset.mermaid === '{mode}'")
