@@ -17,7 +17,8 @@ opens a series of 5–20 notes (50 series at 1,000 notes; ~60 % of notes are in 
 The same notes are written for every format; only the project scaffolding, the front
 matter syntax and the code block syntax differ:
 
-- ``awsnotes``: site.toml, content/posts/, templates/ and static/ copied from the repo.
+- ``awsnotes``: site.toml, content/posts/, templates/ and static/ copied from the
+  packaged theme (and the repo's static/).
 - ``hugo``: hugo.toml and the minimal layouts in bench/hugo_layouts/ (baseof, single,
   list, taxonomy, term, pagination, a JSON search index on the home page), TOML front
   matter, the same ``highlight`` shortcode and fenced code with ``{linenos=true}``.
@@ -43,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+THEME = ROOT / "src" / "awsnotes_site" / "theme"
 SOURCE_NOTE = ROOT / "content" / "posts" / "aws-network-2.md"
 FORMATS = ("awsnotes", "hugo", "pelican", "mkdocs")
 SITE_TITLE = "AWS 네트워크 공부 노트"
@@ -535,6 +537,8 @@ def note_path(note: NoteSpec, fmt: str) -> str:
 
 # -- scaffolding ----------------------------------------------------------------------
 def _copy_static(dest: Path) -> None:
+    """The packaged theme's assets, then the repository's own static files."""
+    shutil.copytree(THEME / "static", dest, dirs_exist_ok=True)
     shutil.copytree(ROOT / "static", dest, dirs_exist_ok=True)
 
 
@@ -545,7 +549,7 @@ def scaffold_awsnotes(out: Path) -> None:
         'output_dir = "public"\npaginate = 10\ntimezone = "Asia/Seoul"\n',
         encoding="utf-8",
     )
-    shutil.copytree(ROOT / "templates", out / "templates", dirs_exist_ok=True)
+    shutil.copytree(THEME / "templates", out / "templates", dirs_exist_ok=True)
     _copy_static(out / "static")
 
 

@@ -38,7 +38,7 @@ from awsnotes_site.search import MANIFEST, SearchDoc, build_index, build_shard  
 from awsnotes_site.search import index as search_index  # noqa: E402
 
 SHIPPED_NOTE = ROOT / "content" / "posts" / "aws-network-2.md"
-SEARCH_JS = ROOT / "static" / "js" / "search.js"
+SEARCH_JS = ROOT / "src" / "awsnotes_site" / "theme" / "static" / "js" / "search.js"
 CHROMIUM = "/usr/bin/chromium"
 
 QUERIES = [

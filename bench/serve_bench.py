@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+THEME = ROOT / "src" / "awsnotes_site" / "theme"
 SRC = ROOT / "src"
 SHIPPED_NOTE = ROOT / "content" / "posts" / "aws-network-2.md"
 TAGS = [
@@ -102,13 +103,15 @@ def note_text(i: int, body: str, edit: int = 0) -> str:
 
 
 def make_corpus(target: Path, notes: int) -> Path:
-    """A project in TARGET with the repo's templates/ and static/ and NOTES notes."""
+    """A project in TARGET with the packaged theme's templates/ and static/ (exported), the
+    repo's static/ and NOTES notes."""
     project = target / "project"
     if project.exists():
         shutil.rmtree(project)
     project.mkdir(parents=True)
-    shutil.copytree(ROOT / "templates", project / "templates")
-    shutil.copytree(ROOT / "static", project / "static")
+    shutil.copytree(THEME / "templates", project / "templates")
+    shutil.copytree(THEME / "static", project / "static")
+    shutil.copytree(ROOT / "static", project / "static", dirs_exist_ok=True)
     (project / "site.toml").write_text(SITE_TOML, encoding="utf-8")
     _, body = split_note(SHIPPED_NOTE.read_text(encoding="utf-8"))
     for i in range(notes):

@@ -29,7 +29,7 @@ from markdown_fixture import PAGE, fixture_markdown
 Plugin = Callable[[MarkdownIt], None]
 FIXTURES = Path(__file__).parent / "fixtures" / "mdext"
 ASSETS = ROOT / "src" / "awsnotes_site" / "assets"
-SITE_CSS = ROOT / "static" / "css" / "site.css"
+SITE_CSS = ROOT / "src" / "awsnotes_site" / "theme" / "static" / "css" / "site.css"
 NOTE_PATH = "content/posts/current.md"
 
 

@@ -1,4 +1,6 @@
-"""Make throw-away projects for tests: the repo's templates and static files plus given notes."""
+"""Make throw-away projects for tests: the packaged theme exported into the project (so tests
+can edit its templates and assets as a site's overrides), the repository's own static files
+(the shipped note's diagrams) and given notes."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+THEME = ROOT / "src" / "awsnotes_site" / "theme"
 SHIPPED_NOTE = ROOT / "content" / "posts" / "aws-network-2.md"
 
 DEFAULT_CONFIG = """\
@@ -86,13 +89,19 @@ def make_project(
     config: str | None = None,
     *,
     shipped: bool = True,
+    theme: bool = True,
 ) -> Path:
-    """A project folder in ``tmp`` with the repo's templates/ and static/, ``site.toml``
-    and the given notes (paths relative to content/). The shipped note is included unless
-    ``shipped=False``."""
+    """A project folder in ``tmp`` with ``site.toml``, the repository's static/ and the
+    given notes (paths relative to content/). The shipped note is included unless
+    ``shipped=False``. With ``theme`` (the default) the packaged theme's templates and
+    assets are copied into the project's templates/ and static/ (as ``awsnotes-site theme
+    export --static`` would), so tests edit them as the site's overrides; without it the
+    project builds with the packaged theme alone."""
     project = tmp / "project"
     project.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(ROOT / "templates", project / "templates", dirs_exist_ok=True)
+    if theme:
+        shutil.copytree(THEME / "templates", project / "templates", dirs_exist_ok=True)
+        shutil.copytree(THEME / "static", project / "static", dirs_exist_ok=True)
     shutil.copytree(ROOT / "static", project / "static", dirs_exist_ok=True)
     (project / "site.toml").write_text(
         config if config is not None else DEFAULT_CONFIG, encoding="utf-8"

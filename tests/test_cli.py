@@ -3,6 +3,7 @@ prints that subcommand's usage, and --help/--version work for every command."""
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from awsnotes_site.commands.check import CheckCommand
 from awsnotes_site.commands.init import InitCommand
 from awsnotes_site.commands.new import NewCommand
 from awsnotes_site.commands.serve import ServeCommand
+from awsnotes_site.commands.theme import ThemeCommand
 from helpers import _env_with_src
 
 COMMANDS = ["build", "serve", "check", "new", "init"]
@@ -64,6 +66,11 @@ def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
         (["new", "posts/a.md", "-s", "site"], NewCommand("posts/a.md", Path("site"))),
         (["init"], InitCommand()),
         (["init", "my-notes", "--force"], InitCommand(Path("my-notes"), True)),
+        (["theme", "export"], ThemeCommand(names=[])),
+        (
+            ["theme", "export", "--force", "--static", "note.html", "-s", "site"],
+            ThemeCommand("export", ["note.html"], True, True, Path("site")),
+        ),
     ],
 )
 def test_flags_become_the_commands_options(argv: list[str], expected: object) -> None:
@@ -80,10 +87,15 @@ def test_each_command_parser_has_exactly_its_dataclass_fields() -> None:
         "check": CheckCommand,
         "new": NewCommand,
         "init": InitCommand,
+        "theme": ThemeCommand,
     }
     assert sorted(commands) == sorted(classes)
     for name, parser in commands.items():
         dests = {a.dest for a in parser._actions if a.dest != "help"}
+        for action in parser._actions:  # theme export: the action's own flags
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    dests |= {a.dest for a in sub._actions if a.dest != "help"}
         assert dests == {f.name for f in dataclasses.fields(classes[name])}, name
 
 

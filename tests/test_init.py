@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -52,13 +51,6 @@ def files_of(folder: Path) -> list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
-def with_theme(site: Path) -> None:
-    """The repository's templates/ and static/ copied into SITE. The theme is not package
-    data yet (issue 18's packaged theme); once it is, a site needs neither folder."""
-    shutil.copytree(ROOT / "templates", site / "templates")
-    shutil.copytree(ROOT / "static", site / "static")
-
-
 def test_init_writes_the_site_and_prints_the_next_steps(tmp_path: Path) -> None:
     proc = cli("init", "mynotes", cwd=tmp_path)
     assert proc.returncode == 0, describe_process(proc)
@@ -92,7 +84,6 @@ def test_init_writes_the_site_and_prints_the_next_steps(tmp_path: Path) -> None:
 def test_the_new_site_builds_and_checks_and_its_note_is_published(tmp_path: Path) -> None:
     assert cli("init", "mynotes", cwd=tmp_path).returncode == 0
     site = tmp_path / "mynotes"
-    with_theme(site)
     built = cli("build", cwd=site)
     assert built.returncode == 0, describe_process(built)
     assert built.stdout.startswith("built 1 note, "), built.stdout
@@ -112,7 +103,7 @@ def test_the_new_site_builds_and_checks_and_its_note_is_published(tmp_path: Path
     checked = cli("check", cwd=site)
     assert checked.returncode == 0, describe_process(checked)
     assert sorted(p.name for p in site.iterdir()) == sorted(
-        [".cache", ".github", ".gitignore", "content", "public", "site.toml", "static", "templates"]
+        [".cache", ".github", ".gitignore", "content", "public", "site.toml"]
     )
 
 

@@ -13,7 +13,7 @@ from awsnotes_site.model.note import Note
 from awsnotes_site.model.pages import PAGE_KINDS, template_vars
 from awsnotes_site.model.views import DependencyTracker, NoteView
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "src" / "awsnotes_site" / "theme" / "templates"
 
 
 def test_every_page_kind_has_its_template_and_a_dataclass_context() -> None:

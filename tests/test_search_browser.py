@@ -43,7 +43,7 @@ from sitefactory import DEMO_NOTES, IMDS_NOTE, make_project, many_notes
 if TYPE_CHECKING:
     from playwright.sync_api import Dialog, Page
 
-SEARCH_JS = Path(__file__).resolve().parent.parent / "static" / "js" / "search.js"
+SEARCH_JS = Path(__file__).resolve().parent.parent / "src/awsnotes_site/theme/static/js/search.js"
 PREFIX = "/notes/"
 SHIPPED = "posts/aws-network-2/"
 IMDS = "posts/imds/"

@@ -203,7 +203,7 @@ def test_pages_request_only_this_machine(demo: DemoSite, page: Page) -> None:
 
 
 def test_no_web_fonts_or_remote_urls_in_the_theme() -> None:
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parent.parent / "src" / "awsnotes_site" / "theme"
     css = (root / "static" / "css" / "site.css").read_text("utf-8")
     js = (root / "static" / "js" / "site.js").read_text("utf-8")
     assert "@font-face" not in css and "@import" not in css

@@ -1,4 +1,4 @@
-"""Command line: ``awsnotes-site build | serve | check | new | init``. Argument parsing
+"""Command line: ``awsnotes-site build | serve | check | new | init | theme``. Argument parsing
 only: each command's options become its dataclass in ``awsnotes_site.commands``, whose
 ``run`` does the work."""
 
@@ -84,6 +84,28 @@ def _add_init(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
 
 
+def _add_theme(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    t = sub.add_parser(
+        "theme",
+        help="copy the theme's files into the site for editing",
+        description="The theme ships inside the package; a site's templates/NAME.html and "
+        "static/ files override the theme's of the same name.",
+    )
+    actions = t.add_subparsers(dest="action", required=True)
+    e = actions.add_parser(
+        "export",
+        help="copy the theme's templates (or the files named) into the site",
+        description="Copy the packaged theme's templates (with --static, its CSS, JS and "
+        "favicon too; or only the files NAMEd) into the site's templates/ and static/, "
+        "where each file overrides the theme's of the same name. Refuses to replace the "
+        "site's own copies unless --force.",
+    )
+    e.add_argument("names", nargs="*", help="files to export, e.g. note.html or css/site.css")
+    e.add_argument("--static", action="store_true", help="also the theme's static files")
+    e.add_argument("--force", action="store_true", help="replace the site's own copies")
+    e.add_argument("--source", "-s", type=Path, default=Path("."), help="site folder (default: .)")
+
+
 def make_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The parser and, by command name, each subcommand's own parser."""
     parser = argparse.ArgumentParser(
@@ -91,7 +113,7 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentP
     )
     parser.add_argument("--version", action="version", version=f"awsnotes-site {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    for add in (_add_build, _add_serve, _add_check, _add_new, _add_init):
+    for add in (_add_build, _add_serve, _add_check, _add_new, _add_init, _add_theme):
         add(sub)
     return parser, dict(sub.choices)
 
@@ -104,7 +126,7 @@ def _options(args: argparse.Namespace, cls: type) -> object:
 
 
 def _handler(command: str) -> tuple[type, Callable[[object], int]]:
-    from awsnotes_site.commands import build, check, init, new, serve
+    from awsnotes_site.commands import build, check, init, new, serve, theme
 
     handlers: dict[str, tuple[type, Callable[..., int]]] = {
         "build": (build.BuildCommand, build.run),
@@ -112,6 +134,7 @@ def _handler(command: str) -> tuple[type, Callable[[object], int]]:
         "check": (check.CheckCommand, check.run),
         "new": (new.NewCommand, new.run),
         "init": (init.InitCommand, init.run),
+        "theme": (theme.ThemeCommand, theme.run),
     }
     return handlers[command]
 

@@ -1,4 +1,6 @@
-"""The Jinja2 environment: templates from ``templates/``, autoescaped, strict about undefined."""
+"""The Jinja2 environment: templates from the site's ``templates/``, then the packaged
+theme's (a site's file overrides the theme's of the same name), autoescaped, strict about
+undefined."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from markupsafe import Markup
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.diagnostics import BuildError, Diagnostic, error
 from awsnotes_site.text import korean_date, script_safe_json
+from awsnotes_site.theme import TEMPLATES_DIR as THEME_TEMPLATES
 
 
 @lru_cache(maxsize=100_000)
@@ -30,11 +33,18 @@ def json_script(value: Any) -> Markup:
     return Markup(script_safe_json(json.dumps(value, ensure_ascii=False, sort_keys=True)))
 
 
+def template_dirs(config: SiteConfig) -> tuple[Path, ...]:
+    """Where templates are looked up, first match wins: the site's ``templates/``, then the
+    packaged theme's."""
+    return (config.templates_dir, THEME_TEMPLATES)
+
+
 def create_environment(config: SiteConfig, bytecode_dir: Path | None = None) -> jinja2.Environment:
-    """``bytecode_dir``: keep compiled templates there (Jinja checks each against its
-    source and its own version before using it). Templates are not checked for changes
-    on each use (``auto_reload``: a stat per page and template); the build drops the
-    compiled ones when a file in ``templates/`` changed (:func:`forget_templates`)."""
+    """Templates come from :func:`template_dirs`. ``bytecode_dir``: keep compiled
+    templates there (Jinja checks each against its source and its own version before
+    using it). Templates are not checked for changes on each use (``auto_reload``: a stat
+    per page and template); the build drops the compiled ones when a file in either
+    folder changed (:func:`forget_templates`)."""
     cache = None
     if bytecode_dir is not None:
         try:
@@ -44,7 +54,7 @@ def create_environment(config: SiteConfig, bytecode_dir: Path | None = None) -> 
             cache = None
     env = jinja2.Environment(
         bytecode_cache=cache,
-        loader=jinja2.FileSystemLoader(str(config.templates_dir)),
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -91,11 +101,14 @@ def forget_templates(env: jinja2.Environment) -> None:
 
 
 class TemplateHashes:
-    """Hashes of a template together with everything it extends, includes or imports."""
+    """Hashes of a template together with everything it extends, includes or imports. Each
+    name is read from the first of ``dirs`` that has it (the file the loader uses: a site's
+    override or the theme's), so an override or a theme change alters exactly the hashes
+    of the templates that use that file."""
 
-    def __init__(self, env: jinja2.Environment, templates_dir: Path, root: Path) -> None:
+    def __init__(self, env: jinja2.Environment, dirs: tuple[Path, ...], root: Path) -> None:
         self.env = env
-        self.dir = templates_dir
+        self.dirs = dirs
         self.root = root  # the project, which messages name files relative to
         self._cache: dict[str, tuple[str, frozenset[str]]] = {}
         self._files: dict[str, tuple[bytes, list[str]] | None] = {}
@@ -144,16 +157,15 @@ class TemplateHashes:
         parsed once per instance, however many templates extend or include it."""
         if name in self._files:
             return self._files[name]
-        try:
-            raw = (self.dir / name).read_bytes()
-        except OSError:
+        path, raw = _first_file(self.dirs, name)
+        if path is None:
             read = None
         else:
             try:
                 source = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 line = raw[: exc.start].count(b"\n") + 1
-                where = _rel(str(self.dir / name), self.root)
+                where = _rel(str(path), self.root)
                 message = f"template is not UTF-8 text (byte 0x{raw[exc.start]:02x})"
                 raise BuildError([error(where, line, message)]) from None
             try:
@@ -164,6 +176,17 @@ class TemplateHashes:
             read = (name.encode() + b"\0" + raw + b"\0", refs)
         self._files[name] = read
         return read
+
+
+def _first_file(dirs: tuple[Path, ...], name: str) -> tuple[Path | None, bytes]:
+    """The file NAME in the first of DIRS that has it, and its bytes."""
+    for folder in dirs:
+        path = folder / name
+        try:
+            return path, path.read_bytes()
+        except OSError:
+            continue
+    return None, b""
 
 
 def template_error(exc: BaseException, templates_dir: Path, root: Path) -> Diagnostic:

@@ -1,4 +1,6 @@
-"""Stage 6: the static files, published under ``/static/`` as they are."""
+"""Stage 6: the static files, published under ``/static/`` as they are: the packaged
+theme's assets, then the site's ``static/`` on top (a site file of the same path replaces
+the theme's)."""
 
 from __future__ import annotations
 
@@ -8,14 +10,35 @@ from pathlib import Path
 
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.diagnostics import Diagnostic, Reporter, Severity, error
+from awsnotes_site.theme import STATIC_DIR as THEME_STATIC
+
+
+def static_roots(config: SiteConfig) -> tuple[Path, ...]:
+    """The folders published under ``/static/``, later ones overriding earlier ones."""
+    return (THEME_STATIC, config.static_dir)
+
+
+def static_root(config: SiteConfig, source: Path) -> Path:
+    """The folder of :func:`static_roots` a published SOURCE comes from (what a file served
+    from it must stay inside); the site's ``static/`` when it is none of them."""
+    for root in reversed(static_roots(config)):
+        if source.is_relative_to(root):
+            return root
+    return config.static_dir
 
 
 def collect_static(config: SiteConfig, reporter: Reporter) -> dict[str, Path]:
-    """Files under ``static/``, published under ``/static/``; links out of it are skipped."""
+    """Files under the theme's and the site's ``static/`` (the site's win), published under
+    ``/static/``; links out of a folder are skipped."""
     result: dict[str, Path] = {}
-    root = config.static_dir
+    for root in static_roots(config):
+        _collect(root, result, reporter)
+    return result
+
+
+def _collect(root: Path, result: dict[str, Path], reporter: Reporter) -> None:
     if not root.is_dir():
-        return result
+        return
     real_root = root.resolve()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames.sort()
@@ -32,19 +55,12 @@ def collect_static(config: SiteConfig, reporter: Reporter) -> dict[str, Path]:
                 continue
             rel = path.relative_to(root).as_posix()
             result[f"static/{rel}"] = path
-    return result
 
 
 def check_overlaps(
     config: SiteConfig, static: dict[str, Path], generated: Container[str], reporter: Reporter
 ) -> None:
     """A static file may not take the place of a generated one."""
-    for path in static:
+    for path, source in static.items():
         if path in generated:
-            reporter.add(
-                error(
-                    config.static_dir / path.removeprefix("static/"),
-                    None,
-                    f"static file would overwrite generated /{path}",
-                )
-            )
+            reporter.add(error(source, None, f"static file would overwrite generated /{path}"))

@@ -1,5 +1,6 @@
 """The page templates: a Jinja environment kept while the settings are the same (compiled
-templates are reused until a file in ``templates/`` changes), and their hashes."""
+templates are reused until a file in the site's ``templates/`` or in the packaged theme
+changes), and their hashes."""
 
 from __future__ import annotations
 
@@ -14,7 +15,12 @@ from awsnotes_site.diagnostics import BuildError
 from awsnotes_site.incremental.keys import jinja_fingerprint, tree_stamp
 from awsnotes_site.incremental.state import CacheState
 from awsnotes_site.pipeline.pages import Templates
-from awsnotes_site.templating import TemplateHashes, create_environment, forget_templates
+from awsnotes_site.templating import (
+    TemplateHashes,
+    create_environment,
+    forget_templates,
+    template_dirs,
+)
 
 
 @dataclass
@@ -29,9 +35,10 @@ class TemplateCache:
         self.memo: TemplatesMemo | None = None
 
     def get(self, config: SiteConfig, state: CacheState) -> Templates:
-        """The environment and hashes (kept while no file in templates/ changed; across
-        CLI builds in .cache/)."""
-        stamp = tree_stamp(config.templates_dir)
+        """The environment and hashes (kept while no file in the site's templates/ or the
+        theme's changed; across CLI builds in .cache/)."""
+        dirs = template_dirs(config)
+        stamp = tuple(entry for folder in dirs for entry in tree_stamp(folder))
         fingerprint = jinja_fingerprint(config)
         memo = self.memo
         if memo is None or memo.fingerprint != fingerprint:
@@ -41,7 +48,7 @@ class TemplateCache:
             forget_templates(env)
         else:
             return memo.templates
-        hashes = TemplateHashes(env, config.templates_dir, config.root)
+        hashes = TemplateHashes(env, dirs, config.root)
         hashes.preload(state.template_hashes(repr(stamp)))
         self.memo = TemplatesMemo(fingerprint, stamp, Templates(env, hashes))
         return self.memo.templates

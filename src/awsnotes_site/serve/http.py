@@ -28,6 +28,7 @@ from typing import Any, Protocol, TextIO
 
 from awsnotes_site.diagnostics import Diagnostic
 from awsnotes_site.pipeline import BuildResult
+from awsnotes_site.pipeline.static import static_root
 from awsnotes_site.serve.client import LiveReloadClient, inject, script_tag
 from awsnotes_site.serve.events import CLOSE, KEEPALIVE, RETRY, EventHub
 from awsnotes_site.serve.routes import (
@@ -261,8 +262,9 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(HTTPStatus.OK, ctype, data, head, headers)
                 return True
             if key in result.static:
-                static_dir = result.config.static_dir
-                return self._static(result.static[key], static_dir, key, base, head, headers)
+                source = result.static[key]
+                static_dir = static_root(result.config, source)
+                return self._static(source, static_dir, key, base, head, headers)
         return False
 
     def _static(

@@ -85,18 +85,26 @@ class ProjectBuilder:
     ) -> dict[str, Path] | None:
         """When TRIGGER only modified files under static/ that RESULT already publishes, no
         page can differ: the static files to look at again. None when a build is needed
-        (something else changed, or files appeared or went away)."""
+        (something else changed, or files appeared or went away, or a site file now
+        overrides a theme asset or no longer does)."""
         if (
             not trigger
             or self._builder is None
             or not all(p.startswith("static/") for p in trigger)
         ):
             return None
+        site_static = result.config.static_dir
         known = [result.static.get(p) for p in trigger]
-        if all(src is not None and src.is_file() and not src.is_symlink() for src in known):
-            # Only files already published were modified: look at just those.
+        if all(
+            src is not None
+            and src.is_relative_to(site_static)
+            and src.is_file()
+            and not src.is_symlink()
+            for src in known
+        ):
+            # Only site files already published were modified: look at just those.
             return {p: result.static[p] for p in trigger}
         found = collect_static(result.config, Reporter())
-        if set(found) != set(result.static):
+        if found != result.static:
             return None
         return result.static
