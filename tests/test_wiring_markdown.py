@@ -254,3 +254,16 @@ def test_unknown_shortcodes_warn_renders_the_inner_text_marked(tmp_path: Path) -
     assert em is not None and em.text() == "글"
     inline = doc.find_all("span", class_="shortcode-unknown")
     assert len(inline) == 2 and "other" in inline[1].text()
+
+
+def test_a_cached_rebuild_keeps_the_features(tmp_path: Path) -> None:
+    notes = {"posts/all.md": FRONT.format(title="모든 확장", day=2) + EVERYTHING}
+    project = _project(tmp_path, notes)
+    out, _ = _build(project)
+    first = (out / "posts" / "all" / "index.html").read_bytes()
+    (out / "posts" / "all" / "index.html").unlink()  # written again from the cache
+    out, _ = _build(project)
+    assert (out / "posts" / "all" / "index.html").read_bytes() == first
+    assert (out / "static" / "js" / "mermaid.min.js").is_file()
+    notes_json = (project / ".cache" / "notes.json").read_text(encoding="utf-8")
+    assert '"mermaid"' in notes_json
