@@ -151,3 +151,29 @@ def test_unknown_names_still_reported_with_go_templates(tmp_path: Path, mode: st
     assert [(d.line, d.severity.value, d.message) for d in out.diagnostics] == [
         (4, mode if mode == "error" else "warning", "unknown shortcode 'nope'")
     ]
+
+
+def test_page_urls_and_refs_in_a_go_template(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    link = (
+        '<a class="ref" href="{{ relref . "other.md" }}">{{ .Page.Title }}</a>'
+        '<span class="here">{{ .Page.RelPermalink }} {{ .Page.Permalink }}</span>'
+    )
+    (root / "layouts/shortcodes/link.html").write_text(link, encoding="utf-8")
+    config = SiteConfig(root=root, base_url="https://example.com/blog/", shortcode_dirs=DIRS)
+    paths = []
+    for name, body in (("note", "{{< link >}}\n"), ("other", "다른 글\n")):
+        path = root / "content" / f"{name}.md"
+        path.write_text(f'+++\ntitle = "{name} 글"\n+++\n{body}', encoding="utf-8")
+        paths.append(path)
+    notes = [load_note(p, config) for p in paths]
+    parser = NoteRenderer(DependencyTracker()).parser(config, notes, jinja2.Environment())
+    out = render_one(parser.md, notes[0])
+    assert out.diagnostics == []
+    doc = _doc(out)
+    ref = doc.find("a", class_="ref")
+    assert ref is not None and ref.get("href") == "/blog/other/" and ref.text() == "note 글"
+    here = doc.find("span", class_="here")
+    assert here is not None
+    assert here.text() == "/blog/note/ https://example.com/blog/note/"
+    assert out.refs == {"other.md": "other/"}

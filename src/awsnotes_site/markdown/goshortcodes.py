@@ -38,9 +38,10 @@ class GoSite:
     """What the templates see of the site (``.Site``) and of URLs."""
 
     title: str = ""
-    base_url: str = "/"
+    base_url: str = "/"  # absolute when the site has one (.Permalink, absURL)
     params: Mapping[str, Any] = field(default_factory=dict)
     language_code: str = ""
+    base_path: str = "/"  # the URL path the site lives under (.RelPermalink)
 
 
 @dataclass
@@ -89,13 +90,13 @@ class GoShortcodes:
         return found
 
     def page(self, page: Mapping[str, Any]) -> Page:
-        url = str(page.get("url", ""))
+        url = str(page.get("url", "")).lstrip("/")  # site-relative: "posts/x/"
         base = self.site.base_url
-        rel = url if url.startswith("/") else "/" + url
+        rel = self.site.base_path + url
         return Page(
             title=str(page.get("title", "")),
             params=dict(page.get("params") or {}),
-            permalink=base.rstrip("/") + rel if base.startswith("http") else rel,
+            permalink=base + url if base.startswith(("http://", "https://")) else rel,
             rel_permalink=rel,
             site=self.go_site(),
             path=str(page.get("rel", "")),
@@ -117,6 +118,7 @@ class GoShortcodes:
         page: Mapping[str, Any],
         markdownify: Callable[[str], str],
         warn: Callable[[str], None],
+        resolve_ref: Callable[[str, bool], str] | None = None,
     ) -> str:
         path = self.path_of(name)
         assert path is not None
@@ -125,5 +127,10 @@ class GoShortcodes:
             dict(args) if isinstance(args, Mapping) else list(args)
         )
         ctx = Shortcode(name=name, params=params, inner=inner, page=self.page(page))
-        options = RenderOptions(base_url=self.site.base_url, markdownify=markdownify, warn=warn)
+        options = RenderOptions(
+            base_url=self.site.base_url,
+            markdownify=markdownify,
+            warn=warn,
+            resolve_ref=resolve_ref,
+        )
         return template.render(ctx, options)

@@ -280,8 +280,17 @@ class ShortcodeRegistry:
         def warn(message: str) -> None:
             state.report(Severity.WARNING, call.line, f"shortcode '{tag.name}': {message}")
 
+        def resolve_ref(target: str, absolute: bool) -> str:
+            url = self.resolver.resolve(target, state.page.get("rel", ""))
+            state.refs[target] = url
+            if url is None:
+                raise LookupError(f"no note found for {target!r}")
+            if url.startswith("#"):
+                return url
+            return (self.absolute_base if absolute else self.base_path) + url
+
         try:
-            return self.go.render(tag.name, args, inner, state.page, markdownify, warn)
+            return self.go.render(tag.name, args, inner, state.page, markdownify, warn, resolve_ref)
         except TemplateError as exc:
             diag = exc.to_diagnostic()
             if diag not in state.diagnostics:

@@ -81,7 +81,13 @@ class NoteRenderer:
         go = GoShortcodes.scan(
             config.root,
             config.shortcode_dirs,
-            GoSite(config.title, config.absolute_base, config.params, config.language),
+            GoSite(
+                config.title,
+                config.absolute_base,
+                config.params,
+                config.language,
+                config.base_path,
+            ),
         )
         registry = ShortcodeRegistry(
             config.templates_dir,
