@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from awsnotes_site.markdown import render_markdown
 from helpers import Document, build_site, describe_process, parse_html
+from markdown_fixture import PAGE, fixture_markdown
 from sitefactory import make_project
 
 FRONT = '+++\ntitle = "{title}"\ndate = 2024-01-0{day}\ntags = ["테스트"]\n+++\n\n'
@@ -267,3 +269,24 @@ def test_a_cached_rebuild_keeps_the_features(tmp_path: Path) -> None:
     assert (out / "static" / "js" / "mermaid.min.js").is_file()
     notes_json = (project / ".cache" / "notes.json").read_text(encoding="utf-8")
     assert '"mermaid"' in notes_json
+
+
+@pytest.mark.parametrize(
+    ("shortcode", "quote"),
+    [
+        (
+            '{{< admonition tip "제목 *강조*" >}}\n본문\n{{< /admonition >}}',
+            "> [!tip] 제목 *강조*\n> 본문",
+        ),
+        ("{{< hint warning >}}\n본문\n{{< /hint >}}", "> [!warning]\n> 본문"),
+        (
+            '{{< admonition type="danger" title="닫힘" open=false >}}\n본문\n{{< /admonition >}}',
+            "> [!danger]- 닫힘\n> 본문",
+        ),
+    ],
+)
+def test_theme_callouts_are_the_same_html_as_quote_callouts(shortcode: str, quote: str) -> None:
+    md = fixture_markdown()
+    made = render_markdown(md, shortcode + "\n", "content/posts/current.md", 1, PAGE)
+    written = render_markdown(md, quote + "\n", "content/posts/current.md", 1, PAGE)
+    assert made.diagnostics == [] and made.html == written.html
