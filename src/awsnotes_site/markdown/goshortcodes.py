@@ -53,6 +53,7 @@ class GoShortcodes:
     themes: dict[str, Path]
     site: GoSite
     compiled: dict[Path, Template | TemplateError] = field(default_factory=dict)
+    inner: dict[str, bool] = field(default_factory=dict)  # name -> uses .Inner
 
     @classmethod
     def scan(cls, root: Path, dirs: Sequence[str], site: GoSite) -> GoShortcodes:
@@ -71,6 +72,18 @@ class GoShortcodes:
 
     def path_of(self, name: str) -> Path | None:
         return self.own.get(name) or self.themes.get(name)
+
+    def uses_inner(self, name: str) -> bool:
+        """Whether the template reads ``.Inner`` (so it must be closed, as in Hugo)."""
+        found = self.inner.get(name)
+        if found is None:
+            path = self.path_of(name)
+            try:
+                text = path.read_text(encoding="utf-8") if path is not None else ""
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            found = self.inner[name] = ".Inner" in text
+        return found
 
     def template(self, path: Path) -> Template:
         """The compiled template (raises :class:`TemplateError`, every time, if it does

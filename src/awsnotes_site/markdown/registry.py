@@ -183,8 +183,7 @@ class ShortcodeRegistry:
             return "inner" in self.custom[name].read_text(encoding="utf-8")
         if kind == "go":
             assert self.go is not None
-            path = self.go.path_of(name)
-            return path is not None and ".Inner" in path.read_text(encoding="utf-8")
+            return self.go.uses_inner(name)
         return name in _NEEDS_INNER
 
     def render(self, md: MarkdownIt, token: Token, options: OptionsDict, env: Any) -> str:
