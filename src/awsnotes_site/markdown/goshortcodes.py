@@ -29,6 +29,8 @@ from awsnotes_site.gotemplate import (
     TemplateError,
     compile,
 )
+from awsnotes_site.markdown.shortcodes import ShortcodeSyntaxError, Tag, find_closing, parse_tag
+from awsnotes_site.markdown.shortcodes.lexer import trim_inner
 
 SITE_DIR = Path("layouts") / "shortcodes"  # the site's own folder; any other: a theme's
 
@@ -147,3 +149,28 @@ class GoShortcodes:
             resolve_ref=resolve_ref,
         )
         return template.render(ctx, options)
+
+
+def expand_nested(text: str, run: Callable[[Tag, str | None], str]) -> str:
+    """``text`` with each shortcode in it replaced by ``run(tag, inner)`` (its output),
+    comments by what they print and stray closing tags dropped."""
+    out: list[str] = []
+    pos = done = 0
+    while (i := text.find("{{", pos)) != -1:
+        pos = i + 2
+        if text[i + 2 : i + 3] not in ("<", "%"):
+            continue
+        try:
+            tag = parse_tag(text, i)
+        except ShortcodeSyntaxError:
+            continue
+        if tag.comment or tag.closing:
+            out.append(text[done:i] + (tag.literal if tag.comment else ""))
+            pos = done = tag.end
+            continue
+        closing = None if tag.self_closing else find_closing(text, tag, tag.end)
+        inner = None if closing is None else trim_inner(text[tag.end : closing[0]])
+        out.append(text[done:i] + run(tag, inner))
+        pos = done = closing[1] if closing is not None else tag.end
+    out.append(text[done:])
+    return "".join(out)

@@ -35,14 +35,13 @@ from awsnotes_site.gotemplate import TemplateError
 from awsnotes_site.markdown.callouts import callout_html
 from awsnotes_site.markdown.context import LinkRef, RenderEnv, get_env
 from awsnotes_site.markdown.core_shortcodes import Call, CoreBuiltins, ShortcodeError
-from awsnotes_site.markdown.goshortcodes import GoShortcodes
+from awsnotes_site.markdown.goshortcodes import GoShortcodes, expand_nested
 from awsnotes_site.markdown.highlight import (
     OptionError,
 )
 from awsnotes_site.markdown.hugo_shortcodes import BuiltinError, HugoBuiltins
 from awsnotes_site.markdown.mermaid import mermaid_shortcode
-from awsnotes_site.markdown.shortcodes import ShortcodeSyntaxError, Tag, find_closing, parse_tag
-from awsnotes_site.markdown.shortcodes.lexer import trim_inner
+from awsnotes_site.markdown.shortcodes import Tag
 
 BUILTINS = (
     "highlight",
@@ -302,30 +301,14 @@ class ShortcodeRegistry:
     def _expand_nested(self, md: MarkdownIt, text: str, options: OptionsDict, env: Any) -> str:
         """``text`` with each shortcode in it replaced by its output (Hugo runs nested
         shortcodes before their parent)."""
-        out: list[str] = []
-        pos = done = 0
-        while (i := text.find("{{", pos)) != -1:
-            pos = i + 2
-            if text[i + 2 : i + 3] not in ("<", "%"):
-                continue
-            try:
-                tag = parse_tag(text, i)
-            except ShortcodeSyntaxError:
-                continue
-            if tag.comment or tag.closing:
-                out.append(text[done:i] + (tag.literal if tag.comment else ""))
-                pos = done = tag.end
-                continue
-            closing = None if tag.self_closing else find_closing(text, tag, tag.end)
+
+        def run(tag: Tag, inner: str | None) -> str:
             token = Token("shortcode", "", 0)
-            token.meta = {"tag": tag}
-            if closing is not None:
-                token.meta["inner"] = trim_inner(text[tag.end : closing[0]])
+            token.meta = {"tag": tag} if inner is None else {"tag": tag, "inner": inner}
             get_env(env).shortcodes.add(tag.name)
-            out.append(text[done:i] + self.render(md, token, options, env))
-            pos = done = closing[1] if closing is not None else tag.end
-        out.append(text[done:])
-        return "".join(out)
+            return self.render(md, token, options, env)
+
+        return expand_nested(text, run)
 
     # --- built-ins ------------------------------------------------------------
     def _mermaid(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
