@@ -525,7 +525,7 @@
 
   function loadEmbed(box) {
     var src = box.getAttribute("data-embed") || "";
-    if (src.indexOf("https://") !== 0) return;
+    if (!/^https:\/\//.test(src)) return;
     var frame = doc.createElement("iframe");
     frame.className = "embed-frame";
     frame.src = src;
