@@ -19,6 +19,7 @@ NOTES = {
 }
 
 
+SITE_PARAMS = {"author": "홍길동"}
 PAGE = {"title": "현재 글", "rel": "posts/current.md", "url": "posts/current/", "params": {}}
 
 
@@ -32,7 +33,12 @@ def fixture_markdown(dispatch: bool = True) -> MarkdownIt:
         undefined=jinja2.StrictUndefined,
     )
     registry = ShortcodeRegistry(
-        templates, env, RefResolver(NOTES), BASE_PATH, "https://user.github.io/notes/"
+        templates,
+        env,
+        RefResolver(NOTES),
+        BASE_PATH,
+        "https://user.github.io/notes/",
+        site_params=SITE_PARAMS,
     )
     return create_markdown(registry, BASE_PATH, dispatch=dispatch)
 

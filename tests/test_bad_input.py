@@ -60,7 +60,7 @@ def test_every_problem_reported_at_once_and_public_untouched(tmp_path: Path) -> 
         "content/posts/types.md:4: error: 'date' is not a date: 'yesterday'",
         "content/posts/types.md:3: warning: 'tags' should be a list; taking '혼자' as one item",
         "content/posts/bad-yaml.md:2: error: invalid YAML front matter",
-        "content/posts/sc.md:5: error: shortcode 'nosuch': unknown shortcode 'nosuch'",
+        "content/posts/sc.md:5: error: unknown shortcode 'nosuch' (1 use: content/posts/sc.md:5)",
         "content/posts/sc.md:7: error: shortcode 'highlight' is never closed",
     ]
     for line in expected:

@@ -16,6 +16,22 @@ USES = {
     "details": '{{< details summary="요약 **굵게**" >}}\n본문 *강조*\n\n- 목록\n{{< /details >}}',
     "ref": '[다른 글]({{< ref "posts/other.md" >}}) {{< ref "posts/x.md" >}}',
     "relref": '[다른 글]({{< relref "posts/other.md" >}})',
+    "mermaid": "{{< mermaid >}}\ngraph TD\n  A[시작] --> B\n{{< /mermaid >}}",
+    "youtube": '{{< youtube id="w7Ft2ymGmfc" title="강의 *1*" >}}',
+    "vimeo": '{{< vimeo id="55073825" title="데모" >}}',
+    "gist": "{{< gist spf13 7896402 >}}",
+    "x": '{{< x user="SanDiegoZoo" id="1453110110599868418" >}}',
+    "tweet": '{{< tweet user="SanDiegoZoo" id="1453110110599868418" >}}',
+    "instagram": "{{< instagram CxOWiQNP2MO >}}",
+    "param": '{{< param "author" >}}',
+    "admonition": '{{< admonition tip "제목 *강조*" >}}\n본문 **굵게**\n{{< /admonition >}}',
+    "notice": "{{< notice warning >}}\n조심 *하세요*\n{{< /notice >}}",
+    "hint": "{{< hint danger >}}\n위험 *표시*\n{{< /hint >}}",
+    "alert": '{{< alert icon="circle-info" >}}\n알림 *강조*\n{{< /alert >}}',
+    "expand": '{{< expand "더 보기 *강조*" >}}\n숨은 *글*\n{{< /expand >}}',
+    "tabs": '{{< tabs "t1" >}}\n{{< tab "첫째" >}}\n탭 *하나*\n{{< /tab >}}\n{{< /tabs >}}',
+    "tab": '{{< tab "홀로" >}}\n탭 *본문*\n{{< /tab >}}',
+    "columns": "{{< columns >}}\n왼쪽 *a*\n<--->\n오른쪽 **b**\n{{< /columns >}}",
 }
 CUSTOM = '{{< notice type="info" >}}\n조심 **하세요**\n{{< /notice >}}'
 

@@ -55,9 +55,25 @@ def shortcodes_digest(templates_dir: Path) -> str:
     return h.hexdigest()[:16]
 
 
+def go_shortcodes_digest(root: Path, dirs: tuple[str, ...]) -> str:
+    """The Go-template shortcodes of a Hugo site (``config.shortcode_dirs``, in order)."""
+    h = hashlib.sha256()
+    for rel in dirs:
+        folder = root / rel
+        h.update(rel.encode() + b"\0")
+        if folder.is_dir():
+            for f in sorted(folder.glob("*.html")):
+                h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def render_context(config: SiteConfig) -> str:
-    """What every rendered note depends on besides its own file."""
+    """What every rendered note depends on besides its own file: the renderer and its
+    code, the settings (``config.markdown``'s switches among them, through the config's
+    fingerprint) and the shortcode templates, Jinja and Go."""
     shortcodes = shortcodes_digest(config.templates_dir)
+    if config.shortcode_dirs:
+        shortcodes += ":" + go_shortcodes_digest(config.root, config.shortcode_dirs)
     return f"{RENDERER_VERSION}:{code_digest()}:{config.fingerprint()}:{shortcodes}"
 
 

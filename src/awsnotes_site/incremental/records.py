@@ -28,10 +28,12 @@ from awsnotes_site.model.note import NOTE_NOT_STORED, NOTE_STORED, FieldNotCover
 from awsnotes_site.model.views import SearchPart
 
 # -- what is kept of the rendering models (markdown's), and why the rest is left out -------
-FACTS_STORED = ("summary", "minutes", "links", "diagnostics", "refs", "wiki")
+FACTS_STORED = ("summary", "minutes", "links", "diagnostics", "refs", "features", "wiki")
 FACTS_NOT_STORED: dict[str, str] = {}
 RENDERED_HEAD = ("text", "search_keys")  # the first line of a render cache entry
-RENDERED_BODY = ("html", "toc", "links", "diagnostics", "refs", "shortcodes", "wiki")
+RENDERED_BODY = (
+    "html", "toc", "links", "diagnostics", "refs", "shortcodes", "features", "wiki",
+)  # fmt: skip
 RENDERED_NOT_STORED: dict[str, str] = {}
 
 

@@ -9,6 +9,8 @@
 - :mod:`.figures`: ``<img>`` + ``<figcaption>`` into ``<figure>``
 - :mod:`.tasklists`: GFM task list checkboxes labelled with their item's text
 - :mod:`.footnotes`: the footnote block in the body only, never in shortcode text
+- :mod:`.mermaid`, :mod:`.math`, :mod:`.callouts`, :mod:`.goldmark`: diagrams, formulas,
+  callouts and Goldmark's typographer, definition lists and emoji, each a switch
 - :mod:`.speedups`: fast paths with the stock output (``dispatch=False`` leaves them out)
 """
 
@@ -23,13 +25,17 @@ from markdown_it.token import Token
 from mdit_py_plugins.gfm import gfm_plugin
 
 from awsnotes_site.diagnostics import Diagnostic, Severity
+from awsnotes_site.markdown.callouts import callouts_plugin
 from awsnotes_site.markdown.code_options import HighlightDefaults, highlight_defaults
 from awsnotes_site.markdown.context import LinkRef, RenderEnv, TocEntry
 from awsnotes_site.markdown.figures import figures_plugin
 from awsnotes_site.markdown.footnotes import footnotes_plugin
+from awsnotes_site.markdown.goldmark import goldmark_plugin
 from awsnotes_site.markdown.headings import headings_plugin
 from awsnotes_site.markdown.highlight import fence_plugin
 from awsnotes_site.markdown.html_tokens import events_text, plain_text
+from awsnotes_site.markdown.math import math_plugin
+from awsnotes_site.markdown.mermaid import mermaid_plugin
 from awsnotes_site.markdown.shortcodes import Registry, shortcodes_plugin
 from awsnotes_site.markdown.speedups.block_state import use_fast_block_state
 from awsnotes_site.markdown.speedups.dispatch import use_dispatch
@@ -41,7 +47,7 @@ from awsnotes_site.markdown.urls import urls_plugin
 from awsnotes_site.markdown.wikilinks import wiki_record
 from awsnotes_site.text import reading_minutes, summarize
 
-RENDERER_VERSION = "3"
+RENDERER_VERSION = "4"
 MAX_NESTING = 100
 
 
@@ -53,6 +59,7 @@ class RenderedNote:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     refs: dict[str, str | None] = field(default_factory=dict)
     shortcodes: set[str] = field(default_factory=set)
+    features: set[str] = field(default_factory=set)  # what the page needs: "mermaid"
     text: str = ""  # plain text (search, reading time, summaries)
     search_keys: tuple[str, str] | None = None  # set by the build: NUL-joined search keys
     wiki: dict[str, Any] = field(default_factory=dict)  # vault notes: wikilinks.wiki_record
@@ -68,6 +75,7 @@ class NoteFacts:
     links: list[LinkRef]
     diagnostics: list[Diagnostic]
     refs: dict[str, str | None]
+    features: set[str] = field(default_factory=set)  # the page's scripts: "mermaid"
     wiki: dict[str, Any] = field(default_factory=dict)  # vault notes: wikilinks.wiki_record
 
     @classmethod
@@ -78,8 +86,22 @@ class NoteFacts:
             list(rendered.links),
             list(rendered.diagnostics),
             dict(rendered.refs),
+            set(rendered.features),
             dict(rendered.wiki),
         )
+
+
+@dataclass(frozen=True)
+class MarkdownFeatures:
+    """The Markdown switches of a site (``[markdown]`` in ``site.toml``; Goldmark's
+    ``[markup.goldmark]`` options for a Hugo site)."""
+
+    math: bool = True
+    mermaid: bool = True
+    callouts: bool = True
+    typographer: bool = False
+    definition_list: bool = False
+    emoji: bool = False
 
 
 def create_markdown(
@@ -90,6 +112,7 @@ def create_markdown(
     *,
     highlight: Mapping[str, Any] | HighlightDefaults | None = None,
     dispatch: bool = True,
+    features: MarkdownFeatures | None = None,
 ) -> MarkdownIt:
     """The configured parser. ``highlight``: the site's code block defaults, Hugo's
     ``[markup.highlight]`` table as read from the config (``lineNos``,
@@ -103,7 +126,11 @@ def create_markdown(
     ``dispatch=False`` keeps markdown-it's own rule loops, block
     state and ``html_block``, ``lheading`` and ``normalize`` rules (the output is the same,
     only slower: see :mod:`.dispatch`, :mod:`.block_state`, :mod:`.html_block`,
-    :mod:`.lheading` and :mod:`.normalize`)."""
+    :mod:`.lheading` and :mod:`.normalize`).
+
+    ``features``: which of math, Mermaid, callouts, typographer, definition lists and emoji
+    are on (:class:`MarkdownFeatures`; by default the first three)."""
+    features = features or MarkdownFeatures()
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False, "maxNesting": MAX_NESTING})
     md.use(gfm_plugin)
     md.use(footnotes_plugin)  # the footnote block only in the body, not in shortcode text
@@ -117,6 +144,19 @@ def create_markdown(
         highlight = highlight_defaults(highlight)
     md.use(fence_plugin, defaults=highlight)
     md.use(tasklists_plugin)
+    if features.mermaid:
+        md.use(mermaid_plugin)  # wraps the fence rule: after fence_plugin
+    if features.math:
+        md.use(math_plugin)
+    if features.callouts:
+        md.use(callouts_plugin)
+    if features.typographer or features.definition_list or features.emoji:
+        md.use(
+            goldmark_plugin,
+            typographer=features.typographer,
+            deflist=features.definition_list,
+            emoji=features.emoji,
+        )
     if dispatch:
         use_fast_html_block(md)
         use_fast_lheading(md)
@@ -140,13 +180,20 @@ def render_markdown(
         state.report(Severity.ERROR, None, "note nests too deeply to render")
         html = text = ""
     rendered = RenderedNote(
-        html, state.toc, state.links, state.diagnostics, state.refs, state.shortcodes, text
+        html,
+        state.toc,
+        state.links,
+        state.diagnostics,
+        state.refs,
+        state.shortcodes,
+        state.features,
+        text,
     )
     rendered.wiki = wiki_record(env)
     return rendered
 
 
-_INLINE_TEXT = frozenset({"text", "code_inline", "image"})
+_INLINE_TEXT = frozenset({"text", "code_inline", "image", "math_inline"})
 _BREAKS = frozenset({"softbreak", "hardbreak"})
 
 
@@ -175,6 +222,8 @@ def tokens_text(tokens: list[Token]) -> str:
             append("\n")
         elif kind == "fence" or kind == "code_block":
             append(token.content)
+        elif kind == "math_block":
+            append(token.content + "\n")
         elif kind == "html_block" or kind == "html_inline":
             events = token.meta.get("events") if token.meta else None
             append(events_text(events) if events is not None else plain_text(token.content))

@@ -305,10 +305,7 @@ def admonition_rule(state: StateBlock, start: int, end: int, silent: bool) -> bo
     return True
 
 
-def render_callout_open(
-    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
-) -> str:
-    callout: Callout = tokens[idx].meta["callout"]
+def _open_html(callout: Callout) -> str:
     name = html.escape(callout.name, quote=True)
     classes = f"callout callout-{callout.kind}"
     title = f'{icon_svg(callout.kind)}<span class="callout-title-text">'
@@ -322,20 +319,50 @@ def render_callout_open(
     return f'{head}\n<p class="callout-title">{title}'
 
 
+def _title_end(callout: Callout, empty: bool) -> str:
+    end = "</span></summary>\n" if callout.fold else "</span></p>\n"
+    return end if empty else end + '<div class="callout-content">\n'
+
+
+def _close_html(callout: Callout, empty: bool) -> str:
+    body = "" if empty else "</div>\n"
+    return body + ("</details>\n" if callout.fold else "</div>\n")
+
+
+def callout_html(kind: str, title_html: str, body_html: str, fold: str | None) -> str:
+    """A callout made elsewhere (the theme shortcodes ``admonition``, ``notice`` …), the
+    same HTML as a ``> [!kind]`` quote: ``title_html`` empty for the type's own title,
+    ``fold`` ``None``/``""``, ``"-"`` or ``"+"``."""
+    callout = Callout(kind, kind if kind in TYPES else "note", fold or "")
+    title = title_html or html.escape(callout.default_title)
+    empty = not body_html.strip()
+    return (
+        _open_html(callout)
+        + title
+        + _title_end(callout, empty)
+        + body_html
+        + _close_html(callout, empty)
+    )
+
+
+def render_callout_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+) -> str:
+    return _open_html(tokens[idx].meta["callout"])
+
+
 def render_title_close(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
 ) -> str:
     meta = tokens[idx].meta
-    end = "</span></summary>\n" if meta["callout"].fold else "</span></p>\n"
-    return end if meta["empty"] else end + '<div class="callout-content">\n'
+    return _title_end(meta["callout"], meta["empty"])
 
 
 def render_callout_close(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
 ) -> str:
     meta = tokens[idx].meta
-    body = "" if meta["empty"] else "</div>\n"
-    return body + ("</details>\n" if meta["callout"].fold else "</div>\n")
+    return _close_html(meta["callout"], meta["empty"])
 
 
 def callouts_plugin(md: MarkdownIt, admonitions: bool = True) -> None:

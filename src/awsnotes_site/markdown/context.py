@@ -35,6 +35,7 @@ class RenderEnv:
     links: list[LinkRef] = field(default_factory=list)
     refs: dict[str, str | None] = field(default_factory=dict)
     shortcodes: set[str] = field(default_factory=set)
+    features: set[str] = field(default_factory=set)  # what the page needs: "mermaid"
     code_blocks: int = 0
     footnotes_placed: bool = False  # the body's footnote block is made (footnotes.py)
 

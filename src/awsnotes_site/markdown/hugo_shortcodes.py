@@ -83,6 +83,12 @@ class Embed:
 class HugoBuiltins:
     """The built-ins, bound to what they need from the build."""
 
+    NAMES = (
+        "youtube", "vimeo", "gist", "x", "tweet", "instagram", "param", "admonition",
+        "notice", "hint", "expand", "tabs", "tab", "columns", "alert",
+    )  # fmt: skip
+    WITH_INNER = ("admonition", "notice", "hint", "expand", "tabs", "tab", "columns", "alert")
+
     def __init__(
         self,
         inner_html: InnerHtml,
@@ -94,7 +100,6 @@ class HugoBuiltins:
         self.site_params = site_params
         self.callout = callout
         self.mermaid = mermaid
-        self._tab_groups = 0
 
     def table(self) -> dict[str, Builtin]:
         table: dict[str, Builtin] = {
@@ -232,16 +237,17 @@ class HugoBuiltins:
 
     # -- layout ------------------------------------------------------------------
     def tabs(self, md: MarkdownIt, call: Any, options: OptionsDict, env: Any) -> str:
-        self._tab_groups += 1
+        group = env["tab_groups"] = env.get("tab_groups", 0) + 1  # per note, not per build
         body = self.inner_html(md, call, options, env)
-        return f'<div class="tabs" data-tabs="{self._tab_groups}">\n{body}</div>\n'
+        return f'<div class="tabs" data-tabs="{group}">\n{body}</div>\n'
 
     def tab(self, md: MarkdownIt, call: Any, options: OptionsDict, env: Any) -> str:
         name = _arg(call, "name", 0, "탭") or "탭"
         body = self.inner_html(md, call, options, env)
+        label = html.escape(name, quote=True)
         return (
-            f'<section class="tab">\n<h4 class="tab-title">{html.escape(name)}</h4>\n'
-            f"{body}</section>\n"
+            f'<div class="tab" role="group" aria-label="{label}">\n'
+            f'<p class="tab-title">{label}</p>\n{body}</div>\n'
         )
 
     def columns(self, md: MarkdownIt, call: Any, options: OptionsDict, env: Any) -> str:

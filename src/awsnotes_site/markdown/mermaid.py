@@ -4,8 +4,8 @@ A diagram is written out as ``<pre class="mermaid">`` holding its source, readab
 scripts do not run; ``assets/mermaid/mermaid-init.js`` draws it with the Mermaid library
 shipped in ``assets/mermaid/mermaid.min.js`` (never a CDN), themed for the colour mode.
 The page asks for those scripts only when it has a diagram: rendering one adds
-``"mermaid"`` to the note's features (``RenderEnv.features`` once the render state has
-that field; until then ``RenderEnv.shortcodes``, which already reaches the templates).
+``"mermaid"`` to the note's features (``RenderEnv.features``, kept as
+``RenderedNote.features``).
 
 The build checks what it can without a JavaScript engine: the first line that is not a
 comment, a directive or front matter must name a diagram type Mermaid knows, and in a
@@ -148,11 +148,7 @@ def _unclosed_shape(lines: list[str], start: int) -> tuple[int, str] | None:
 
 def mark_feature(state: RenderEnv, name: str) -> None:
     """Record that the note needs ``name`` (its scripts) on its page."""
-    features = getattr(state, "features", None)
-    if isinstance(features, set):
-        features.add(name)
-    else:  # until RenderEnv grows `features`: shortcodes reach the templates already
-        state.shortcodes.add(name)
+    state.features.add(name)
 
 
 def render_mermaid(source: str, state: RenderEnv, line: int | None) -> str:

@@ -1,11 +1,25 @@
 """Shortcode implementations: the built-ins (``highlight``, ``figure``, ``details``,
-``ref``/``relref``) and user templates in ``templates/shortcodes/NAME.html``."""
+``ref``/``relref``, ``mermaid`` and Hugo's and the themes' in :mod:`.hugo_shortcodes`),
+Jinja templates in ``templates/shortcodes/NAME.html`` and a Hugo site's Go templates
+(:mod:`.goshortcodes`).
+
+Which one runs for a name, first match wins:
+
+1. a Jinja template ``templates/shortcodes/NAME.html``;
+2. the site's own Go template ``layouts/shortcodes/NAME.html``;
+3. our built-in;
+4. a theme's Go template ``themes/THEME/layouts/shortcodes/NAME.html`` (a theme's
+   ``admonition.html`` is written for the theme's CSS; ours matches this site's).
+
+Any other name is unknown: with ``unknown_shortcodes = "error"`` an error at each use
+(the build gathers them into one per name, see :func:`unknown_name`); with ``"warn"`` a
+warning, and the page shows the inner content in a marked box."""
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -16,33 +30,44 @@ from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 from markupsafe import Markup
 
-from awsnotes_site.diagnostics import Severity
+from awsnotes_site.diagnostics import Diagnostic, Severity
+from awsnotes_site.gotemplate import TemplateError
+from awsnotes_site.markdown.callouts import callout_html
 from awsnotes_site.markdown.context import LinkRef, RenderEnv, get_env
-from awsnotes_site.markdown.figures import Figure, clean_classes, figure_html
+from awsnotes_site.markdown.core_shortcodes import Call, CoreBuiltins, ShortcodeError
+from awsnotes_site.markdown.goshortcodes import GoShortcodes, expand_nested
 from awsnotes_site.markdown.highlight import (
     OptionError,
-    parse_options,
-    render_code,
-    split_options,
-    unknown_message,
 )
+from awsnotes_site.markdown.hugo_shortcodes import BuiltinError, HugoBuiltins
+from awsnotes_site.markdown.mermaid import mermaid_shortcode
 from awsnotes_site.markdown.shortcodes import Tag
-from awsnotes_site.markdown.shortcodes.lexer import unescape_comments
-from awsnotes_site.markdown.urls import with_base
 
-BUILTINS = ("highlight", "figure", "details", "ref", "relref")
+BUILTINS = (
+    "highlight",
+    "figure",
+    "details",
+    "ref",
+    "relref",
+    "mermaid",
+    *HugoBuiltins.NAMES,
+)
+_NEEDS_INNER = frozenset({"highlight", "details", "mermaid", *HugoBuiltins.WITH_INNER})
+_UNKNOWN = re.compile(r"^unknown shortcode '([^']+)'$")
 
 
-class ShortcodeError(ValueError):
-    pass
+def unknown_name(diag: Diagnostic) -> str | None:
+    """The shortcode name of an "unknown shortcode" diagnostic (one per use, gathered
+    by the build into one per name), else None."""
+    m = _UNKNOWN.match(diag.message)
+    return m.group(1) if m else None
 
 
-@dataclass(frozen=True)
-class Call:
-    tag: Tag
-    inner: str | None
-    children: list[Token] | None
-    line: int | None = None
+def unknown_hint(name: str) -> str:
+    return (
+        f"add templates/shortcodes/{name}.html (Jinja) or layouts/shortcodes/{name}.html "
+        f'(Go template), or set unknown_shortcodes = "warn" to show the page meanwhile'
+    )
 
 
 class RefResolver:
@@ -107,8 +132,14 @@ class ShortcodeRegistry:
         resolver: RefResolver,
         base_path: str,
         absolute_base: str,
+        *,
+        go: GoShortcodes | None = None,
+        site_params: Mapping[str, Any] | None = None,
+        unknown: str = "error",
     ) -> None:
         self.templates_dir = templates_dir
+        self.go = go
+        self.unknown = unknown
         self.jinja = jinja_env
         self.resolver = resolver
         self.base_path = base_path
@@ -118,21 +149,41 @@ class ShortcodeRegistry:
         if sc_dir.is_dir():
             for f in sorted(sc_dir.glob("*.html")):
                 self.custom[f.stem] = f
+        core = CoreBuiltins(base_path, self._inner_html)
         self._builtins: dict[str, Callable[[MarkdownIt, Call, OptionsDict, Any], str]] = {
-            "highlight": self._highlight,
-            "figure": self._figure,
-            "details": self._details,
+            "highlight": core.highlight,
+            "figure": core.figure,
+            "details": core.details,
             "ref": self._ref,
             "relref": self._ref,
+            "mermaid": self._mermaid,
         }
+        hugo = HugoBuiltins(self._inner_html, site_params or {}, callout_html)
+        self._builtins.update(hugo.table())
 
     def exists(self, name: str) -> bool:
-        return name in self.custom or name in self._builtins
+        return self._kind(name) is not None
+
+    def _kind(self, name: str) -> str | None:
+        """Which implementation runs ``name`` (see the module docstring for the order)."""
+        if name in self.custom:
+            return "jinja"
+        if self.go is not None and name in self.go.own:
+            return "go"
+        if name in self._builtins:
+            return "builtin"
+        if self.go is not None and name in self.go.themes:
+            return "go"
+        return None
 
     def requires_inner(self, name: str) -> bool:
-        if name in self.custom:
+        kind = self._kind(name)
+        if kind == "jinja":
             return "inner" in self.custom[name].read_text(encoding="utf-8")
-        return name in ("highlight", "details")
+        if kind == "go":
+            assert self.go is not None
+            return self.go.uses_inner(name)
+        return name in _NEEDS_INNER
 
     def render(self, md: MarkdownIt, token: Token, options: OptionsDict, env: Any) -> str:
         tag: Tag = token.meta["tag"]
@@ -142,18 +193,21 @@ class ShortcodeRegistry:
         if tag.delim == "%" and children is None and token.meta.get("inner") is None:
             children = []
         call = Call(tag, token.meta.get("inner"), children, line)
+        kind = self._kind(tag.name)
         try:
-            if tag.name in self.custom:
+            if kind == "jinja":
                 out = self._custom(md, call, options, env)
-            elif tag.name in self._builtins:
+            elif kind == "go":
+                out = self._go(md, call, options, env)
+            elif kind == "builtin":
                 out = self._builtins[tag.name](md, call, options, env)
+            elif self.unknown == "warn":
+                out = self._unknown(md, call, options, env, token.block)
             else:
-                known = ", ".join(sorted({*self._builtins, *self.custom}))
-                raise ShortcodeError(
-                    f"unknown shortcode '{tag.name}' (known: {known}; add your own as "
-                    f"templates/shortcodes/{tag.name}.html)"
-                )
-        except (ShortcodeError, OptionError) as exc:
+                message = f"unknown shortcode '{tag.name}'"
+                state.report(Severity.ERROR, line, message, unknown_hint(tag.name))
+                return ""
+        except (ShortcodeError, OptionError, BuiltinError) as exc:
             state.report(Severity.ERROR, line, f"shortcode '{tag.name}': {exc}")
             return ""
         if tag.name in ("ref", "relref"):
@@ -185,88 +239,80 @@ class ShortcodeRegistry:
         tokens = md.parse(call.inner, env)
         return str(md.renderer.render(tokens, options, env))
 
-    # --- built-ins ------------------------------------------------------------
-    def _highlight(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
-        tag = call.tag
-        if tag.named:
-            raise ShortcodeError("takes positional arguments: language and options")
-        if not tag.positional:
-            raise ShortcodeError('needs a language, e.g. {{< highlight bash "linenos=true" >}}')
-        if len(tag.positional) > 2:
-            raise ShortcodeError("takes at most two arguments: language and options")
-        lang = tag.positional[0]
-        unknown: list[str] = []
-        opts = parse_options(
-            split_options(tag.positional[1] if len(tag.positional) > 1 else ""),
-            options.get("highlight_defaults"),
-            unknown,
-        )
-        state: RenderEnv = get_env(env)
-        if unknown:
-            state.report(
-                Severity.WARNING, call.line, f"shortcode 'highlight': {unknown_message(unknown)}"
-            )
-        code = unescape_comments(call.inner or "")  # as Hugo prints comments in code
-        return render_code(code, lang, opts, state, call.line)
-
-    def _figure(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
-        a = call.tag.named
-        if call.tag.positional:
-            raise ShortcodeError('takes named arguments, e.g. {{< figure src="/x.png" >}}')
-        allowed = {
-            "src",
-            "alt",
-            "caption",
-            "title",
-            "link",
-            "width",
-            "height",
-            "class",
-            "target",
-            "rel",
-            "attr",
-            "attrlink",
-            "loading",
-        }
-        unknown = set(a) - allowed
-        if unknown:
-            raise ShortcodeError(f"unknown argument(s) {', '.join(sorted(unknown))}")
-        if not a.get("src"):
-            raise ShortcodeError("needs src=")
-        for dim in ("width", "height"):
-            if a.get(dim) and not a[dim].isdigit():
-                raise ShortcodeError(f"{dim} must be a number of pixels, not {a[dim]!r}")
+    def _unknown(
+        self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any, block: bool
+    ) -> str:
+        """An unknown shortcode with ``unknown_shortcodes = "warn"``: a warning, and its
+        inner content shown marked."""
         state = get_env(env)
-        state.links.append(LinkRef(a["src"], call.line or 0, "image"))
-        caption = md.renderInline(a["caption"], env) if a.get("caption") else ""
-        if a.get("attr"):
-            caption += (" " if caption else "") + html.escape(a["attr"])
-        fig = Figure(
-            src=with_base(a["src"], self.base_path),
-            alt=a.get("alt", ""),
-            caption_html=caption,
-            title=a.get("title", ""),
-            link=with_base(a.get("link", ""), self.base_path),
-            width=a.get("width", ""),
-            height=a.get("height", ""),
-            img_classes=[],
-            figure_classes=clean_classes(a.get("class")),
-        )
-        if not fig.alt and not caption:
-            state.report(Severity.WARNING, call.line, f"figure {a['src']!r} has no alt or caption")
-        return figure_html(fig)
-
-    def _details(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
-        a = call.tag.named
-        summary = a.get("summary") or (call.tag.positional[0] if call.tag.positional else "자세히")
-        is_open = a.get("open", "false").lower() in ("true", "open", "1")
-        classes = " ".join(["details", *a.get("class", "").split()])
-        attrs = f' class="{html.escape(classes, quote=True)}"'
-        inner = self._inner_html(md, call, options, env)
+        name = call.tag.name
+        state.report(Severity.WARNING, call.line, f"unknown shortcode '{name}'", unknown_hint(name))
+        label = f"알 수 없는 shortcode: {html.escape(name)}"
+        if not block:
+            inner = md.renderInline(call.inner, env) if call.inner else ""
+            mark = f'<span class="shortcode-unknown-label">[{label}]</span>'
+            return f'<span class="shortcode-unknown">{mark}{" " + inner if inner else ""}</span>'
+        body = self._inner_html(md, call, options, env)
         return (
-            f"<details{attrs}{' open' if is_open else ''}>\n"
-            f"<summary>{md.renderInline(summary, env)}</summary>\n{inner}</details>\n"
+            f'<div class="shortcode-unknown" data-shortcode="{html.escape(name, quote=True)}">'
+            f'\n<p class="shortcode-unknown-label">{label}</p>\n{body}</div>\n'
         )
+
+    def _go(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
+        """A Go-template shortcode; a template error is reported at its own file:line:col."""
+        assert self.go is not None
+        state = get_env(env)
+        inner: str | None
+        if call.children is not None:  # {{% x %}}: the inner text rendered
+            inner = str(md.renderer.render(call.children, options, env))
+        elif call.inner is not None:  # {{< x >}}: nested shortcodes run first
+            inner = self._expand_nested(md, call.inner, options, env)
+        else:
+            inner = None
+        tag = call.tag
+        args: Mapping[str, str] | list[str] = tag.named if tag.named else tag.positional
+
+        def markdownify(text: str) -> str:
+            return str(md.renderer.render(md.parse(text, env), options, env))
+
+        def warn(message: str) -> None:
+            state.report(Severity.WARNING, call.line, f"shortcode '{tag.name}': {message}")
+
+        def resolve_ref(target: str, absolute: bool) -> str:
+            url = self.resolver.resolve(target, state.page.get("rel", ""))
+            state.refs[target] = url
+            if url is None:
+                raise LookupError(f"no note found for {target!r}")
+            if url.startswith("#"):
+                return url
+            return (self.absolute_base if absolute else self.base_path) + url
+
+        try:
+            return self.go.render(tag.name, args, inner, state.page, markdownify, warn, resolve_ref)
+        except TemplateError as exc:
+            diag = exc.to_diagnostic()
+            if diag not in state.diagnostics:
+                state.diagnostics.append(diag)
+            state.report(
+                Severity.ERROR, call.line, f"shortcode '{tag.name}' failed: see {exc.path}"
+            )
+            return ""
+
+    def _expand_nested(self, md: MarkdownIt, text: str, options: OptionsDict, env: Any) -> str:
+        """``text`` with each shortcode in it replaced by its output (Hugo runs nested
+        shortcodes before their parent)."""
+
+        def run(tag: Tag, inner: str | None) -> str:
+            token = Token("shortcode", "", 0)
+            token.meta = {"tag": tag} if inner is None else {"tag": tag, "inner": inner}
+            get_env(env).shortcodes.add(tag.name)
+            return self.render(md, token, options, env)
+
+        return expand_nested(text, run)
+
+    # --- built-ins ------------------------------------------------------------
+    def _mermaid(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
+        return mermaid_shortcode(call.inner, env, call.line)
 
     def _ref(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
         return html.escape(self._ref_url(call.tag, get_env(env)), quote=True)

@@ -159,4 +159,5 @@ FACTS_NOT_IN_CARD = {
     "diagnostics": "messages, not page content",
     "refs": "cross-references decide whether the note is rendered again",
     "wiki": "a vault note's links and tags: backlinks are folded into the card apart",
+    "features": "scripts of the note's own page (its render key covers them), not lists",
 }

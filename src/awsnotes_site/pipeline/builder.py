@@ -16,6 +16,7 @@ import time
 from functools import partial
 from pathlib import Path
 
+from awsnotes_site.assets import feature_assets
 from awsnotes_site.config import SiteConfig, load_config
 from awsnotes_site.content.load import is_published
 from awsnotes_site.diagnostics import BuildError, Reporter
@@ -90,6 +91,7 @@ class Builder:
             static = collect_static(config, reporter)
         if config.kind == "vault":
             static.update(linked_files(config, views))
+        static = {**feature_assets(v.facts for v in views), **static}
         check_overlaps(config, static, done.files, reporter)
         self.missing.check(config, views, [*done.files, *static], reporter)
         if reporter.errors or (options.strict and reporter.items):

@@ -13,12 +13,19 @@ from markdown_it import MarkdownIt
 
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.content.load import load_note
-from awsnotes_site.diagnostics import Reporter
+from awsnotes_site.diagnostics import Diagnostic, Reporter, Severity
 from awsnotes_site.incremental.keys import card_digest, render_context, render_key
 from awsnotes_site.incremental.records import NoteRecord
 from awsnotes_site.incremental.store import RenderStore
 from awsnotes_site.markdown import NoteFacts, RenderedNote, create_markdown, render_markdown
-from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry
+from awsnotes_site.markdown.goshortcodes import GoShortcodes, GoSite
+from awsnotes_site.markdown.registry import (
+    RefResolver,
+    ShortcodeRegistry,
+    unknown_hint,
+    unknown_name,
+)
+from awsnotes_site.markdown.settings import markdown_settings
 from awsnotes_site.model.note import Note
 from awsnotes_site.model.views import DependencyTracker, NoteView, SearchPart
 from awsnotes_site.parallel import chunk_size, fork_map, workers
@@ -39,6 +46,7 @@ class Parser:
     jinja: jinja2.Environment
     resolver: RefResolver
     md: MarkdownIt
+    diagnostics: tuple[Diagnostic, ...] = ()  # about the Markdown settings
 
 
 @dataclass
@@ -73,13 +81,40 @@ class NoteRenderer:
         if old is not None and (old.urls, old.context, old.jinja) == (urls, context, jinja):
             return old  # same notes, URLs and settings
         resolver = RefResolver(urls)
-        registry = ShortcodeRegistry(
-            config.templates_dir, jinja, resolver, config.base_path, config.absolute_base
+        go = GoShortcodes.scan(
+            config.root,
+            config.shortcode_dirs,
+            GoSite(
+                config.title,
+                config.absolute_base,
+                config.params,
+                config.language,
+                config.base_path,
+            ),
         )
-        md = create_markdown(registry, config.base_path, config.toc_min_level, config.toc_max_level)
+        registry = ShortcodeRegistry(
+            config.templates_dir,
+            jinja,
+            resolver,
+            config.base_path,
+            config.absolute_base,
+            go=go,
+            site_params=config.params,
+            unknown=config.unknown_shortcodes,
+        )
+        where = "site.toml" if config.kind != "hugo" else "Hugo config"
+        settings = markdown_settings(config.markdown, config.kind, where)
+        md = create_markdown(
+            registry,
+            config.base_path,
+            config.toc_min_level,
+            config.toc_max_level,
+            highlight=settings.highlight,
+            features=settings.features,
+        )
         if vault:
             vault.attach(md)
-        self._parser = Parser(urls, context, jinja, resolver, md)
+        self._parser = Parser(urls, context, jinja, resolver, md, settings.diagnostics)
         return self._parser
 
     def render(
@@ -106,9 +141,12 @@ class NoteRenderer:
             self.rendered[key] = rendered
             self.facts[key] = facts
         pairs = zip(keys, notes, strict=True)
+        reporter.extend(list(parser.diagnostics))
         if run.config.kind == "vault":
             merge_tags(notes, [self.facts[key].wiki for key in keys])
-        views = [self._view(key, note, parser.md, run, reporter) for key, note in pairs]
+        unknown = UnknownShortcodes()
+        views = [self._view(key, note, parser.md, run, unknown) for key, note in pairs]
+        unknown.report(reporter, run.config.unknown_shortcodes == "warn")
         if run.config.kind == "vault":
             backlinks(views)
         live = set(keys)
@@ -142,10 +180,10 @@ class NoteRenderer:
         )
 
     def _view(
-        self, key: str, note: Note, md: MarkdownIt, run: RenderSettings, reporter: Reporter
+        self, key: str, note: Note, md: MarkdownIt, run: RenderSettings, sink: UnknownShortcodes
     ) -> NoteView:
         facts = self.facts[key]
-        reporter.extend(facts.diagnostics)
+        sink.extend(facts.diagnostics)
         load = partial(self._load_rendered, key, note, md, run)
         return NoteView(
             note,
@@ -193,6 +231,38 @@ class NoteRenderer:
                 return part
         rendered = load()
         return rendered.text, rendered.search_keys
+
+
+class UnknownShortcodes:
+    """Gathers the notes' diagnostics for the build, the per-use "unknown shortcode" ones
+    into one per shortcode name listing every ``file:line`` that uses it."""
+
+    def __init__(self) -> None:
+        self.others: list[Diagnostic] = []
+        self.uses: dict[str, list[Diagnostic]] = {}
+
+    def extend(self, diags: list[Diagnostic]) -> None:
+        for diag in diags:
+            name = unknown_name(diag)
+            if name is None:
+                self.others.append(diag)
+            else:
+                self.uses.setdefault(name, []).append(diag)
+
+    def report(self, reporter: Reporter, warn: bool) -> None:
+        reporter.extend(self.others)
+        severity = Severity.WARNING if warn else Severity.ERROR
+        for name, uses in sorted(self.uses.items()):
+            uses.sort(key=lambda d: (d.path, d.line or 0))
+            where = ", ".join(d.path + (f":{d.line}" if d.line else "") for d in uses)
+            count = f"{len(uses)} uses" if len(uses) > 1 else "1 use"
+            message = f"unknown shortcode '{name}' ({count}: {where})"
+            if warn:
+                message += "; shown marked on the page"
+            first = uses[0]
+            reporter.add(
+                Diagnostic(first.path, first.line, severity, message, hint=unknown_hint(name))
+            )
 
 
 def with_body(note: Note, config: SiteConfig) -> Note:

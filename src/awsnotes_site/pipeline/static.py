@@ -8,6 +8,7 @@ import os
 from collections.abc import Container
 from pathlib import Path
 
+from awsnotes_site.assets import ASSETS
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.diagnostics import Diagnostic, Reporter, Severity, error
 from awsnotes_site.theme import STATIC_DIR as THEME_STATIC
@@ -21,7 +22,7 @@ def static_roots(config: SiteConfig) -> tuple[Path, ...]:
 def static_root(config: SiteConfig, source: Path) -> Path:
     """The folder of :func:`static_roots` a published SOURCE comes from (what a file served
     from it must stay inside); the site's ``static/`` when it is none of them."""
-    for root in reversed(static_roots(config)):
+    for root in (*reversed(static_roots(config)), ASSETS):  # ASSETS: notes-ext.css, Mermaid
         if source.is_relative_to(root):
             return root
     return config.static_dir

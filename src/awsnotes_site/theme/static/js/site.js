@@ -518,6 +518,35 @@
     });
   }
 
+  // ------------------------------------------------------------------- embeds
+  // Third-party players (YouTube, Vimeo, gists, X, Instagram) are placeholders until the
+  // reader presses "불러오기": only then is the player's <iframe> made, from data-embed
+  // (an https URL written by the build), titled for screen readers and focused.
+
+  function loadEmbed(box) {
+    var src = box.getAttribute("data-embed") || "";
+    if (!/^https:\/\//.test(src)) return;
+    var frame = doc.createElement("iframe");
+    frame.className = "embed-frame";
+    frame.src = src;
+    frame.title = box.getAttribute("data-embed-title") || "외부 콘텐츠";
+    frame.setAttribute("allow", "autoplay; encrypted-media; picture-in-picture; fullscreen");
+    frame.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
+    if (box.style.aspectRatio) frame.style.aspectRatio = box.style.aspectRatio;
+    box.replaceChildren(frame);
+    box.classList.add("embed-loaded");
+    frame.focus();
+    announce(frame.title + " 불러옴");
+  }
+
+  function initEmbeds() {
+    doc.addEventListener("click", function (event) {
+      var button = event.target.closest ? event.target.closest(".embed-load") : null;
+      var box = button ? button.closest(".embed[data-embed]") : null;
+      if (box) loadEmbed(box);
+    });
+  }
+
   // ------------------------------------------------------------------- start
 
   function start() {
@@ -528,6 +557,7 @@
     initSearchKey();
     initToc();
     initTables();
+    initEmbeds();
   }
 
   if (doc.readyState === "loading") {
