@@ -37,7 +37,7 @@ INLINE_WAITING = ("youtube", "relref", "figure")
 WAITING_SHORTCODES = PAIRED_WAITING + INLINE_WAITING
 OUR_PAGES = {"/search/", "/404.html"}
 # the theme's assets (under /static/, as on every site) and our generated files
-OUR_FILES = {"/.nojekyll", "/static/css/syntax.css"} | {
+OUR_FILES = {"/.nojekyll", "/static/css/syntax.css", "/static/css/notes-ext.css"} | {
     f"/static/{p.relative_to(THEME_STATIC).as_posix()}"
     for p in THEME_STATIC.rglob("*")
     if p.is_file()

@@ -241,20 +241,7 @@ class PreviewServer:
     def _page_message(self, record: BuildRecord) -> PageMessage | None:
         """What a client showing a page changed by RECORD's build is sent before the
         reload: the page's new HTML (a ``page`` event), so that it need not fetch it."""
-        result, generation, base = self.state.result, self.state.generation, self.state.base
-        if not record.ok or result is None:
-            return None
-        changed = set(record.changed)
-        files = result.files
-        served = f"{self.token}.{generation}"
-        tag = script_tag(base)
-
-        def message(page: str) -> bytes:
-            if page not in changed or not page.endswith(".html") or page not in files:
-                return b""
-            return page_event(page, served, inject(files[page], tag))
-
-        return message
+        return page_message(self.state, record, self.token)
 
     def _attempt(self, record: BuildRecord) -> list[bytes]:
         """Build once into RECORD; the events to send about it."""
@@ -333,3 +320,22 @@ class PreviewServer:
     def greeting(self, page: str, since: str) -> list[bytes]:
         """What a newly connected client hears: hello, what it missed, the current error."""
         return greeting(self.token, self.state, page, since)
+
+
+def page_message(state: SiteState, record: BuildRecord, token: str) -> PageMessage | None:
+    """The ``page`` event for each page RECORD's build changed (see
+    :meth:`PreviewServer._page_message`)."""
+    result, generation, base = state.result, state.generation, state.base
+    if not record.ok or result is None:
+        return None
+    changed = set(record.changed)
+    files = result.files
+    served = f"{token}.{generation}"
+    tag = script_tag(base)
+
+    def message(page: str) -> bytes:
+        if page not in changed or not page.endswith(".html") or page not in files:
+            return b""
+        return page_event(page, served, inject(files[page], tag))
+
+    return message
