@@ -55,10 +55,12 @@ def shortcodes_digest(templates_dir: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def render_context(config: SiteConfig) -> str:
-    """What every rendered note depends on besides its own file."""
+def render_context(config: SiteConfig, images: str = "") -> str:
+    """What every rendered note depends on besides its own file (``images``: the site's
+    images' key, :meth:`~awsnotes_site.images.catalog.ImageCatalog.site_key`: a changed,
+    added or removed image re-renders the notes)."""
     shortcodes = shortcodes_digest(config.templates_dir)
-    return f"{RENDERER_VERSION}:{code_digest()}:{config.fingerprint()}:{shortcodes}"
+    return f"{RENDERER_VERSION}:{code_digest()}:{config.fingerprint()}:{shortcodes}:{images}"
 
 
 def render_key(digest: str, rel: str, context: str) -> str:

@@ -31,7 +31,7 @@ from awsnotes_site.model.views import SearchPart
 FACTS_STORED = ("summary", "minutes", "links", "diagnostics", "refs")
 FACTS_NOT_STORED: dict[str, str] = {}
 RENDERED_HEAD = ("text", "search_keys")  # the first line of a render cache entry
-RENDERED_BODY = ("html", "toc", "links", "diagnostics", "refs", "shortcodes")
+RENDERED_BODY = ("html", "toc", "links", "diagnostics", "refs", "shortcodes", "first_image")
 RENDERED_NOT_STORED: dict[str, str] = {}
 
 
@@ -170,6 +170,7 @@ def _dec_keys(v: Any, tz: dt.tzinfo) -> tuple[str, str] | None:
 
 CODECS: dict[str, Codec] = {
     "str": Codec(_same, _str),
+    "str | None": Codec(_same, lambda v, tz: None if v is None else _str(v)),
     "int": Codec(_same, _int),
     "bool": Codec(_same, _bool),
     "list[str]": Codec(_same, _strs),

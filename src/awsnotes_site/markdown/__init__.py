@@ -30,6 +30,7 @@ from awsnotes_site.markdown.footnotes import footnotes_plugin
 from awsnotes_site.markdown.headings import headings_plugin
 from awsnotes_site.markdown.highlight import fence_plugin
 from awsnotes_site.markdown.html_tokens import events_text, plain_text
+from awsnotes_site.markdown.images import Resolver, images_plugin, page_images
 from awsnotes_site.markdown.shortcodes import Registry, shortcodes_plugin
 from awsnotes_site.markdown.speedups.block_state import use_fast_block_state
 from awsnotes_site.markdown.speedups.dispatch import use_dispatch
@@ -54,6 +55,7 @@ class RenderedNote:
     shortcodes: set[str] = field(default_factory=set)
     text: str = ""  # plain text (search, reading time, summaries)
     search_keys: tuple[str, str] | None = None  # set by the build: NUL-joined search keys
+    first_image: str | None = None  # the first image's URL as in the HTML (og:image)
 
 
 @dataclass
@@ -86,6 +88,7 @@ def create_markdown(
     *,
     highlight: Mapping[str, Any] | HighlightDefaults | None = None,
     dispatch: bool = True,
+    images: Resolver | None = None,
 ) -> MarkdownIt:
     """The configured parser. ``highlight``: the site's code block defaults, Hugo's
     ``[markup.highlight]`` table as read from the config (``lineNos``,
@@ -113,6 +116,8 @@ def create_markdown(
         highlight = highlight_defaults(highlight)
     md.use(fence_plugin, defaults=highlight)
     md.use(tasklists_plugin)
+    if images is not None:  # sizes and variants from the site's images (last: issue 21)
+        md.use(images_plugin, resolve=images)
     if dispatch:
         use_fast_html_block(md)
         use_fast_lheading(md)
@@ -136,7 +141,8 @@ def render_markdown(
         state.report(Severity.ERROR, None, "note nests too deeply to render")
         html = text = ""
     return RenderedNote(
-        html, state.toc, state.links, state.diagnostics, state.refs, state.shortcodes, text
+        html, state.toc, state.links, state.diagnostics, state.refs, state.shortcodes, text,
+        first_image=page_images(env).first_url,
     )
 
 

@@ -19,12 +19,14 @@ from pathlib import Path
 from awsnotes_site.config import SiteConfig, load_config
 from awsnotes_site.content.load import is_published
 from awsnotes_site.diagnostics import BuildError, Reporter
+from awsnotes_site.images.catalog import ImageCatalog
 from awsnotes_site.incremental.keys import PageSigner
 from awsnotes_site.incremental.records import NoteRecord
 from awsnotes_site.incremental.state import CacheState
 from awsnotes_site.model.note import Note
 from awsnotes_site.model.views import DependencyTracker, NoteView
 from awsnotes_site.pipeline.generated import plan_generated
+from awsnotes_site.pipeline.images import ImageStage
 from awsnotes_site.pipeline.links import MissingTargets
 from awsnotes_site.pipeline.load import NoteLoader, apply_git_dates, unique_urls
 from awsnotes_site.pipeline.options import BuildOptions, BuildResult, BuildStats
@@ -52,6 +54,7 @@ class Builder:
         self.templates = TemplateCache()
         self.related = RelatedNotes()
         self.missing = MissingTargets()
+        self.images = ImageStage()
         self.shard_memos: dict[str, ShardMemo] = {}
         self._keys: dict[Path, str] = {}  # note file -> its render key, for notes.json
         self._reused: set[str] = set()  # pages the last build took as published
@@ -70,7 +73,11 @@ class Builder:
         # 3: render their Markdown (page templates compiled meanwhile)
         templates = self.templates.get(config, self.state)
         templates.jinja.globals["site"] = site_view(config)
-        views = self._render_notes(config, published, reporter)
+        templates.jinja.globals["share_image"] = self.images.share_url
+        static = collect_static(config, reporter)
+        catalog = self.images.prepare(config, static, self.state.folder, reporter)
+        views = self._render_notes(config, published, reporter, catalog)
+        self.images.publish(config, views, static, self.notes.rendered, reporter)
         # 4: plan the pages and generated files
         related = self.related([v.note for v in views], self.state.related_folder())
         specs = assemble(config, views, related)
@@ -81,8 +88,8 @@ class Builder:
         done = self.pages.render(config, specs, templates, options.stage, parallel)
         reporter.extend(done.problems)
         self.state.report_problems(reporter)
-        # 6: static files, then links to targets that are not in the site
-        static = collect_static(config, reporter)
+        # 6: static files (with the images' variants and cards), then links to targets
+        # that are not in the site
         check_overlaps(config, static, done.files, reporter)
         self.missing.check(config, views, [*done.files, *static], reporter)
         if reporter.errors or (options.strict and reporter.items):
@@ -122,7 +129,11 @@ class Builder:
         return unique_urls(published, reporter)
 
     def _render_notes(
-        self, config: SiteConfig, published: list[Note], reporter: Reporter
+        self,
+        config: SiteConfig,
+        published: list[Note],
+        reporter: Reporter,
+        images: ImageCatalog | None = None,
     ) -> list[NoteView]:
         """Render what changed; meanwhile (while workers render) compile the page
         templates and rank related notes."""
@@ -135,6 +146,7 @@ class Builder:
             self.state.saving(),
             self.options.jobs,
             self.options.progress,
+            images,
         )
         meanwhile = partial(self._meanwhile, published)
         records = self.state.note_records(config)
@@ -154,6 +166,7 @@ class Builder:
         (``notes.json``) and each published page's inputs and file stamp (``pages.json``)."""
         if not self.state.saving():
             return
+        self.images.save()
         self.state.save_pages(config, self.pages.pages, self._reused)
         memo = self.templates.memo
         if memo is not None:

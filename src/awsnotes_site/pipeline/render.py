@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.content.load import load_note
 from awsnotes_site.diagnostics import Reporter
+from awsnotes_site.images.catalog import ImageCatalog
 from awsnotes_site.incremental.keys import card_digest, render_context, render_key
 from awsnotes_site.incremental.records import NoteRecord
 from awsnotes_site.incremental.store import RenderStore
@@ -50,6 +51,7 @@ class RenderSettings:
     save: bool  # put newly rendered notes into ``store``
     jobs: int
     progress: Progress | None
+    images: ImageCatalog | None = None  # the site's images (issue 21), None: off
 
 
 class NoteRenderer:
@@ -63,9 +65,11 @@ class NoteRenderer:
         self._parser: Parser | None = None
         self._cards: dict[tuple[str, str], str] = {}
 
-    def parser(self, config: SiteConfig, notes: list[Note], jinja: jinja2.Environment) -> Parser:
+    def parser(self, config: SiteConfig, notes: list[Note], run: RenderSettings) -> Parser:
+        jinja = run.jinja
         urls = {n.rel: n.url for n in notes}
-        context = render_context(config)
+        images = run.images
+        context = render_context(config, images.site_key() if images else "")
         old = self._parser
         if old is not None and (old.urls, old.context, old.jinja) == (urls, context, jinja):
             return old  # same notes, URLs and settings
@@ -73,7 +77,13 @@ class NoteRenderer:
         registry = ShortcodeRegistry(
             config.templates_dir, jinja, resolver, config.base_path, config.absolute_base
         )
-        md = create_markdown(registry, config.base_path, config.toc_min_level, config.toc_max_level)
+        md = create_markdown(
+            registry,
+            config.base_path,
+            config.toc_min_level,
+            config.toc_max_level,
+            images=images.resolve if images else None,
+        )
         self._parser = Parser(urls, context, jinja, resolver, md)
         return self._parser
 
@@ -87,7 +97,7 @@ class NoteRenderer:
     ) -> list[NoteView]:
         """Render the notes that need it (``meanwhile``: see :func:`render_all`) and
         return a view of every note."""
-        parser = self.parser(run.config, notes, run.jinja)
+        parser = self.parser(run.config, notes, run)
         keys = [render_key(n.digest, n.rel, parser.context) for n in notes]
         todo = [
             (key, with_body(note, run.config))
