@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,7 @@ class ImageStage:
         self._font: CardFont | None = None
 
     def prepare(
-        self, config: SiteConfig, static: Mapping[str, Path], cache_root: Path, reporter: Reporter
+        self, config: SiteConfig, static: dict[str, Path], cache_root: Path, reporter: Reporter
     ) -> ImageCatalog | None:
         """Probe the published images and plan their variants; None when images are off
         (``[images] enabled = false``: notes render as without this stage)."""
@@ -76,6 +77,10 @@ class ImageStage:
             probes = self.probes = ProbeCache.load(folder / PROBES_FILE, settings.max_pixels)
         self.folder = folder
         images = {out: path for out, path in static.items() if is_image_path(path)}
+        for out, path in list(images.items()):
+            if not os.access(path, os.R_OK):  # (a link to nothing, no permission)
+                reporter.add(warning(path, None, "image cannot be read; not published"))
+                del static[out]
         catalog = ImageCatalog(images, settings, config.base_path, probes, self.work)
         catalog.scan()
         self.catalog = catalog
