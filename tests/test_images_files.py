@@ -338,7 +338,9 @@ def test_responsive_markup_lists_the_planned_files(tmp_path: Path) -> None:
         == "/notes/img/a.480w.jpg 480w, /notes/img/a.1200w.jpg 1200w, /notes/img/a.jpg 1600w"
     )
     assert [s.type for s in offered.sources] == ["image/webp"]
-    assert offered.sizes == "(max-width: 720px) 100vw, 720px"
+    assert offered.sizes == (
+        "(max-width: 640px) calc(100vw - 2rem), (max-width: 720px) calc(100vw - 2.5rem), 680px"
+    )
     outputs = {d.output for d in plan([SourceImage("img/a.jpg", path, info)], settings)}
     for candidate in (*offered.srcset.split(", ")[:-1], *offered.sources[0].srcset.split(", ")):
         assert candidate.split()[0].removeprefix("/notes/") in outputs

@@ -154,7 +154,7 @@ def test_wide_images_get_a_picture_whose_variants_exist(tmp_path: Path) -> None:
     picture = img.parent
     assert picture is not None and picture.tag == "picture"
     assert img["data-full"] == "/notes/img/wide.png"  # the zoom view's full-size original
-    assert img["sizes"] == "(max-width: 200px) 100vw, 200px"
+    assert img["sizes"] == "(max-width: 232px) calc(100vw - 2rem), 200px"
     candidates = [c.strip() for c in img["srcset"].split(",")]
     sources = [el for el in doc.iter() if el.tag == "source"]
     light = [s for s in sources if "media" not in s]

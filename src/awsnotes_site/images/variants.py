@@ -47,7 +47,9 @@ class ImageSettings:
     """The ``[images]`` table of the site config."""
 
     enabled: bool = True
-    widths: tuple[int, ...] = (480, 768, 1200)
+    # 720: a 1x desktop (680 px column) and Lighthouse's phone (380 px at DPR 1.75);
+    # 1080: 360 px phones at DPR 3; 1440: 2x desktops.
+    widths: tuple[int, ...] = (480, 720, 1080, 1440)
     formats: tuple[str, ...] = field(default_factory=default_formats)
     quality: int = 75
     column: int = 680  # CSS px of the theme's text column (72ch = 679.3 px): wider images get variants
@@ -288,9 +290,19 @@ def srcset_url(url: str) -> str:
     return url.replace(" ", "%20").replace(",", "%2C").replace("\t", "%09").replace("\n", "%0A")
 
 
+# The theme's side padding of the text column: 1rem each side up to 640 px wide screens,
+# 1.25rem above (site.css); ``sizes`` follows it so that phones pick the right width.
+PHONE_MAX = 640
+
+
 def sizes_for(info: ImageInfo, settings: ImageSettings) -> str:
     shown = min(info.width, settings.column)
-    return f"(max-width: {shown}px) 100vw, {shown}px"
+    if shown + 40 <= PHONE_MAX:
+        return f"(max-width: {shown + 32}px) calc(100vw - 2rem), {shown}px"
+    return (
+        f"(max-width: {PHONE_MAX}px) calc(100vw - 2rem), "
+        f"(max-width: {shown + 40}px) calc(100vw - 2.5rem), {shown}px"
+    )
 
 
 def responsive(url: str, info: ImageInfo, settings: ImageSettings, media: str = "") -> Responsive:
