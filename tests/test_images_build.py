@@ -218,7 +218,9 @@ def test_og_image_on_every_note_resolves_to_a_file(site: tuple[Path, Path, str])
     for page in _note_pages(out):
         head = parse_html(page).head
         assert head is not None
-        metas = {m.get("property") or m.get("name"): m.get("content") for m in head.find_all("meta")}
+        metas = {
+            m.get("property") or m.get("name"): m.get("content") for m in head.find_all("meta")
+        }
         og = metas["og:image"]
         assert og is not None and og.startswith(BASE), (page, og)
         assert metas["twitter:image"] == og

@@ -52,7 +52,9 @@ class ImageSettings:
     widths: tuple[int, ...] = (480, 720, 1080, 1440)
     formats: tuple[str, ...] = field(default_factory=default_formats)
     quality: int = 75
-    column: int = 680  # CSS px of the theme's text column (72ch = 679.3 px): wider images get variants
+    column: int = (
+        680  # CSS px of the theme's text column (72ch = 679.3 px): wider images get variants
+    )
     max_pixels: int = DEFAULT_MAX_PIXELS
 
     @classmethod

@@ -141,7 +141,13 @@ def render_markdown(
         state.report(Severity.ERROR, None, "note nests too deeply to render")
         html = text = ""
     return RenderedNote(
-        html, state.toc, state.links, state.diagnostics, state.refs, state.shortcodes, text,
+        html,
+        state.toc,
+        state.links,
+        state.diagnostics,
+        state.refs,
+        state.shortcodes,
+        text,
         first_image=page_images(env).first_url,
     )
 

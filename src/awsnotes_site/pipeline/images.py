@@ -101,9 +101,7 @@ class ImageStage:
             return
         made = make(catalog.derivatives, folder, self.work)
         for derivative, problem in made.problems:
-            reporter.add(
-                warning(derivative.source, None, f"no {derivative.output}: {problem}")
-            )
+            reporter.add(warning(derivative.source, None, f"no {derivative.output}: {problem}"))
         static.update(made.files)
         self._load_first(folder)
         live: dict[str, str | None] = {}
