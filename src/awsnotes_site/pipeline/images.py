@@ -105,8 +105,19 @@ class ImageStage:
         static.update(made.files)
         self._load_first(folder)
         live: dict[str, str | None] = {}
+        warned = False
         for view in views:
             url = self._share(config, view, rendered, static, live)
+            if self._font is not None and not self._font.has_hangul and not warned:
+                warned = True
+                reporter.add(
+                    warning(
+                        view.note.display_path,
+                        None,
+                        "no Korean font for share cards: their Hangul is left out",
+                        hint="install fonts-noto-cjk (or another Hangul font)",
+                    )
+                )
             if url:
                 self.share[view.note.rel] = url
         self.first = live
