@@ -189,7 +189,7 @@ def test_every_srcset_variant_exists_at_its_width(site: tuple[Path, Path, str]) 
                 with Image.open(out / _output(url)) as im:
                     assert f"{im.width}w" == width, (page, url)
                 seen.add(url)
-    assert any(u.endswith("wide.720w.webp") for u in seen), seen
+    assert any(u.endswith("wide.1400w.webp") for u in seen), seen
     assert any(u.endswith("photo.720w.avif") or u.endswith("photo.720w.webp") for u in seen)
     # exact sources: lossless WebP variants, no AVIF; animated GIF and SVG: none
     assert not any("wide" in u and u.endswith(".avif") for u in seen)
@@ -206,7 +206,7 @@ def test_variants_are_in_a_picture_and_zoom_opens_the_original(
     assert picture is not None
     assert [s["type"] for s in picture.find_all("source")] == ["image/webp"]
     assert wide["data-full"] == "/sub/static/img/t/wide.png"
-    with Image.open(out / IMG / "wide.720w.webp") as im:
+    with Image.open(out / IMG / "wide.1400w.webp") as im:
         assert im.format == "WEBP"
         reference = Image.open(out / IMG / "wide.png").convert("RGB").resize(im.size)
         assert im.convert("RGB").size == reference.size
@@ -263,7 +263,9 @@ def test_rebuild_does_no_image_work_and_clean_keeps_the_image_cache(
     cache = project / CACHE
     made = _stamps(cache)
     assert any(p.endswith(".webp") for p in made) and any("cards" in p for p in made)
-    published = {p: (out / p).read_bytes() for p in (f"{IMG}/wide.720w.webp", "posts/plain/og.png")}
+    published = {
+        p: (out / p).read_bytes() for p in (f"{IMG}/wide.1400w.webp", "posts/plain/og.png")
+    }
     for extra in ((), ("--clean",)):
         proc = build_site(out, "--base-url", BASE, *extra, cwd=project)
         assert proc.returncode == 0, describe_process(proc)
@@ -287,7 +289,7 @@ def test_a_changed_image_re_renders_the_notes_that_show_it(
         img = parse_html(out / "posts" / "one" / "index.html").find("img", src=re.compile("pic"))
         assert img is not None
         assert (img["width"], img["height"]) == tuple(map(str, size))
-    assert (out / IMG / "pic.720w.webp").is_file()
+    assert (out / IMG / "pic.900w.webp").is_file()
 
 
 def test_images_off_leaves_the_markup_alone(tmp_path: Path) -> None:

@@ -26,10 +26,12 @@ MIME = {"webp": "image/webp", "avif": "image/avif", "png": "image/png", "jpeg": 
 PILLOW_FORMAT = {"webp": "WEBP", "avif": "AVIF", "png": "PNG", "jpeg": "JPEG"}
 SOURCE_FORMAT = {"PNG": "png", "JPEG": "jpeg", "MPO": "jpeg", "WEBP": "webp", "AVIF": "avif"}
 KNOWN_FORMATS = ("avif", "webp", "png", "jpeg")  # the order <source>s are listed in
-# Sources whose pixels are exact (screenshots, diagrams): their WebP variants are lossless
-# (no visible loss, and on the shipped note's PNG screenshots 56 % smaller than the PNGs,
-# as small as lossy AVIF at quality 75, which blurs text), and they get no AVIF variants
-# when WebP ones are made (Pillow's lossless AVIF is larger than lossless WebP).
+# Sources whose pixels are exact (screenshots, diagrams) get one variant: a lossless WebP
+# of their own size. No visible loss, and on the shipped note's PNG screenshots 56 %
+# smaller than the PNGs (as small as lossy AVIF at quality 75, which blurs text); a
+# resized copy is larger (at 720 px, lossless: 2x the full-size WebP, since resampling
+# blurs every pixel; lossy WebP q90: also larger, and no longer exact), and Pillow's
+# lossless AVIF is larger than lossless WebP.
 LOSSLESS_SOURCES = frozenset({"PNG", "GIF", "BMP", "TIFF", "ICO"})
 
 
@@ -52,6 +54,7 @@ class ImageSettings:
     widths: tuple[int, ...] = (480, 720, 1080, 1440)
     formats: tuple[str, ...] = field(default_factory=default_formats)
     quality: int = 75
+    lossless: bool = True  # exact (PNG) sources: one lossless WebP, not resized copies
     column: int = (
         680  # CSS px of the theme's text column (72ch = 679.3 px): wider images get variants
     )
@@ -86,7 +89,7 @@ def _is_int(value: Any) -> bool:
 
 
 def _check_setting(key: str, value: Any) -> str | None:
-    if key == "enabled":
+    if key in ("enabled", "lossless"):
         return None if isinstance(value, bool) else "must be true or false"
     if key == "widths":
         ok = isinstance(value, list) and value and all(_is_int(v) and v > 0 for v in value)
@@ -103,7 +106,9 @@ def _check_setting(key: str, value: Any) -> str | None:
         return None if _is_int(value) and 1 <= value <= 100 else "must be a number 1-100"
     if key in ("column", "max_pixels"):
         return None if _is_int(value) and value > 0 else "must be a positive number"
-    return "unknown setting (known: enabled, widths, formats, quality, column, max_pixels)"
+    return (
+        "unknown setting (known: enabled, widths, formats, quality, lossless, column, max_pixels)"
+    )
 
 
 @dataclass(frozen=True)
@@ -137,18 +142,20 @@ def variant_widths(info: ImageInfo, settings: ImageSettings) -> list[int]:
         return []
     if info.width <= settings.column or not settings.widths:
         return []
+    if is_lossless_source(info, settings) and "webp" in settings.formats:
+        return [info.width]  # the lossless WebP (see LOSSLESS_SOURCES)
     return sorted({min(w, info.width) for w in settings.widths})
 
 
-def is_lossless_source(info: ImageInfo) -> bool:
-    return info.format in LOSSLESS_SOURCES
+def is_lossless_source(info: ImageInfo, settings: ImageSettings) -> bool:
+    return settings.lossless and info.format in LOSSLESS_SOURCES
 
 
 def formats_for(info: ImageInfo, settings: ImageSettings) -> tuple[str, ...]:
     """The variant formats of an image: all the settings' formats, but no AVIF for an
     exact source that gets lossless WebP variants."""
-    if is_lossless_source(info) and "webp" in settings.formats:
-        return tuple(f for f in settings.formats if f != "avif")
+    if is_lossless_source(info, settings) and "webp" in settings.formats:
+        return ("webp",)
     return settings.formats
 
 
@@ -165,7 +172,7 @@ def plan(images: Iterable[SourceImage], settings: ImageSettings) -> list[Derivat
         info = image.info
         for width in variant_widths(info, settings):
             height = max(1, round(info.height * width / info.width))
-            lossless = is_lossless_source(info)
+            lossless = is_lossless_source(info, settings)
             for fmt in formats_for(info, settings):
                 out.append(
                     Derivative(
