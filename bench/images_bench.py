@@ -29,8 +29,10 @@ WIDTHS = (480, 720, 1080, 1440)
 HUGO_LAYOUT = """<!doctype html><html><body>{{ .Content }}
 {{ range .Resources.ByType "image" }}{{ $img := . }}<picture><source type="image/webp" srcset="
 {{- range $i, $w := slice 480 720 1080 1440 }}{{ if le $w $img.Width }}{{ if $i }}, {{ end }}
-{{- ($img.Process (printf "resize %dx webp drawing" $w)).RelPermalink }} {{ $w }}w{{ end }}{{ end }}">
-<img src="{{ $img.RelPermalink }}" width="{{ $img.Width }}" height="{{ $img.Height }}" alt=""></picture>
+{{- ($img.Process (printf "resize %dx webp drawing" $w)).RelPermalink }}
+{{- " " }}{{ $w }}w{{ end }}{{ end }}">
+<img src="{{ $img.RelPermalink }}" width="{{ $img.Width }}" height="{{ $img.Height }}"
+ alt=""></picture>
 {{ end }}</body></html>
 """
 
