@@ -75,7 +75,8 @@ class Builder:
         templates.jinja.globals["site"] = site_view(config)
         templates.jinja.globals["share_image"] = self.images.share_url
         static = collect_static(config, reporter)
-        catalog = self.images.prepare(config, static, self.state.folder, reporter)
+        cache = self.state.folder if self.state.use_cache else None
+        catalog = self.images.prepare(config, static, cache, reporter)
         views = self._render_notes(config, published, reporter, catalog)
         self.images.publish(config, views, static, self.notes.rendered, reporter)
         # 4: plan the pages and generated files

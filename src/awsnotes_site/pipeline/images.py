@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -56,9 +57,14 @@ class ImageStage:
         self.first: dict[str, str | None] = {}  # render key -> first image URL
         self._first_loaded: Path | None = None
         self._font: CardFont | None = None
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None  # no .cache/ to use
 
     def prepare(
-        self, config: SiteConfig, static: dict[str, Path], cache_root: Path, reporter: Reporter
+        self,
+        config: SiteConfig,
+        static: dict[str, Path],
+        cache_root: Path | None,
+        reporter: Reporter,
     ) -> ImageCatalog | None:
         """Probe the published images and plan their variants; None when images are off
         (``[images] enabled = false``: notes render as without this stage)."""
@@ -71,6 +77,10 @@ class ImageStage:
         if not settings.enabled:
             self.catalog = None
             return None
+        if cache_root is None:  # (``check``, --no-cache: the project is left alone)
+            if self._scratch is None:
+                self._scratch = tempfile.TemporaryDirectory(prefix="awsnotes-images-")
+            cache_root = Path(self._scratch.name)
         folder = images_dir(cache_root)
         probes = self.probes
         if probes is None or self.folder != folder or probes.max_pixels != settings.max_pixels:
