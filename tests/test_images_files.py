@@ -89,7 +89,9 @@ def test_probe_animated_gif(tmp_path: Path) -> None:
     frames[0].save(path, save_all=True, append_images=frames[1:], duration=100, loop=0)
     info = probe(path)
     assert isinstance(info, ImageInfo) and info.animated
-    assert variant_widths(info, ImageSettings(column=10)) == []  # published as it is
+    assert (
+        variant_widths(info, ImageSettings(lossless=False, column=10)) == []
+    )  # published as it is
 
 
 def test_probe_digest_follows_content(tmp_path: Path) -> None:
@@ -139,7 +141,7 @@ def test_bad_images_are_problems_not_exceptions(tmp_path: Path) -> None:
 def test_bad_images_get_no_variants_and_are_reported_by_the_catalog(tmp_path: Path) -> None:
     bad = _bad_files(tmp_path)
     images = {f"img/{path.name}": path for path, _ in bad.values()}
-    catalog = ImageCatalog(images, ImageSettings(column=10), "/")
+    catalog = ImageCatalog(images, ImageSettings(lossless=False, column=10), "/")
     assert catalog.scan() == []
     for out in images:
         resolved = catalog.resolve("/" + out)
@@ -246,20 +248,22 @@ def test_default_formats_follow_pillow() -> None:
 
 
 def test_widths_are_capped_at_the_original_and_small_images_get_none(tmp_path: Path) -> None:
-    settings = ImageSettings(widths=(480, 768, 1200), column=720)
+    settings = ImageSettings(lossless=False, widths=(480, 768, 1200), column=720)
     wide = probe(noise_image(tmp_path / "w.png", (1000, 500)))
     narrow = probe(noise_image(tmp_path / "n.png", (700, 500)))
     assert isinstance(wide, ImageInfo) and isinstance(narrow, ImageInfo)
     assert variant_widths(wide, settings) == [480, 768, 1000]
     assert variant_widths(narrow, settings) == []
-    assert variant_widths(wide, ImageSettings(enabled=False)) == []
+    assert variant_widths(wide, ImageSettings(lossless=False, enabled=False)) == []
 
 
 def test_every_variant_exists_with_its_width_and_format(tmp_path: Path) -> None:
     path = noise_image(tmp_path / "site" / "img" / "shot.png", (500, 300))
     info = probe(path)
     assert isinstance(info, ImageInfo)
-    settings = ImageSettings(formats=("webp", "png"), widths=(160, 400), quality=70, column=200)
+    settings = ImageSettings(
+        lossless=False, formats=("webp", "png"), widths=(160, 400), quality=70, column=200
+    )
     derivatives = plan([SourceImage("img/shot.png", path, info)], settings)
     assert {(d.output, d.width) for d in derivatives} == {
         ("img/shot.160w.webp", 160),
@@ -282,7 +286,7 @@ def test_a_second_make_does_no_pillow_work(tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     work = ImageWork()
     probes = ProbeCache()
-    settings = ImageSettings(formats=("webp",), widths=(240, 400), column=200)
+    settings = ImageSettings(lossless=False, formats=("webp",), widths=(240, 400), column=200)
     catalog = ImageCatalog({"a.png": path}, settings, "/", probes, work)
     first = make(catalog.scan(), cache_dir, work)
     assert work.encodes == 2 and work.probes == 1
@@ -293,7 +297,7 @@ def test_a_second_make_does_no_pillow_work(tmp_path: Path) -> None:
     # other settings: other keys, new files
     catalog = ImageCatalog(
         {"a.png": path},
-        ImageSettings(formats=("webp",), widths=(240, 400), column=200, quality=50),
+        ImageSettings(lossless=False, formats=("webp",), widths=(240, 400), column=200, quality=50),
         "/",
         probes,
         work,
@@ -306,7 +310,9 @@ def test_make_reports_a_source_that_broke_after_probing(tmp_path: Path) -> None:
     path = noise_image(tmp_path / "a.png", (900, 600))
     info = probe(path)
     assert isinstance(info, ImageInfo)
-    derivatives = plan([SourceImage("a.png", path, info)], ImageSettings(formats=("webp",)))
+    derivatives = plan(
+        [SourceImage("a.png", path, info)], ImageSettings(lossless=False, formats=("webp",))
+    )
     path.write_text("gone")
     made = make(derivatives, tmp_path / "cache")
     assert made.files == {} and len(made.problems) == len(derivatives)
@@ -320,7 +326,8 @@ def test_alpha_survives_into_webp(tmp_path: Path) -> None:
     info = probe(path)
     assert isinstance(info, ImageInfo) and info.alpha
     derivatives = plan(
-        [SourceImage("a.png", path, info)], ImageSettings(formats=("webp",), widths=(400,))
+        [SourceImage("a.png", path, info)],
+        ImageSettings(lossless=False, formats=("webp",), widths=(400,)),
     )
     made = make(derivatives, tmp_path / "cache")
     with Image.open(made.files["a.400w.webp"]) as im:
@@ -331,14 +338,16 @@ def test_responsive_markup_lists_the_planned_files(tmp_path: Path) -> None:
     path = noise_image(tmp_path / "a.jpg", (1600, 800))
     info = probe(path)
     assert isinstance(info, ImageInfo)
-    settings = ImageSettings(formats=("webp", "jpeg"), widths=(480, 1200))
+    settings = ImageSettings(lossless=False, formats=("webp", "jpeg"), widths=(480, 1200))
     offered = responsive("/notes/img/a.jpg", info, settings)
     assert (
         offered.srcset
         == "/notes/img/a.480w.jpg 480w, /notes/img/a.1200w.jpg 1200w, /notes/img/a.jpg 1600w"
     )
     assert [s.type for s in offered.sources] == ["image/webp"]
-    assert offered.sizes == "(max-width: 720px) 100vw, 720px"
+    assert offered.sizes == (
+        "(max-width: 640px) calc(100vw - 2rem), (max-width: 720px) calc(100vw - 2.5rem), 680px"
+    )
     outputs = {d.output for d in plan([SourceImage("img/a.jpg", path, info)], settings)}
     for candidate in (*offered.srcset.split(", ")[:-1], *offered.sources[0].srcset.split(", ")):
         assert candidate.split()[0].removeprefix("/notes/") in outputs
@@ -458,14 +467,16 @@ def test_dependency_key_follows_the_images_a_note_shows(tmp_path: Path) -> None:
     noise_image(tmp_path / "img" / "a.dark.png", (301, 200))
     images["img/a.dark.png"] = tmp_path / "img" / "a.dark.png"
     assert key(["/notes/img/a.png"]) != changed  # a dark sibling appeared
-    assert key(["/notes/img/a.png"], ImageSettings(quality=10)) != key(["/notes/img/a.png"])
+    assert key(["/notes/img/a.png"], ImageSettings(lossless=False, quality=10)) != key(
+        ["/notes/img/a.png"]
+    )
 
 
 def test_a_large_jpeg_is_resized_to_the_exact_size(tmp_path: Path) -> None:
     path = noise_image(tmp_path / "photo.jpg", (2000, 1333))
     info = probe(path)
     assert isinstance(info, ImageInfo)
-    settings = ImageSettings(formats=("webp", "jpeg"), widths=(300,), column=200)
+    settings = ImageSettings(lossless=False, formats=("webp", "jpeg"), widths=(300,), column=200)
     derivatives = plan([SourceImage("photo.jpg", path, info)], settings)
     made = make(derivatives, tmp_path / "cache")
     for d in derivatives:

@@ -27,7 +27,9 @@ from markdown_fixture import PAGE as FIXTURE_PAGE
 
 BASE = "/notes/"
 PAGE = {"title": "이미지", "rel": "posts/x.md", "url": "posts/x/", "params": {}}
-SETTINGS = ImageSettings(widths=(160, 320), formats=("webp",), column=200, quality=60)
+SETTINGS = ImageSettings(
+    lossless=False, widths=(160, 320), formats=("webp",), column=200, quality=60
+)
 
 
 def _image(path: Path, size: tuple[int, int], color: str = "teal") -> Path:
@@ -145,7 +147,10 @@ def test_every_image_gets_its_files_size_and_loading_hints(tmp_path: Path) -> No
 
 
 def test_wide_images_get_a_picture_whose_variants_exist(tmp_path: Path) -> None:
-    site = Site(tmp_path, ImageSettings(widths=(160, 320), formats=("webp", "png"), column=200))
+    site = Site(
+        tmp_path,
+        ImageSettings(lossless=False, widths=(160, 320), formats=("webp", "png"), column=200),
+    )
     result = site.render("![넓은](/img/wide.png)\n")
     made = make(site.derivatives, tmp_path / ".cache/images")
     assert made.problems == []
@@ -154,7 +159,7 @@ def test_wide_images_get_a_picture_whose_variants_exist(tmp_path: Path) -> None:
     picture = img.parent
     assert picture is not None and picture.tag == "picture"
     assert img["data-full"] == "/notes/img/wide.png"  # the zoom view's full-size original
-    assert img["sizes"] == "(max-width: 200px) 100vw, 200px"
+    assert img["sizes"] == "(max-width: 232px) calc(100vw - 2rem), 200px"
     candidates = [c.strip() for c in img["srcset"].split(",")]
     sources = [el for el in doc.iter() if el.tag == "source"]
     light = [s for s in sources if "media" not in s]

@@ -33,8 +33,10 @@ def _key(*parts: object) -> str:
     return h.hexdigest()
 
 
-def derivative_key(digest: str, width: int, fmt: str, quality: int) -> str:
+def derivative_key(digest: str, width: int, fmt: str, quality: int, lossless: bool = False) -> str:
     """The one key recipe for a resized variant."""
+    if lossless:  # (a lossy variant's key is as it was before lossless ones existed)
+        return _key("variant", RECIPE_VERSION, digest, width, fmt, quality, "lossless")
     return _key("variant", RECIPE_VERSION, digest, width, fmt, quality)
 
 

@@ -124,6 +124,15 @@ class ImageCatalog:
                 h.update(f"\x1f{out}\x1e{self.probed.get(out)!r}".encode())
         return h.hexdigest()
 
+    def site_key(self) -> str:
+        """A key of every image's probe result, the settings and the base path: what the
+        render key of every note takes (a changed image re-renders the notes)."""
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"{self.settings!r}\x1f{self.base_path}".encode())
+        for out in sorted(self.probed):
+            h.update(f"\x1f{out}\x1e{self.probed[out]!r}".encode())
+        return h.hexdigest()
+
     def _dark(self, output: str, url: str) -> tuple[PictureSource, ...]:
         dark_out = dark_sibling(output)
         info = self.probed.get(dark_out)

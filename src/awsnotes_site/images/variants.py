@@ -26,6 +26,13 @@ MIME = {"webp": "image/webp", "avif": "image/avif", "png": "image/png", "jpeg": 
 PILLOW_FORMAT = {"webp": "WEBP", "avif": "AVIF", "png": "PNG", "jpeg": "JPEG"}
 SOURCE_FORMAT = {"PNG": "png", "JPEG": "jpeg", "MPO": "jpeg", "WEBP": "webp", "AVIF": "avif"}
 KNOWN_FORMATS = ("avif", "webp", "png", "jpeg")  # the order <source>s are listed in
+# Sources whose pixels are exact (screenshots, diagrams) get one variant: a lossless WebP
+# of their own size. No visible loss, and on the shipped note's PNG screenshots 56 %
+# smaller than the PNGs (as small as lossy AVIF at quality 75, which blurs text); a
+# resized copy is larger (at 720 px, lossless: 2x the full-size WebP, since resampling
+# blurs every pixel; lossy WebP q90: also larger, and no longer exact), and Pillow's
+# lossless AVIF is larger than lossless WebP.
+LOSSLESS_SOURCES = frozenset({"PNG", "GIF", "BMP", "TIFF", "ICO"})
 
 
 def supported_formats() -> tuple[str, ...]:
@@ -42,10 +49,15 @@ class ImageSettings:
     """The ``[images]`` table of the site config."""
 
     enabled: bool = True
-    widths: tuple[int, ...] = (480, 768, 1200)
+    # 720: a 1x desktop (680 px column) and Lighthouse's phone (380 px at DPR 1.75);
+    # 1080: 360 px phones at DPR 3; 1440: 2x desktops.
+    widths: tuple[int, ...] = (480, 720, 1080, 1440)
     formats: tuple[str, ...] = field(default_factory=default_formats)
     quality: int = 75
-    column: int = 720  # CSS px of the text column: wider images get variants
+    lossless: bool = True  # exact (PNG) sources: one lossless WebP, not resized copies
+    column: int = (
+        680  # CSS px of the theme's text column (72ch = 679.3 px): wider images get variants
+    )
     max_pixels: int = DEFAULT_MAX_PIXELS
 
     @classmethod
@@ -77,7 +89,7 @@ def _is_int(value: Any) -> bool:
 
 
 def _check_setting(key: str, value: Any) -> str | None:
-    if key == "enabled":
+    if key in ("enabled", "lossless"):
         return None if isinstance(value, bool) else "must be true or false"
     if key == "widths":
         ok = isinstance(value, list) and value and all(_is_int(v) and v > 0 for v in value)
@@ -94,7 +106,9 @@ def _check_setting(key: str, value: Any) -> str | None:
         return None if _is_int(value) and 1 <= value <= 100 else "must be a number 1-100"
     if key in ("column", "max_pixels"):
         return None if _is_int(value) and value > 0 else "must be a positive number"
-    return "unknown setting (known: enabled, widths, formats, quality, column, max_pixels)"
+    return (
+        "unknown setting (known: enabled, widths, formats, quality, lossless, column, max_pixels)"
+    )
 
 
 @dataclass(frozen=True)
@@ -115,10 +129,11 @@ class Derivative:
     height: int
     format: str  # "webp", "avif", "png", "jpeg"
     quality: int
+    lossless: bool = False  # a lossless WebP of an exact (PNG) source
 
     @property
     def key(self) -> str:
-        return derivative_key(self.digest, self.width, self.format, self.quality)
+        return derivative_key(self.digest, self.width, self.format, self.quality, self.lossless)
 
 
 def variant_widths(info: ImageInfo, settings: ImageSettings) -> list[int]:
@@ -127,7 +142,21 @@ def variant_widths(info: ImageInfo, settings: ImageSettings) -> list[int]:
         return []
     if info.width <= settings.column or not settings.widths:
         return []
+    if is_lossless_source(info, settings) and "webp" in settings.formats:
+        return [info.width]  # the lossless WebP (see LOSSLESS_SOURCES)
     return sorted({min(w, info.width) for w in settings.widths})
+
+
+def is_lossless_source(info: ImageInfo, settings: ImageSettings) -> bool:
+    return settings.lossless and info.format in LOSSLESS_SOURCES
+
+
+def formats_for(info: ImageInfo, settings: ImageSettings) -> tuple[str, ...]:
+    """The variant formats of an image: all the settings' formats, but no AVIF for an
+    exact source that gets lossless WebP variants."""
+    if is_lossless_source(info, settings) and "webp" in settings.formats:
+        return ("webp",)
+    return settings.formats
 
 
 def derivative_output(output: str, width: int, fmt: str) -> str:
@@ -143,7 +172,8 @@ def plan(images: Iterable[SourceImage], settings: ImageSettings) -> list[Derivat
         info = image.info
         for width in variant_widths(info, settings):
             height = max(1, round(info.height * width / info.width))
-            for fmt in settings.formats:
+            lossless = is_lossless_source(info, settings)
+            for fmt in formats_for(info, settings):
                 out.append(
                     Derivative(
                         derivative_output(image.output, width, fmt),
@@ -153,6 +183,7 @@ def plan(images: Iterable[SourceImage], settings: ImageSettings) -> list[Derivat
                         height,
                         fmt,
                         settings.quality,
+                        lossless and fmt == "webp",
                     )
                 )
     return out
@@ -216,7 +247,7 @@ def _make_group(group: list[Derivative], cache_dir: Path) -> dict[str, Path] | s
                     (d.width, d.height), Image.Resampling.LANCZOS, reducing_gap=3.0
                 )
             target = derivative_file(cache_dir, d.key, d.format)
-            write_atomic(target, _encode(resized, d.format, d.quality))
+            write_atomic(target, _encode(resized, d.format, d.quality, d.lossless))
             made[d.output] = target
     except Exception as exc:  # a file that changed or broke since it was probed
         return f"{type(exc).__name__}: {exc}"
@@ -227,13 +258,14 @@ def _has_alpha(im: Image.Image) -> bool:
     return im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
 
 
-def _encode(im: Image.Image, fmt: str, quality: int) -> bytes:
+def _encode(im: Image.Image, fmt: str, quality: int, lossless: bool = False) -> bytes:
     buf = io.BytesIO()
     if fmt == "jpeg" and im.mode != "RGB":
         im = im.convert("RGB")
     options: dict[str, Any] = {"quality": quality}
     if fmt == "webp":
         options["method"] = 4
+        options["lossless"] = lossless  # (then quality is the effort: 75, fast enough)
     elif fmt == "avif":
         options["speed"] = 8  # AVIF encoding is slow; 8 trades a little size for time
     elif fmt == "png":
@@ -267,9 +299,19 @@ def srcset_url(url: str) -> str:
     return url.replace(" ", "%20").replace(",", "%2C").replace("\t", "%09").replace("\n", "%0A")
 
 
+# The theme's side padding of the text column: 1rem each side up to 640 px wide screens,
+# 1.25rem above (site.css); ``sizes`` follows it so that phones pick the right width.
+PHONE_MAX = 640
+
+
 def sizes_for(info: ImageInfo, settings: ImageSettings) -> str:
     shown = min(info.width, settings.column)
-    return f"(max-width: {shown}px) 100vw, {shown}px"
+    if shown + 40 <= PHONE_MAX:
+        return f"(max-width: {shown + 32}px) calc(100vw - 2rem), {shown}px"
+    return (
+        f"(max-width: {PHONE_MAX}px) calc(100vw - 2rem), "
+        f"(max-width: {shown + 40}px) calc(100vw - 2.5rem), {shown}px"
+    )
 
 
 def responsive(url: str, info: ImageInfo, settings: ImageSettings, media: str = "") -> Responsive:
@@ -280,8 +322,9 @@ def responsive(url: str, info: ImageInfo, settings: ImageSettings, media: str = 
     own = SOURCE_FORMAT.get(info.format, "")
     srcset = ""
     sources: list[PictureSource] = []
+    formats = formats_for(info, settings)
     for fmt in KNOWN_FORMATS:
-        if fmt not in settings.formats:
+        if fmt not in formats:
             continue
         candidates = [f"{srcset_url(derivative_output(url, w, fmt))} {w}w" for w in widths]
         if fmt == own:

@@ -67,14 +67,16 @@ def go_shortcodes_digest(root: Path, dirs: tuple[str, ...]) -> str:
     return h.hexdigest()[:16]
 
 
-def render_context(config: SiteConfig) -> str:
+def render_context(config: SiteConfig, images: str = "") -> str:
     """What every rendered note depends on besides its own file: the renderer and its
     code, the settings (``config.markdown``'s switches among them, through the config's
-    fingerprint) and the shortcode templates, Jinja and Go."""
+    fingerprint), the shortcode templates, Jinja and Go, and ``images``: the site's
+    images' key (:meth:`~awsnotes_site.images.catalog.ImageCatalog.site_key`: a changed,
+    added or removed image re-renders the notes)."""
     shortcodes = shortcodes_digest(config.templates_dir)
     if config.shortcode_dirs:
         shortcodes += ":" + go_shortcodes_digest(config.root, config.shortcode_dirs)
-    return f"{RENDERER_VERSION}:{code_digest()}:{config.fingerprint()}:{shortcodes}"
+    return f"{RENDERER_VERSION}:{code_digest()}:{config.fingerprint()}:{shortcodes}:{images}"
 
 
 def render_key(digest: str, rel: str, context: str) -> str:

@@ -33,6 +33,7 @@ FACTS_NOT_STORED: dict[str, str] = {}
 RENDERED_HEAD = ("text", "search_keys")  # the first line of a render cache entry
 RENDERED_BODY = (
     "html", "toc", "links", "diagnostics", "refs", "shortcodes", "features", "wiki",
+    "first_image",
 )  # fmt: skip
 RENDERED_NOT_STORED: dict[str, str] = {}
 
@@ -172,6 +173,7 @@ def _dec_keys(v: Any, tz: dt.tzinfo) -> tuple[str, str] | None:
 
 CODECS: dict[str, Codec] = {
     "str": Codec(_same, _str),
+    "str | None": Codec(_same, lambda v, tz: None if v is None else _str(v)),
     "int": Codec(_same, _int),
     "bool": Codec(_same, _bool),
     "list[str]": Codec(_same, _strs),

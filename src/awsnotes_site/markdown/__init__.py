@@ -34,6 +34,7 @@ from awsnotes_site.markdown.goldmark import goldmark_plugin
 from awsnotes_site.markdown.headings import headings_plugin
 from awsnotes_site.markdown.highlight import fence_plugin
 from awsnotes_site.markdown.html_tokens import events_text, plain_text
+from awsnotes_site.markdown.images import Resolver, images_plugin, page_images
 from awsnotes_site.markdown.math import math_plugin
 from awsnotes_site.markdown.mermaid import mermaid_plugin
 from awsnotes_site.markdown.shortcodes import Registry, shortcodes_plugin
@@ -63,6 +64,7 @@ class RenderedNote:
     text: str = ""  # plain text (search, reading time, summaries)
     search_keys: tuple[str, str] | None = None  # set by the build: NUL-joined search keys
     wiki: dict[str, Any] = field(default_factory=dict)  # vault notes: wikilinks.wiki_record
+    first_image: str | None = None  # the first image's URL as in the HTML (og:image)
 
 
 @dataclass
@@ -113,6 +115,7 @@ def create_markdown(
     highlight: Mapping[str, Any] | HighlightDefaults | None = None,
     dispatch: bool = True,
     features: MarkdownFeatures | None = None,
+    images: Resolver | None = None,
 ) -> MarkdownIt:
     """The configured parser. ``highlight``: the site's code block defaults, Hugo's
     ``[markup.highlight]`` table as read from the config (``lineNos``,
@@ -157,6 +160,8 @@ def create_markdown(
             deflist=features.definition_list,
             emoji=features.emoji,
         )
+    if images is not None:  # sizes and variants from the site's images (last: issue 21)
+        md.use(images_plugin, resolve=images)
     if dispatch:
         use_fast_html_block(md)
         use_fast_lheading(md)
@@ -188,6 +193,7 @@ def render_markdown(
         state.shortcodes,
         state.features,
         text,
+        first_image=page_images(env).first_url,
     )
     rendered.wiki = wiki_record(env)
     return rendered

@@ -20,12 +20,14 @@ from awsnotes_site.assets import feature_assets
 from awsnotes_site.config import SiteConfig, load_config
 from awsnotes_site.content.load import is_published
 from awsnotes_site.diagnostics import BuildError, Reporter
+from awsnotes_site.images.catalog import ImageCatalog
 from awsnotes_site.incremental.keys import PageSigner
 from awsnotes_site.incremental.records import NoteRecord
 from awsnotes_site.incremental.state import CacheState
 from awsnotes_site.model.note import Note
 from awsnotes_site.model.views import DependencyTracker, NoteView
 from awsnotes_site.pipeline.generated import plan_generated
+from awsnotes_site.pipeline.images import ImageStage
 from awsnotes_site.pipeline.links import MissingTargets
 from awsnotes_site.pipeline.load import NoteLoader, apply_git_dates, unique_urls
 from awsnotes_site.pipeline.options import BuildOptions, BuildResult, BuildStats
@@ -55,6 +57,7 @@ class Builder:
         self.templates = TemplateCache()
         self.related = RelatedNotes()
         self.missing = MissingTargets()
+        self.images = ImageStage()
         self.shard_memos: dict[str, ShardMemo] = {}
         self._keys: dict[Path, str] = {}  # note file -> its render key, for notes.json
         self._reused: set[str] = set()  # pages the last build took as published
@@ -73,7 +76,18 @@ class Builder:
         # 3: render their Markdown (page templates compiled meanwhile)
         templates = self.templates.get(config, self.state)
         templates.jinja.globals["site"] = site_view(config)
-        views = self._render_notes(config, published, reporter)
+        templates.jinja.globals["share_image"] = self.images.share_url
+        if config.static_at_root:  # a Hugo site: static/ at the root, content files
+            static = collect_site_files(config, published, reporter)
+        else:
+            static = collect_static(config, reporter)
+        cache = self.state.folder if self.state.use_cache else None
+        catalog = self.images.prepare(config, static, cache, reporter)
+        views = self._render_notes(config, published, reporter, catalog)
+        self.images.publish(config, views, static, self.notes.rendered, reporter)
+        if config.kind == "vault":
+            static.update(linked_files(config, views))
+        static = {**feature_assets(v.facts for v in views), **static}
         # 4: plan the pages and generated files
         related = self.related([v.note for v in views], self.state.related_folder())
         specs = assemble(config, views, related)
@@ -84,14 +98,8 @@ class Builder:
         done = self.pages.render(config, specs, templates, options.stage, parallel)
         reporter.extend(done.problems)
         self.state.report_problems(reporter)
-        # 6: static files, then links to targets that are not in the site
-        if config.static_at_root:  # a Hugo site: static/ at the root, content files
-            static = collect_site_files(config, [v.note for v in views], reporter)
-        else:
-            static = collect_static(config, reporter)
-        if config.kind == "vault":
-            static.update(linked_files(config, views))
-        static = {**feature_assets(v.facts for v in views), **static}
+        # 6: static files (with the images' variants and cards, linked vault files and
+        # feature assets), then links to targets that are not in the site
         check_overlaps(config, static, done.files, reporter)
         self.missing.check(config, views, [*done.files, *static], reporter)
         if reporter.errors or (options.strict and reporter.items):
@@ -131,7 +139,11 @@ class Builder:
         return unique_urls(published, reporter)
 
     def _render_notes(
-        self, config: SiteConfig, published: list[Note], reporter: Reporter
+        self,
+        config: SiteConfig,
+        published: list[Note],
+        reporter: Reporter,
+        images: ImageCatalog | None = None,
     ) -> list[NoteView]:
         """Render what changed; meanwhile (while workers render) compile the page
         templates and rank related notes."""
@@ -144,6 +156,7 @@ class Builder:
             self.state.saving(),
             self.options.jobs,
             self.options.progress,
+            images,
         )
         meanwhile = partial(self._meanwhile, published)
         records = self.state.note_records(config)
@@ -163,6 +176,7 @@ class Builder:
         (``notes.json``) and each published page's inputs and file stamp (``pages.json``)."""
         if not self.state.saving():
             return
+        self.images.save()
         self.state.save_pages(config, self.pages.pages, self._reused)
         memo = self.templates.memo
         if memo is not None:

@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.content.load import load_note
 from awsnotes_site.diagnostics import Diagnostic, Reporter, Severity
+from awsnotes_site.images.catalog import ImageCatalog
 from awsnotes_site.incremental.keys import card_digest, render_context, render_key
 from awsnotes_site.incremental.records import NoteRecord
 from awsnotes_site.incremental.store import RenderStore
@@ -59,6 +60,7 @@ class RenderSettings:
     save: bool  # put newly rendered notes into ``store``
     jobs: int
     progress: Progress | None
+    images: ImageCatalog | None = None  # the site's images (issue 21), None: off
 
 
 class NoteRenderer:
@@ -72,9 +74,11 @@ class NoteRenderer:
         self._parser: Parser | None = None
         self._cards: dict[tuple[str, str], str] = {}
 
-    def parser(self, config: SiteConfig, notes: list[Note], jinja: jinja2.Environment) -> Parser:
+    def parser(self, config: SiteConfig, notes: list[Note], run: RenderSettings) -> Parser:
+        jinja = run.jinja
         urls = {n.rel: n.url for n in notes}
-        context = render_context(config)
+        images = run.images
+        context = render_context(config, images.site_key() if images else "")
         vault = VaultSite(config, notes) if config.kind == "vault" else None
         context += vault.context() if vault else ""
         old = self._parser
@@ -111,6 +115,7 @@ class NoteRenderer:
             config.toc_max_level,
             highlight=settings.highlight,
             features=settings.features,
+            images=images.resolve if images else None,
         )
         if vault:
             vault.attach(md)
@@ -127,7 +132,7 @@ class NoteRenderer:
     ) -> list[NoteView]:
         """Render the notes that need it (``meanwhile``: see :func:`render_all`) and
         return a view of every note."""
-        parser = self.parser(run.config, notes, run.jinja)
+        parser = self.parser(run.config, notes, run)
         keys = [render_key(n.digest, n.rel, parser.context) for n in notes]
         todo = [
             (key, with_body(note, run.config))

@@ -11,6 +11,8 @@ from pathlib import Path
 from awsnotes_site.assets import ASSETS
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.diagnostics import Diagnostic, Reporter, Severity, error
+from awsnotes_site.images.cache import images_dir
+from awsnotes_site.incremental.state import CACHE_DIR
 from awsnotes_site.theme import STATIC_DIR as THEME_STATIC
 
 
@@ -22,6 +24,9 @@ def static_roots(config: SiteConfig) -> tuple[Path, ...]:
 def static_root(config: SiteConfig, source: Path) -> Path:
     """The folder of :func:`static_roots` a published SOURCE comes from (what a file served
     from it must stay inside); the site's ``static/`` when it is none of them."""
+    made = images_dir(config.root / CACHE_DIR)  # image variants and share cards
+    if source.is_relative_to(made):
+        return made
     for root in (*reversed(static_roots(config)), ASSETS):  # ASSETS: notes-ext.css, Mermaid
         if source.is_relative_to(root):
             return root

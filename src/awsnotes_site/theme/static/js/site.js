@@ -306,7 +306,7 @@
     var alt = trigger.getAttribute("alt") || "";
     var caption = captionFor(trigger);
     z.trigger = trigger;
-    z.img.src = trigger.currentSrc || trigger.src;
+    z.img.src = trigger.getAttribute("data-full") || trigger.currentSrc || trigger.src;
     z.img.alt = alt;
     z.caption.textContent = caption && caption !== alt ? caption : "";
     z.caption.hidden = !z.caption.textContent;
