@@ -1,0 +1,84 @@
+/* The service worker of an awsnotes-site site (sw.js at the site's base path; its scope).
+ * Written by the build: C holds this build's id, the base path, the versioned assets
+ * (path -> content hash) and the files fetched at install (the search index).
+ * - pages and data: network first (a new deploy is seen at once), the copy kept when the
+ *   reader opened them serves them offline;
+ * - CSS/JS named with their current hash (?v=HASH): cache first, kept under that hash;
+ * - caches of other builds are deleted on activate. */
+"use strict";
+var C = /*CONSTANTS*/{};
+var PAGES = "awsnotes-pages-" + C.build;
+var ASSETS = "awsnotes-assets-" + C.build;
+
+function assetKey(path) {
+  return C.base + path + "?v=" + C.assets[path];
+}
+
+self.addEventListener("install", function (event) {
+  var assets = Object.keys(C.assets).map(assetKey);
+  var warm = C.warm.map(function (p) { return C.base + p; });
+  event.waitUntil(
+    Promise.all([
+      caches.open(ASSETS).then(function (c) { return c.addAll(assets); }),
+      caches.open(PAGES).then(function (c) { return c.addAll(warm); })
+    ]).catch(function () { /* offline while installing: the next visit tries again */ })
+      .then(function () { return self.skipWaiting(); })
+  );
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(
+    caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (n) {
+        return n.indexOf("awsnotes-") === 0 && n !== PAGES && n !== ASSETS;
+      }).map(function (n) { return caches.delete(n); }));
+    }).then(function () { return self.clients.claim(); })
+  );
+});
+
+function networkFirst(request) {
+  return fetch(request, { cache: "no-cache" }).then(function (response) {
+    if (response.ok && response.type === "basic") {
+      var copy = response.clone();
+      caches.open(PAGES).then(function (c) { return c.put(request, copy); });
+    }
+    return response;
+  }).catch(function () {
+    return caches.open(PAGES).then(function (c) {
+      return c.match(request).then(function (hit) {
+        return hit || c.match(request, { ignoreSearch: true });
+      });
+    }).then(function (hit) {
+      return hit || caches.match(request, { ignoreSearch: true });
+    }).then(function (hit) {
+      return hit || Response.error();
+    });
+  });
+}
+
+function cacheFirst(request, key) {
+  return caches.open(ASSETS).then(function (c) {
+    return c.match(key).then(function (hit) {
+      if (hit) return hit;
+      return fetch(request).then(function (response) {
+        if (response.ok) c.put(key, response.clone());
+        return response;
+      });
+    });
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  if (request.method !== "GET") return;
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin || url.pathname.indexOf(C.base) !== 0) return;
+  var path = decodeURIComponent(url.pathname.slice(C.base.length));
+  if (path.indexOf("__awsnotes/") === 0) return; // the development server's own files
+  var version = C.assets[path];
+  if (version && url.searchParams.get("v") === version) {
+    event.respondWith(cacheFirst(request, assetKey(path)));
+    return;
+  }
+  event.respondWith(networkFirst(request));
+});
