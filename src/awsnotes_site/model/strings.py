@@ -145,7 +145,20 @@ _EN: dict[str, str] = {
 
 STRINGS: dict[str, dict[str, str]] = {"ko": _KO, "en": _EN}
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def language_of(language: str) -> str:
