@@ -98,7 +98,7 @@ def plan_offline(config: SiteConfig, views: list[NoteView]) -> list[PageSpec]:
     """``sw.js``, ``manifest.webmanifest`` and the icons."""
     assets = AssetVersions.for_site(config.static_dir).all_versions()
     count = shard_count(len(views))
-    warm = ["search-index.json", *(shard_path(k, count) for k in range(count))]
+    warm = ["search/", "search-index.json", *(shard_path(k, count) for k in range(count))]
     build = build_id(assets, views)
     specs = [
         _file("sw.js", build, lambda: worker_source(config, build, assets, warm).encode()),

@@ -33,8 +33,22 @@ self.addEventListener("activate", function (event) {
         return n.indexOf("awsnotes-") === 0 && n !== PAGES && n !== ASSETS;
       }).map(function (n) { return caches.delete(n); }));
     }).then(function () { return self.clients.claim(); })
+      .then(keepOpenPages)
   );
 });
+
+// The pages open when this worker took over were loaded without it: keep them too.
+function keepOpenPages() {
+  return self.clients.matchAll({ type: "window" }).then(function (windows) {
+    return caches.open(PAGES).then(function (c) {
+      return Promise.all(windows.map(function (w) {
+        var url = new URL(w.url);
+        url.hash = "";
+        return c.add(url.href).catch(function () {});
+      }));
+    });
+  });
+}
 
 function networkFirst(request) {
   return fetch(request, { cache: "no-cache" }).then(function (response) {
