@@ -41,7 +41,7 @@
         return;
       }
       // After the introduction: before the first section heading.
-      var first = content.querySelector(":scope > h2, :scope > h3");
+      var first = content.querySelector(":scope > h1, :scope > h2, :scope > h3");
       content.insertBefore(toc, first);
       toc.classList.add("is-inline");
       if (fold) fold.open = false;
