@@ -22,7 +22,6 @@ from awsnotes_site.model.note import slugify_name
 from awsnotes_site.model.strings import format_date, script_strings, strings_for
 from awsnotes_site.text import korean_date, script_safe_json
 from awsnotes_site.theme import TEMPLATES_DIR as THEME_TEMPLATES
-from awsnotes_site.theme.assets import AssetVersions
 
 
 @lru_cache(maxsize=100_000)
@@ -90,7 +89,6 @@ def create_environment(config: SiteConfig, bytecode_dir: Path | None = None) -> 
     env.globals.update(url_for=url_for, abs_url=abs_url, strings=strings_for(language))
     env.globals.update(script_strings=script_strings(language), comments=config.comments)
     env.globals.update(has_categories="categories" in config.taxonomies.values())
-    env.globals.update(asset_version=AssetVersions.for_site(config.static_dir).version)
     env.filters.update(
         url=url,
         korean_date=korean_date,

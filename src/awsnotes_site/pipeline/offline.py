@@ -5,8 +5,8 @@ The worker is versioned by build: its build id is a hash of every versioned asse
 the notes (their URLs and render keys), and caches of other builds are deleted when it
 activates. Pages and the search index go network-first (a new deploy is seen at once
 online; the copy cached when a reader opened a page serves them offline); CSS and
-JavaScript go cache-first under their content hash (``site.css?v=HASH``, the hash the
-pages' URLs carry: a page that names another hash goes to the network)."""
+JavaScript go cache-first, kept under their content hash (``site.css?v=HASH`` as the
+cache key; the pages' URLs carry no hash, so that pages a build reuses stay valid)."""
 
 from __future__ import annotations
 
@@ -21,14 +21,13 @@ from PIL import Image, ImageDraw
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.model.pages import PageSpec
 from awsnotes_site.model.views import NoteView
+from awsnotes_site.pipeline.offline_worker import WORKER_SOURCE
 from awsnotes_site.search import shard_count, shard_path
 from awsnotes_site.text import script_safe_json
-from awsnotes_site.theme import THEME_DIR
 from awsnotes_site.theme.assets import AssetVersions
 
 ICON_SIZES = (192, 512)
 THEME_COLOR = "#0a5bc4"
-WORKER_TEMPLATE = "templates/sw.js"  # read as text, not a Jinja template
 
 
 def _no_context() -> None:
@@ -39,16 +38,16 @@ def _file(path: str, key: str, make: Callable[[], bytes]) -> PageSpec:
     return PageSpec(path, "", (), ("offline", path, key), _no_context, render=make)
 
 
-def build_id(assets: dict[str, str], views: list[NoteView]) -> str:
-    digest = hashlib.sha256(json.dumps(assets, sort_keys=True).encode())
-    for v in views:
-        digest.update(f"\0{v.note.url}\0{v.key or v.note.digest}".encode())
-    return digest.hexdigest()[:16]
+def build_id(config: SiteConfig, assets: dict[str, str]) -> str:
+    """Changes with any versioned asset, the worker's source or the base path (pages go
+    network-first, so a new note needs no new worker)."""
+    data = json.dumps([config.base_path, assets, WORKER_SOURCE], sort_keys=True)
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
 
 
 def worker_source(config: SiteConfig, build: str, assets: dict[str, str], warm: list[str]) -> str:
     """``sw.js``: the packaged template with the build's constants filled in."""
-    template = (THEME_DIR / WORKER_TEMPLATE).read_text("utf-8")
+    template = WORKER_SOURCE
     constants = {"build": build, "base": config.base_path, "assets": assets, "warm": warm}
     return template.replace("/*CONSTANTS*/{}", script_safe_json(json.dumps(constants)))
 
@@ -99,7 +98,7 @@ def plan_offline(config: SiteConfig, views: list[NoteView]) -> list[PageSpec]:
     assets = AssetVersions.for_site(config.static_dir).all_versions()
     count = shard_count(len(views))
     warm = ["search/", "search-index.json", *(shard_path(k, count) for k in range(count))]
-    build = build_id(assets, views)
+    build = build_id(config, assets)
     specs = [
         _file("sw.js", build, lambda: worker_source(config, build, assets, warm).encode()),
         _file("manifest.webmanifest", config.fingerprint(), lambda: manifest(config).encode()),

@@ -1,9 +1,14 @@
-/* The service worker of an awsnotes-site site (sw.js at the site's base path; its scope).
+"""The service worker's source (``sw.js``): :mod:`awsnotes_site.pipeline.offline` fills
+in ``C`` (the build id, base path, versioned assets and files fetched at install)."""
+
+from __future__ import annotations
+
+WORKER_SOURCE = r"""/* The service worker of an awsnotes-site (sw.js at the base path; its scope).
  * Written by the build: C holds this build's id, the base path, the versioned assets
  * (path -> content hash) and the files fetched at install (the search index).
  * - pages and data: network first (a new deploy is seen at once), the copy kept when the
  *   reader opened them serves them offline;
- * - CSS/JS named with their current hash (?v=HASH): cache first, kept under that hash;
+ * - CSS/JS: cache first, kept under their content hash in this build (C.assets);
  * - caches of other builds are deleted on activate. */
 "use strict";
 var C = /*CONSTANTS*/{};
@@ -89,10 +94,10 @@ self.addEventListener("fetch", function (event) {
   if (url.origin !== self.location.origin || url.pathname.indexOf(C.base) !== 0) return;
   var path = decodeURIComponent(url.pathname.slice(C.base.length));
   if (path.indexOf("__awsnotes/") === 0) return; // the development server's own files
-  var version = C.assets[path];
-  if (version && url.searchParams.get("v") === version) {
+  if (C.assets[path] && !url.search) {
     event.respondWith(cacheFirst(request, assetKey(path)));
     return;
   }
   event.respondWith(networkFirst(request));
 });
+"""
