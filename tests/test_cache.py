@@ -132,9 +132,10 @@ def test_one_note_edit_renders_one_note_and_only_pages_that_show_it(tmp_path: Pa
     assert "posts/nat-gateway/index.html" not in changed  # neither neighbour nor related
     # the note, its newer neighbour (vpc-basics), the related note pages that list it
     # (nat-gateway, vpc-basics share "AWS"), home, /posts/, /tags/aws/, /tags/보안/,
-    # /tags/ and /series/ (counts); not the other note pages, /search/, 404, /tags/vpc/...
-    assert second.stats.rendered_pages == 9
-    assert first.stats.rendered_pages == 16
+    # /tags/ and /series/ (counts), /archive/ (issue 23: lists every note); not the other
+    # note pages, /search/, 404, /tags/vpc/...
+    assert second.stats.rendered_pages == 10
+    assert first.stats.rendered_pages == 17
     third = builder.build()
     assert third.stats.rendered_notes == 0 and third.stats.rendered_pages == 0
 

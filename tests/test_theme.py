@@ -137,7 +137,8 @@ def test_a_site_static_file_overrides_the_theme_asset(site: Path, tmp_path: Path
     css.write_bytes(b"body { color: rgb(1, 2, 3); }\n")
     (site / "static" / "extra.txt").write_text("사이트 파일\n", encoding="utf-8")
     after = build(site)
-    assert changed(before, after) == {"static/css/site.css", "static/extra.txt"}
+    # sw.js too: the service worker keeps assets under their hash (issue 23)
+    assert changed(before, after) == {"static/css/site.css", "static/extra.txt", "sw.js"}
     public = site / "public" / "static"
     assert (public / "css" / "site.css").read_bytes() == css.read_bytes()
     assert (public / "js" / "site.js").read_bytes() == (THEME / "static/js/site.js").read_bytes()

@@ -464,7 +464,7 @@ def test_wide_code_scrolls_inside_its_block(demo: DemoSite, page: Page) -> None:
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
 
 
-def test_toc_sits_beside_the_note_on_wide_screens_and_above_on_narrow(
+def test_toc_sits_beside_the_note_on_wide_screens_and_after_the_title_on_narrow(
     demo: DemoSite, page: Page
 ) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -474,11 +474,13 @@ def test_toc_sits_beside_the_note_on_wide_screens_and_above_on_narrow(
     assert toc is not None and note is not None
     assert toc["x"] >= note["x"] + note["width"], (toc, note)
     assert page.locator("aside.toc").evaluate("e => getComputedStyle(e).position") == "sticky"
+    # Narrow (issue 23): the note's title, date and tags first, the TOC folded below.
     page.set_viewport_size({"width": 360, "height": 740})
     toc = page.locator("aside.toc").bounding_box()
-    note = page.locator("article.note").bounding_box()
-    assert toc is not None and note is not None
-    assert toc["y"] + toc["height"] <= note["y"], (toc, note)
+    header = page.locator("header.note-header").bounding_box()
+    assert toc is not None and header is not None
+    assert header["y"] + header["height"] <= toc["y"], (toc, header)
+    expect(page.locator("aside.toc details")).not_to_have_attribute("open", "")
 
 
 def test_toc_marks_the_section_being_read(demo: DemoSite, page: Page) -> None:

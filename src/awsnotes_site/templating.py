@@ -18,6 +18,8 @@ from markupsafe import Markup
 
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.diagnostics import BuildError, Diagnostic, error
+from awsnotes_site.model.note import slugify_name
+from awsnotes_site.model.strings import format_date, script_strings, strings_for
 from awsnotes_site.text import korean_date, script_safe_json
 from awsnotes_site.theme import TEMPLATES_DIR as THEME_TEMPLATES
 
@@ -83,10 +85,15 @@ def create_environment(config: SiteConfig, bytecode_dir: Path | None = None) -> 
         base path."""
         return url_for(path)
 
-    env.globals.update(url_for=url_for, abs_url=abs_url)
+    language = config.language
+    env.globals.update(url_for=url_for, abs_url=abs_url, strings=strings_for(language))
+    env.globals.update(script_strings=script_strings(language), comments=config.comments)
+    env.globals.update(has_categories="categories" in config.taxonomies.values())
     env.filters.update(
         url=url,
         korean_date=korean_date,
+        local_date=lambda d: format_date(d, language),
+        term_url=lambda name, plural: f"{plural}/{slugify_name(str(name)) or '_'}/",
         iso_date=lambda d: d.isoformat() if d else "",
         json_script=json_script,
         iri=iri_to_uri,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from awsnotes_site.model.archive import ArchiveContext
 from awsnotes_site.model.note import Note
 from awsnotes_site.model.taxonomies import Term
 from awsnotes_site.model.views import NoteView, Paginator
@@ -98,6 +99,7 @@ PageContext = (
     | SeriesContext
     | SeriesIndexContext
     | TaxonomyContext
+    | ArchiveContext
 )
 
 
@@ -127,8 +129,13 @@ SERIES = PageKind("series", "series.html", SeriesContext)
 SERIES_INDEX = PageKind("series-index", "series_list.html", SeriesIndexContext, "series/index.html")
 SEARCH = PageKind("search", "search.html", TitledContext, "search/index.html")
 NOT_FOUND = PageKind("404", "404.html", TitledContext, "404.html")
+ARCHIVE = PageKind("archive", "archive.html", ArchiveContext, "archive/index.html")
+CATEGORY = PageKind("category", "tag.html", TermListContext)
+CATEGORIES = PageKind("categories", "tags.html", TermsContext, "categories/index.html")
 PAGE_KINDS = {
-    k.name: k for k in (NOTE, HOME, SECTION, TAG, TAGS, SERIES, SERIES_INDEX, SEARCH, NOT_FOUND)
+    k.name: k
+    for k in (NOTE, HOME, SECTION, TAG, TAGS, SERIES, SERIES_INDEX, SEARCH, NOT_FOUND)
+    + (ARCHIVE, CATEGORY, CATEGORIES)
 }
 
 

@@ -10,12 +10,14 @@ from awsnotes_site.config import SiteConfig
 from awsnotes_site.incremental.keys import RelatedKey, related_digest, related_key
 from awsnotes_site.incremental.store import load_related, save_related
 from awsnotes_site.model import pages as kinds
+from awsnotes_site.model.archive import pinned_first
 from awsnotes_site.model.note import Note, slugify_name
 from awsnotes_site.model.pages import PageKind, PageSpec, context_of
 from awsnotes_site.model.strings import strings_for
 from awsnotes_site.model.taxonomies import SERIES, TAGS, Term, group_terms, series_order
 from awsnotes_site.model.taxonomies import related_notes as rank_related
 from awsnotes_site.model.views import NoteView, Paginator, SeriesBox, SiteView
+from awsnotes_site.pipeline.archive import plan_reader_pages as _archive_pages
 from awsnotes_site.urls import output_path
 
 
@@ -73,7 +75,8 @@ def assemble(
     for term in series:
         _series_boxes(term, [by_rel[n.rel] for n in series_order(term)])
     specs = [_note_page(v) for v in views]
-    specs += _paginate(config, views, "", kinds.HOME, config.title)
+    specs += _paginate(config, pinned_first(views), "", kinds.HOME, config.title)
+    specs += _archive_pages(config, views, _paginate)
     sections: dict[str, list[NoteView]] = {}
     for v in views:
         if v.note.section:

@@ -494,9 +494,27 @@
     if (pos < text.length) el.appendChild(document.createTextNode(text.slice(pos)));
   }
 
+  // The interface text: Korean unless the page carries its own (#ui-strings, JSON).
+  var T = (function () {
+    var t = { more: "결과 더 보기", index_failed: "검색 색인을 불러오지 못했습니다.",
+      index_loading: "검색 색인을 불러오는 중…", results: "개의 결과", no_results: "결과가 없습니다" };
+    var el = document.getElementById("ui-strings");
+    try {
+      var given = el ? JSON.parse(el.textContent) : {};
+      for (var k in given) if (Object.prototype.hasOwnProperty.call(given, k)) t[k] = given[k];
+    } catch (e) { /* keep the defaults */ }
+    return t;
+  })();
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+
   function koreanDate(iso) {
     var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
-    return m ? m[1] + "년 " + Number(m[2]) + "월 " + Number(m[3]) + "일" : "";
+    if (!m) return "";
+    if ((document.documentElement.lang || "ko").slice(0, 2) === "en") {
+      return MONTHS[Number(m[2]) - 1] + " " + Number(m[3]) + ", " + m[1];
+    }
+    return m[1] + "년 " + Number(m[2]) + "월 " + Number(m[3]) + "일";
   }
 
   function basePath() {
@@ -567,7 +585,7 @@
       more.type = "button";
       more.className = "search-more";
       more.id = "search-more";
-      more.textContent = "결과 더 보기";
+      more.textContent = T.more;
       list.parentNode.insertBefore(more, list.nextSibling);
     }
     more.hidden = true;
@@ -594,7 +612,7 @@
       var q = input.value;
       updateUrl(q.trim() ? q : "");
       if (index === null) {
-        say(failed ? "검색 색인을 불러오지 못했습니다." : (q.trim() ? "검색 색인을 불러오는 중…" : ""));
+        say(failed ? T.index_failed : (q.trim() ? T.index_loading : ""));
         return;
       }
       if (q === currentQuery) return;
@@ -606,7 +624,7 @@
       list.dataset.query = q;
       list.setAttribute("aria-busy", "false");
       if (!q.trim()) say("");
-      else say(current.length ? current.length + "개의 결과" : "결과가 없습니다");
+      else say(current.length ? current.length + T.results : T.no_results);
     }
 
     more.addEventListener("click", showMore);

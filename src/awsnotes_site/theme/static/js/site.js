@@ -16,6 +16,28 @@
   var root = doc.documentElement;
   var THEME_KEY = "awsnotes-theme";
 
+  // The interface text: Korean unless the page carries its own (#ui-strings, as JSON).
+  var T = {
+    copy: "복사",
+    copied: "복사됨",
+    copy_failed: "복사 실패",
+    copy_failed_long: "복사하지 못했습니다. 코드를 직접 선택해 복사하세요.",
+    code: "코드 ",
+    close: "닫기",
+    zoomed: "확대한 이미지",
+    zoom: "이미지 확대"
+  };
+  (function () {
+    var el = doc.getElementById("ui-strings");
+    if (!el) return;
+    try {
+      var given = JSON.parse(el.textContent);
+      for (var k in given) if (Object.prototype.hasOwnProperty.call(given, k)) T[k] = given[k];
+    } catch (e) {
+      /* keep the defaults */
+    }
+  })();
+
   function each(list, fn) {
     Array.prototype.forEach.call(list, fn);
   }
@@ -62,9 +84,20 @@
     var button = doc.getElementById("theme-toggle");
     if (!button) return;
     var dark = shownTheme() === "dark";
-    // The accessible name stays "다크 모드"; aria-pressed says whether it is on.
+    // The label names the mode a press switches to; aria-pressed says whether dark is on.
     button.setAttribute("aria-pressed", dark ? "true" : "false");
-    button.title = dark ? "밝은 화면으로 바꾸기" : "어두운 화면으로 바꾸기";
+    var label = button.querySelector(".theme-toggle__label");
+    var next = button.getAttribute(dark ? "data-to-light" : "data-to-dark");
+    if (label && next) label.textContent = next;
+    var title = button.getAttribute(dark ? "data-title-light" : "data-title-dark");
+    if (title) button.title = title;
+    var event;
+    try {
+      event = new CustomEvent("awsnotes:theme", { detail: { theme: dark ? "dark" : "light" } });
+    } catch (e) {
+      return;
+    }
+    doc.dispatchEvent(event);
   }
 
   function setTheme(theme) {
@@ -194,10 +227,10 @@
     button.className = "code-copy";
     var hidden = doc.createElement("span");
     hidden.className = "visually-hidden";
-    hidden.textContent = "코드 ";
+    hidden.textContent = T.code;
     var label = doc.createElement("span");
     label.className = "code-copy__label";
-    label.textContent = "복사";
+    label.textContent = T.copy;
     button.appendChild(hidden);
     button.appendChild(label);
     bar.appendChild(button);
@@ -207,17 +240,17 @@
       clearTimeout(resetTimer);
       copyText(codeText(block)).then(
         function () {
-          label.textContent = "복사됨";
+          label.textContent = T.copied;
           button.classList.add("is-copied");
-          announce("복사됨");
+          announce(T.copied);
         },
         function () {
-          label.textContent = "복사 실패";
-          announce("복사하지 못했습니다. 코드를 직접 선택해 복사하세요.");
+          label.textContent = T.copy_failed;
+          announce(T.copy_failed_long);
         }
       ).then(function () {
         resetTimer = setTimeout(function () {
-          label.textContent = "복사";
+          label.textContent = T.copy;
           button.classList.remove("is-copied");
         }, 2000);
       });
@@ -250,7 +283,7 @@
     var close = doc.createElement("button");
     close.type = "button";
     close.className = "zoom-dialog__close";
-    close.textContent = "닫기";
+    close.textContent = T.close;
 
     var img = doc.createElement("img");
     img.className = "zoom-dialog__img";
@@ -310,7 +343,7 @@
     z.img.alt = alt;
     z.caption.textContent = caption && caption !== alt ? caption : "";
     z.caption.hidden = !z.caption.textContent;
-    z.dialog.setAttribute("aria-label", alt ? "확대한 이미지: " + alt : "확대한 이미지");
+    z.dialog.setAttribute("aria-label", alt ? T.zoomed + ": " + alt : T.zoomed);
     z.open = true;
     if (typeof z.dialog.showModal === "function") {
       z.dialog.showModal();
@@ -353,7 +386,7 @@
     img.setAttribute("tabindex", "0");
     img.setAttribute("role", "button");
     img.setAttribute("aria-haspopup", "dialog");
-    img.setAttribute("aria-label", alt ? "이미지 확대: " + alt : "이미지 확대");
+    img.setAttribute("aria-label", alt ? T.zoom + ": " + alt : T.zoom);
     img.addEventListener("click", function (event) {
       event.preventDefault();
       openZoom(img);
