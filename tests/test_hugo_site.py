@@ -35,9 +35,17 @@ FIXTURES = Path(__file__).parent / "fixtures" / "hugo"
 PAIRED_WAITING = ("admonition", "notice", "highlight")
 INLINE_WAITING = ("youtube", "relref", "figure")
 WAITING_SHORTCODES = PAIRED_WAITING + INLINE_WAITING
-OUR_PAGES = {"/search/", "/404.html"}
+OUR_PAGES = {"/search/", "/404.html", "/archive/"}
 # the theme's assets (under /static/, as on every site) and our generated files
-OUR_FILES = {"/.nojekyll", "/static/css/syntax.css", "/static/css/notes-ext.css"} | {
+OUR_FILES = {
+    "/.nojekyll",
+    "/static/css/syntax.css",
+    "/static/css/notes-ext.css",
+    "/sw.js",  # offline reading (issue 23)
+    "/manifest.webmanifest",
+    "/static/icons/icon-192.png",
+    "/static/icons/icon-512.png",
+} | {
     f"/static/{p.relative_to(THEME_STATIC).as_posix()}"
     for p in THEME_STATIC.rglob("*")
     if p.is_file()

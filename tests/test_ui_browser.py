@@ -379,7 +379,8 @@ def test_figure_images_are_zoom_buttons(demo: DemoSite, page: Page) -> None:
 def test_zoom_opens_on_click_and_closes_on_escape(demo: DemoSite, page: Page) -> None:
     goto(page, demo.at(NOTE))
     img = page.locator("figure img").nth(1)
-    src = img.evaluate("e => e.currentSrc || e.src")
+    # the zoom view opens the full-size original (data-full), not the variant shown
+    src = img.evaluate("e => e.getAttribute('data-full') || e.currentSrc || e.src")
     img.click()
     dialog = zoom_dialog(page)
     expect(dialog).to_be_visible()

@@ -20,13 +20,18 @@ from awsnotes_site.incremental.keys import render_context
 from awsnotes_site.markdown import RenderedNote
 from awsnotes_site.markdown.goshortcodes import GoShortcodes, GoSite
 from awsnotes_site.model.views import DependencyTracker
-from awsnotes_site.pipeline.render import NoteRenderer, render_one
+from awsnotes_site.pipeline.render import NoteRenderer, RenderSettings, render_one
 from helpers import Document, parse_html_string
 
 HUGO = Path(__file__).parent / "fixtures" / "hugo" / "devlog"
 DIRS = ("layouts/shortcodes", "themes/LoveIt/layouts/shortcodes")
 BADGE = '<span class="badge">{{ .Get 0 }}</span>'
 BROKEN = '<p>\n  {{ template "x" . }}\n</p>'
+
+
+def _settings(config: SiteConfig, jinja: jinja2.Environment) -> RenderSettings:
+    """The render settings of an in-process build without cache, workers or images."""
+    return RenderSettings(config, jinja, None, False, 1, None)
 
 
 def _project(tmp: Path) -> Path:
@@ -52,7 +57,7 @@ def _render(root: Path, body: str, jinja_notice: str | None = None) -> RenderedN
     jinja = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root / "templates")), autoescape=True
     )
-    parser = NoteRenderer(DependencyTracker()).parser(config, [note], jinja)
+    parser = NoteRenderer(DependencyTracker()).parser(config, [note], _settings(config, jinja))
     return render_one(parser.md, note)
 
 
@@ -146,7 +151,9 @@ def test_unknown_names_still_reported_with_go_templates(tmp_path: Path, mode: st
     note_path = root / "content" / "note.md"
     note_path.write_text('+++\ntitle = "글"\n+++\n{{< nope >}}\n', encoding="utf-8")
     note = load_note(note_path, config)
-    parser = NoteRenderer(DependencyTracker()).parser(config, [note], jinja2.Environment())
+    parser = NoteRenderer(DependencyTracker()).parser(
+        config, [note], _settings(config, jinja2.Environment())
+    )
     out = render_one(parser.md, note)
     assert [(d.line, d.severity.value, d.message) for d in out.diagnostics] == [
         (4, mode if mode == "error" else "warning", "unknown shortcode 'nope'")
@@ -167,7 +174,9 @@ def test_page_urls_and_refs_in_a_go_template(tmp_path: Path) -> None:
         path.write_text(f'+++\ntitle = "{name} 글"\n+++\n{body}', encoding="utf-8")
         paths.append(path)
     notes = [load_note(p, config) for p in paths]
-    parser = NoteRenderer(DependencyTracker()).parser(config, notes, jinja2.Environment())
+    parser = NoteRenderer(DependencyTracker()).parser(
+        config, notes, _settings(config, jinja2.Environment())
+    )
     out = render_one(parser.md, notes[0])
     assert out.diagnostics == []
     doc = _doc(out)

@@ -62,7 +62,7 @@ def assemble(
     if config.kind == "hugo":
         from awsnotes_site.pipeline.hugo_pages import assemble_hugo
 
-        return assemble_hugo(config, views, related)
+        return assemble_hugo(config, views, related) + _archive_pages(config, views, _paginate)
     text = strings_for(config.language)
     _link_neighbours(views)
     by_rel = {v.note.rel: v for v in views}
