@@ -84,6 +84,7 @@ class WikiState:
     resolved: dict[tuple[str, str], None] = field(default_factory=dict)  # an ordered set
     embedded: list[str] | None = None  # notes shown inside this one, at any depth
     ids: PageIds | None = None  # the ids of the page being rendered (shared by embeds)
+    tokens: list[Token] | None = None  # the note's token stream (its first parse: the body)
 
     def add(self, field: str, value: str) -> None:
         items = getattr(self, field)
@@ -359,6 +360,9 @@ def report_lines(state: StateCore) -> None:
     """Warn about each missing link target with the line of its paragraph, and give note
     embeds that line (inline rules do not know lines; block tokens do)."""
     env = get_env(state.env)
+    wiki = wiki_state(state.env)
+    if wiki.tokens is None:
+        wiki.tokens = state.tokens
     for token in state.tokens:
         if token.type != "inline" or not token.children:
             continue
@@ -406,7 +410,7 @@ class EmbedRenderer:
             )
             return f'<p class="embed-skipped"><a href="/{html.escape(found.url)}">{name}</a></p>\n'
         if wiki.ids is None:  # the page's own ids, before its first embed
-            wiki.ids = PageIds(tokens)
+            wiki.ids = PageIds(wiki.tokens or ())
         inner_wiki = WikiState(source=found.path, chain=(*chain, found.path), ids=wiki.ids)
         sub_env: dict[str, Any] = {WIKI_ENV: inner_wiki, "docId": wiki.ids.footnote_prefix()}
         inner = self.resolver.embed(found, token.meta.get("fragment", ""), sub_env)

@@ -16,8 +16,6 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
-from awsnotes_site.markdown.headings import unique_id
-
 
 def _walk(tokens: Iterable[Token]) -> Iterable[Token]:
     for token in tokens:
@@ -46,6 +44,8 @@ class PageIds:
     def claim(self, tokens: list[Token]) -> None:
         """Give the embedded note's TOKENS ids not yet on the page, and point its links to
         its own ids at them."""
+        from awsnotes_site.markdown.headings import unique_id  # (markdown imports this)
+
         renamed: dict[str, str] = {}
         for token in tokens:
             old = token.attrGet("id") if token.nesting == 1 else None
