@@ -157,7 +157,7 @@ class PageSigner:
         self.cards: dict[str, str] = {}  # note path -> its card part
         self.keys: dict[str, str] = {}  # note path -> its render key part
 
-    def know(self, rel: str, card: str, key: str, links: str = "") -> None:
+    def know(self, rel: str, card: str, key: str, links: str | None = None) -> None:
         """A note's card and render key; LINKS: its backlinks' digest (a vault's)."""
         self.cards[rel] = f"\0{rel}:{card}"
         self.keys[rel] = f"\1{rel}:{key}"

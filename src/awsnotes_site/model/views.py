@@ -103,7 +103,7 @@ class NoteView:
     related: list[NoteView] = field(default_factory=list)
     loaded: RenderedNote | None = None
     links_in: list[Any] = field(default_factory=list)  # vault: pipeline.vault.Backlink
-    links_key: str = ""  # digest of links_in ("": none)
+    links_key: str | None = None  # digest of links_in ("": none; None: not a vault note)
 
     def __getattr__(self, name: str) -> Any:
         if name == "body":
@@ -121,7 +121,8 @@ class NoteView:
     def backlinks(self) -> list[Any]:
         """The notes linking to this one (a vault's), a dependency of the page showing
         them apart from the note's content."""
-        self.tracker.note_dependency(BACKLINKS + self.note.rel)
+        if self.links_key is not None:
+            self.tracker.note_dependency(BACKLINKS + self.note.rel)
         return self.links_in
 
     @property
