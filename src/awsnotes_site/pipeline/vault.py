@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import re
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
@@ -132,12 +133,20 @@ class VaultSite:
             else:
                 entries.append(VaultFile(rel, href_path(rel)))
         self.index = LinkIndex(entries)
+        self._found: dict[tuple[str, str], VaultFile | None] = {}
+
+    def resolve(self, target: str, source: str) -> VaultFile | None:
+        """:meth:`LinkIndex.resolve`, once per target and linking folder in a build."""
+        where = (target, posixpath.dirname(source))
+        if where not in self._found:
+            self._found[where] = self.index.resolve(target, source)
+        return self._found[where]
 
     def dependencies(self, wiki: Mapping[str, Any]) -> str:
         """The state now of what a rendering recorded in WIKI (``wiki_record``): where each
         link resolves, the bytes of each embedded note."""
         h = hashlib.sha256()
-        resolve = self.index.resolve
+        resolve = self.resolve
         for source, target in wiki.get("resolved", ()):
             found = resolve(target, source)
             where = f"{found.path}\0{found.url}" if found is not None else ""
@@ -202,7 +211,7 @@ class VaultResolver:
         self.tag_prefix = site.config.taxonomies.get("tag", "tags")
 
     def resolve(self, target: str, source: str) -> VaultFile | None:
-        return self.site.index.resolve(target, source)
+        return self.site.resolve(target, source)
 
     def tag_url(self, tag: str) -> str:
         return f"/{self.tag_prefix}/{href_path(slugify_name(tag) or '_')}/"
