@@ -51,7 +51,7 @@ def test_devlog_config_maps_to_site_config() -> None:
         "noclasses": False,
         "codefences": True,
     }
-    assert config.markdown["has_cjk_language"] is True
+    assert set(config.markdown) == {"typographer", "definition_list", "emoji", "highlight"}
     assert config.shortcode_dirs == ("layouts/shortcodes", "themes/LoveIt/layouts/shortcodes")
 
 
@@ -84,15 +84,30 @@ def test_unused_keys_are_one_warning(tmp_path: Path) -> None:
     assert diags[0].message.endswith("foobar, zeta")  # rssLimit is quiet: no effect expected
 
 
-def test_multilingual_builds_default_language_and_names_the_others() -> None:
+def test_multilingual_root_is_the_default_language_and_the_others_are_listed() -> None:
     config, diags = load_config(FIXTURES / "bilingual")
     assert config.content_dirname == "content/ko"
     assert config.language == "ko"
     assert config.hugo_language == "ko"
+    assert config.hugo_languages == ("en",)
     assert config.description == "한국어 글"
-    assert [d.message for d in diags] == [
-        "multilingual site: only the default language 'ko' is built; skipped: en"
-    ]
+    assert diags == []
+
+
+def test_languages_sharing_a_content_dir_are_one_warning(tmp_path: Path) -> None:
+    """Hugo's file-suffix style (``index.en.md`` beside ``index.md``) is not built: one
+    warning names the languages left out."""
+    (tmp_path / "hugo.toml").write_text(
+        'defaultContentLanguage = "ko"\ndefaultContentLanguageInSubdir = true\n'
+        "[languages.ko]\nweight = 1\n[languages.en]\nweight = 2\n"
+        '[languages.ja]\ncontentDir = "content/ja"\nweight = 3\n',
+        encoding="utf-8",
+    )
+    config, diags = load_config(tmp_path)
+    assert (config.hugo_language, config.hugo_languages) == ("ko", ("ko", "ja"))
+    (diag,) = diags
+    assert not diag.is_error
+    assert diag.message.endswith("skipped: en")
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,8 @@ What still waits for other work, named and nothing else:
   (``.Paginate site.RegularPages``), not Hugo's bare default (sections and top-level
   pages): ``yamlnotes`` has that home layout, so its ``/page/2/`` is compared. Sections
   list their own pages and subsections, as Hugo's ``.Pages``.
-- Ours adds ``OUR_PAGES`` and ``OUR_FILES`` to every site."""
+- Ours adds ``OUR_PAGES`` and ``OUR_ROOT_FILES`` to every site, and to every language
+  built under ``/CODE/`` (each is a site of its own there)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ INLINE_WAITING = ("youtube", "relref", "figure")
 WAITING_SHORTCODES = PAIRED_WAITING + INLINE_WAITING
 OUR_PAGES = {"/search/", "/404.html", "/archive/"}
 # the theme's assets (under /static/, as on every site) and our generated files
-OUR_FILES = {
+OUR_ROOT_FILES = {
     "/.nojekyll",
     "/static/css/syntax.css",
     "/static/css/notes-ext.css",
@@ -52,12 +53,32 @@ OUR_FILES = {
 }
 # What we make from a site's images besides Hugo's files: share cards and image variants.
 DERIVED = re.compile(r"[/.]og\.png$|\.\d+w\.(webp|avif|png|jpe?g)$")
+# host, and the languages built under /CODE/ (each a site of its own there, with its
+# search, 404, archive, feeds and the theme's assets)
 SITES = {
-    "devlog": ("devlog.example.kr", ""),
-    "yamlnotes": ("yaml.example.kr", ""),
-    "papermod": ("paper.example.kr", ""),
-    "bilingual": ("two.example.kr", "/en/"),  # only the default language is built
+    "devlog": ("devlog.example.kr", ()),
+    "yamlnotes": ("yaml.example.kr", ()),
+    "papermod": ("paper.example.kr", ()),
+    "bilingual": ("two.example.kr", ("en",)),
+    "bilingual-subdir": ("two.example.kr", ("ko", "en")),  # defaultContentLanguageInSubdir
 }
+# A variant of a fixture: (fixture, {file: (text, replacement)})
+VARIANTS = {
+    "bilingual-subdir": (
+        "bilingual",
+        {
+            "hugo.toml": (
+                "defaultContentLanguageInSubdir = false",
+                "defaultContentLanguageInSubdir = true",
+            )
+        },
+    )
+}
+
+
+def ours(pages: set[str], languages: tuple[str, ...]) -> set[str]:
+    """PAGES (or files) at the root and under each ``/CODE/``."""
+    return pages | {f"/{code}{p}" for code in languages for p in pages}
 
 
 def cut_waiting(text: str) -> str:
@@ -87,13 +108,18 @@ class Built:
     hugo: Path
     ours: Path
     host: str
-    skipped_prefix: str
+    languages: tuple[str, ...]
     name: str = ""
 
 
 def _prepare(name: str, work: Path) -> Path:
     site = work / "site"
-    shutil.copytree(FIXTURES / name, site)
+    fixture, edits = VARIANTS.get(name, (name, {}))
+    shutil.copytree(FIXTURES / fixture, site)
+    for file, (old, new) in edits.items():
+        text = (site / file).read_text(encoding="utf-8")
+        assert old in text
+        (site / file).write_text(text.replace(old, new), encoding="utf-8")
     for md in site.rglob("*.md"):
         md.write_text(cut_waiting(md.read_text(encoding="utf-8")), encoding="utf-8")
     return site
@@ -107,25 +133,23 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     hugo_out = hugo_build(site, work)
     result, _ = build(site, BuildOptions(use_cache=False, save_cache=False, jobs=1))
     assert not [d for d in result.diagnostics if d.is_error]
-    host, skipped = SITES[name]
-    return Built(hugo_out, result.config.output_path, host, skipped, name)
+    host, languages = SITES[name]
+    return Built(hugo_out, result.config.output_path, host, languages, name)
 
 
 def _hugo_urls(b: Built) -> set[str]:
-    urls = page_urls(b.hugo)
-    return {u for u in urls if not (b.skipped_prefix and u.startswith(b.skipped_prefix))}
+    return page_urls(b.hugo)
 
 
 def test_page_urls_equal_hugos(built: Built) -> None:
-    assert page_urls(built.ours) - OUR_PAGES == _hugo_urls(built)
+    assert page_urls(built.ours) - ours(OUR_PAGES, built.languages) == _hugo_urls(built)
 
 
 def test_published_files_equal_hugos(built: Built) -> None:
     hugo = published_files(built.hugo)
-    if built.skipped_prefix:
-        hugo = {f for f in hugo if not f.startswith(built.skipped_prefix)}
-    ours = {f for f in published_files(built.ours) - OUR_FILES if not DERIVED.search(f)}
-    assert ours == hugo
+    extra = ours(OUR_ROOT_FILES, built.languages)
+    mine = {f for f in published_files(built.ours) - extra if not DERIVED.search(f)}
+    assert mine == hugo
 
 
 def _page(public: Path, url: str) -> str:
@@ -174,5 +198,5 @@ def test_section_texts_equal_hugos(built: Built) -> None:
         assert (got.images, got.links, got.code) == (expected.images, expected.links, expected.code)
         assert 'class="list-intro' in ours, url
         compared += 1
-    with_text = {"devlog": 3, "yamlnotes": 3, "papermod": 0, "bilingual": 0}
+    with_text = {"devlog": 3, "yamlnotes": 3, "papermod": 0, "bilingual": 2, "bilingual-subdir": 2}
     assert compared == with_text[built.name]

@@ -63,6 +63,8 @@ class SiteConfig:
     shortcode_dirs: tuple[str, ...] = ()  # Go-template shortcode folders, first wins
     unknown_shortcodes: str = "error"  # or "warn": render the inner text, marked
     hugo_language: str = ""  # a multilingual Hugo site: the language built ("ko")
+    hugo_languages: tuple[str, ...] = ()  # and those built under /CODE/ (pipeline.hugo_languages)
+    language_dir: str = ""  # "CODE/" when this is one of those, built under base_url + CODE/
     # -- features
     images: dict[str, Any] = field(default_factory=dict)  # [images] enabled, widths, …
     comments: dict[str, Any] = field(default_factory=dict)  # [comments] provider = "giscus"
@@ -133,6 +135,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "summary_length": int,
     "shortcode_dirs": list,
     "hugo_language": str,
+    "hugo_languages": list,
 }
 
 
@@ -176,7 +179,7 @@ def _check_hugo_keys(values: dict[str, Any], path: str, diags: list[Diagnostic])
     """The keys ``init --from-hugo`` writes: ``kind`` and the folder lists."""
     if values.get("kind") not in (None, "site", "hugo"):
         diags.append(error(path, None, '\'kind\' must be "site" or "hugo"'))
-    for key in ("static_dirs", "shortcode_dirs"):
+    for key in ("static_dirs", "shortcode_dirs", "hugo_languages"):
         if key in values:
             values[key] = tuple(str(v) for v in values[key])
 

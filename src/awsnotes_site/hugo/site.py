@@ -17,26 +17,53 @@ def _language(hc: HugoConfig) -> str:
 
 
 def default_language(hc: HugoConfig) -> Language | None:
-    """The language built for a multilingual site (``defaultContentLanguage``'s)."""
+    """The language built at the site root of a multilingual site
+    (``defaultContentLanguage``'s)."""
     for lang in hc.languages:
         if lang.code.lower() == hc.default_language.lower():
             return lang
     return hc.languages[0] if hc.languages else None
 
 
+def built_languages(hc: HugoConfig) -> tuple[list[Language], list[Language]]:
+    """(built, skipped): every language with its own ``contentDir`` is built; languages
+    sharing one (Hugo's ``index.en.md`` file-suffix style) are not, but the default."""
+    default = default_language(hc)
+    if default is None:
+        return [], []
+    built: list[Language] = [default]
+    skipped: list[Language] = []
+    dirs = {default.content_dir.rstrip("/")}
+    for lang in hc.languages:
+        if lang is default:
+            continue
+        folder = lang.content_dir.rstrip("/")
+        (skipped if folder in dirs else built).append(lang)
+        dirs.add(folder)
+    return built, skipped
+
+
+def _language_values(hc: HugoConfig, lang: Language, params: dict[str, Any]) -> dict[str, Any]:
+    params.update(lang.params)
+    return {
+        "title": lang.title or hc.title,
+        "content_dirname": lang.content_dir,
+        "language": lang.language_code.split("-")[0].split("_")[0].lower() or lang.code,
+    }
+
+
 def markdown_options(hc: HugoConfig) -> dict[str, Any]:
     """Goldmark's switches and site-wide highlight settings, for the Markdown renderer:
-    ``typographer``, ``definition_list``, ``emoji`` (bools), ``unsafe`` (raw HTML kept),
-    ``highlight`` (``[markup.highlight]``, lower-cased keys) and ``has_cjk_language``."""
-    renderer = hc.goldmark.get("renderer")
-    unsafe = bool(renderer.get("unsafe", False)) if isinstance(renderer, dict) else False
+    ``typographer``, ``definition_list``, ``emoji`` (bools) and ``highlight``
+    (``[markup.highlight]``, lower-cased keys). Only keys the renderer knows (see
+    :mod:`awsnotes_site.markdown.settings`): ``renderer.unsafe`` and ``hasCJKLanguage``
+    change nothing here (raw HTML is always kept), so they are not passed on to be
+    reported as unknown ``markdown.*`` keys on every build."""
     return {
         "typographer": hc.goldmark_extension("typographer"),
         "definition_list": hc.goldmark_extension("definitionList"),
         "emoji": hc.enable_emoji,
-        "unsafe": unsafe,
         "highlight": dict(hc.highlight),
-        "has_cjk_language": hc.has_cjk_language,
     }
 
 
@@ -54,56 +81,50 @@ def static_dirs(hc: HugoConfig) -> tuple[str, ...]:
     return hc.static_dirs + extra
 
 
-def site_values(hc: HugoConfig) -> tuple[dict[str, Any], list[Diagnostic]]:
-    """SiteConfig keyword values for the Hugo site HC, and the warnings about it."""
+def site_values(hc: HugoConfig, language: str = "") -> tuple[dict[str, Any], list[Diagnostic]]:
+    """SiteConfig keyword values for the Hugo site HC, and the warnings about it.
+    LANGUAGE: one language of a multilingual site, as built under ``/CODE/`` (its title,
+    content folder, params and UI language); by default the site root's."""
     diags: list[Diagnostic] = []
     where = str(hc.path)
     params = dict(hc.params)
-    title, content_dir = hc.title, hc.content_dir
-    lang = default_language(hc)
-    values_lang = ""
-    language = _language(hc)
-    if lang is not None:
-        title = lang.title or title
-        content_dir = lang.content_dir
-        params.update(lang.params)
-        language = lang.language_code.split("-")[0].lower() or lang.code
-        values_lang = lang.code
-        skipped = [other.code for other in hc.languages if other is not lang]
-        if skipped:
-            diags.append(
-                warning(
-                    where,
-                    None,
-                    f"multilingual site: only the default language {lang.code!r} is built; "
-                    f"skipped: {', '.join(skipped)}",
-                )
+    chosen: dict[str, Any] = {
+        "title": hc.title,
+        "content_dirname": hc.content_dir,
+        "language": _language(hc),
+    }
+    built, skipped = built_languages(hc)
+    subdirs: list[str] = []
+    for lang in built:
+        if lang.code == (language or built[0].code):
+            chosen = _language_values(hc, lang, params)
+        if lang is not built[0] or hc.default_language_in_subdir:
+            subdirs.append(lang.code)
+    if skipped and not language:
+        diags.append(
+            warning(
+                where,
+                None,
+                "multilingual site: languages that share a contentDir with another "
+                f"(Hugo's file-suffix style, index.en.md) are not built; skipped: "
+                f"{', '.join(lang.code for lang in skipped)}",
+                hint="give each language its own contentDir under [languages.X]",
             )
-        if hc.default_language_in_subdir:
-            diags.append(
-                warning(
-                    where,
-                    None,
-                    f"defaultContentLanguageInSubdir: the {lang.code!r} pages are built at the "
-                    f"site root, not under /{lang.code}/",
-                    hint=f"until that is supported, set base_url to end in /{lang.code}/ "
-                    "and publish the output folder there",
-                )
-            )
+        )
     if hc.unused:
         diags.append(warning(where, None, f"Hugo settings not used here: {', '.join(hc.unused)}"))
     description = params.get("description")
     values: dict[str, Any] = {
         "kind": "hugo",
-        "title": title or "Hugo site",
+        "title": chosen["title"] or "Hugo site",
         "description": description if isinstance(description, str) else "",
         "author": hc.author,
-        "language": language,
+        "language": chosen["language"],
         "base_url": hc.base_url,
         "output_dir": hc.publish_dir,
         "paginate": max(1, hc.paginate),
         "params": params,
-        "content_dirname": content_dir,
+        "content_dirname": chosen["content_dirname"],
         "static_dirs": static_dirs(hc),
         "static_at_root": True,
         "taxonomies": dict(hc.taxonomies),
@@ -116,8 +137,9 @@ def site_values(hc: HugoConfig) -> tuple[dict[str, Any], list[Diagnostic]]:
         if hc.unknown_shortcodes in ("error", "warn")
         else "error",
     }
-    if values_lang:
-        values["hugo_language"] = values_lang
+    if built and not language:
+        values["hugo_language"] = built[0].code
+        values["hugo_languages"] = tuple(subdirs)
     if hc.timezone:
         values["timezone"] = hc.timezone
     return values, diags

@@ -1,0 +1,162 @@
+"""The other languages of a multilingual Hugo site (``[languages.X]``, each with its own
+``contentDir``): each is built by a :class:`~awsnotes_site.pipeline.builder.Builder` of
+its own as a site under ``/CODE/`` (its title, params, UI strings, taxonomies, feeds,
+search), and the builds are put together into one output the way Hugo lays it out:
+
+- the default language at the site root, ``/ko/`` redirecting there; or, with
+  ``defaultContentLanguageInSubdir``, under ``/ko/`` too, and the root page redirecting
+  to it;
+- the static folders once, at the site root (Hugo does not copy them per language);
+  each language's content files (bundles) beside its pages."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import posixpath
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from awsnotes_site.config import SiteConfig
+from awsnotes_site.diagnostics import BuildError, Diagnostic, error
+from awsnotes_site.hugo.config import load_hugo_config
+from awsnotes_site.hugo.site import site_values
+from awsnotes_site.pipeline.hugo_pages import redirect_html
+from awsnotes_site.pipeline.options import BuildResult, BuildStats, PageFiles
+from awsnotes_site.urls import absolute_base
+
+if TYPE_CHECKING:
+    from awsnotes_site.pipeline.builder import Builder
+
+# Root files kept when every language lives in a subfolder: the rest is the default
+# language, which is built again under its /CODE/.
+ROOT_KEPT = frozenset({".nojekyll", "404.html"})
+
+
+def language_config(config: SiteConfig, code: str) -> SiteConfig:
+    """The configuration of language CODE of the multilingual Hugo site CONFIG (the root's,
+    command-line overrides applied), built as a site under ``/CODE/``."""
+    hugo = load_hugo_config(config.root)
+    if hugo is None:
+        raise BuildError(
+            [error(config.root, None, f"language {code!r}: the Hugo configuration is gone")]
+        )
+    values, _ = site_values(hugo, code)  # its warnings are the root build's
+    values["base_url"] = f"{absolute_base(config.base_url)}{code}/"
+    values["output_dir"] = posixpath.join(config.output_dir, code)
+    values["language_dir"] = f"{code}/"
+    if config.timezone != SiteConfig.timezone:
+        values.setdefault("timezone", config.timezone)
+    return SiteConfig(root=config.root, **values)
+
+
+class LanguageBuilds:
+    """Kept by the root :class:`Builder`: one Builder per other language (so ``serve``
+    keeps their caches in memory between builds; they use no disk cache)."""
+
+    def __init__(self) -> None:
+        self.builders: dict[str, Builder] = {}
+
+    def add(self, owner: Builder, config: SiteConfig, root: BuildResult) -> BuildResult:
+        """ROOT (the default language's build) with every language in CONFIG's
+        ``hugo_languages`` built and put under ``/CODE/``."""
+        parts: list[tuple[str, BuildResult]] = []
+        for code in config.hugo_languages:
+            builder = self.builders.get(code)
+            stage = owner.options.stage / code if owner.options.stage is not None else None
+            options = dataclasses.replace(
+                owner.options, stage=stage, use_cache=False, save_cache=False
+            )
+            if builder is None:
+                builder = self.builders[code] = type(owner)(owner.root, options, language=code)
+            builder.options = options
+            try:
+                parts.append((f"{code}/", builder.build()))
+            except BuildError as exc:
+                raise BuildError(_unique([*root.diagnostics, *exc.diagnostics])) from None
+        if config.hugo_language in config.hugo_languages:  # defaultContentLanguageInSubdir
+            default = dict(parts)[f"{config.hugo_language}/"]
+            root = _root_only(config, root, default, owner.options.stage)
+        return _merge(config, root, parts)
+
+
+def _unique(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """DIAGS without repeats (a note built at the root and under /CODE/ reports twice)."""
+    seen: set[tuple[str, int | None, str]] = set()
+    result = []
+    for d in diags:
+        key = (str(d.path), d.line, d.message)
+        if key not in seen:
+            seen.add(key)
+            result.append(d)
+    return result
+
+
+def _root_only(
+    config: SiteConfig, root: BuildResult, default: BuildResult, stage: Path | None
+) -> BuildResult:
+    """With ``defaultContentLanguageInSubdir``: of the root build only the static folders,
+    the theme's assets, ``.nojekyll`` and 404, and a root page redirecting to ``/CODE/``
+    (DEFAULT: the default language's build there)."""
+    files = PageFiles(root.files.out_dir)
+    for rel in root.files:
+        if rel in ROOT_KEPT:
+            _copy(root.files, files, rel, rel)
+        elif rel in root.files.in_stage and stage is not None:
+            with contextlib.suppress(OSError):
+                (stage / rel).unlink()  # a page a worker wrote: not published
+    files["index.html"] = redirect_html(config, f"{config.hugo_language}/").encode()
+    shared = [config.root / name for name in config.static_dirs]
+    static = {  # not the default language's files (content files, share cards): theirs
+        rel: src
+        for rel, src in root.static.items()
+        if any(src.is_relative_to(folder) for folder in shared)
+        or rel.startswith("static/")  # the theme's assets, which 404.html uses
+        or (rel not in default.static and not src.is_relative_to(config.content_dir))
+    }
+    return dataclasses.replace(root, files=files, static=static, notes=[], page_sources={}, deps={})
+
+
+def _copy(source: PageFiles, into: PageFiles, rel: str, new: str) -> None:
+    if rel in source.fresh:
+        into[new] = source.fresh[rel]
+    elif rel in source.reused:
+        into.reuse(new)
+    else:
+        into.staged(new)
+
+
+def _merge(
+    config: SiteConfig, root: BuildResult, parts: list[tuple[str, BuildResult]]
+) -> BuildResult:
+    """One result: ROOT's files, then each part's under its prefix (but the static
+    folders, published once at the root)."""
+    files = PageFiles(root.files.out_dir)
+    for rel in root.files:
+        _copy(root.files, files, rel, rel)
+    static = dict(root.static)
+    shared = [config.root / name for name in config.static_dirs]
+    notes, sources, deps = list(root.notes), dict(root.page_sources), dict(root.deps)
+    diags, unchanged = list(root.diagnostics), set(root.unchanged)
+    stats = dataclasses.replace(root.stats)
+    for prefix, part in parts:
+        for rel in part.files:
+            _copy(part.files, files, rel, prefix + rel)
+        for rel, src in part.static.items():
+            if not any(src.is_relative_to(folder) for folder in shared):
+                static.setdefault(prefix + rel, src)
+        notes += part.notes
+        sources.update({prefix + k: v for k, v in part.page_sources.items()})
+        deps.update({prefix + k: v for k, v in part.deps.items()})
+        diags += part.diagnostics
+        unchanged.update(prefix + rel for rel in part.unchanged)
+        _add_stats(stats, part.stats)
+    return BuildResult(
+        config, files, static, _unique(diags), notes, sources, stats, deps, frozenset(unchanged)
+    )
+
+
+def _add_stats(total: BuildStats, part: BuildStats) -> None:
+    for name in ("notes", "pages", "rendered_notes", "rendered_pages", "files", "drafts_skipped"):
+        setattr(total, name, getattr(total, name) + getattr(part, name))
