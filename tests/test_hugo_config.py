@@ -4,6 +4,7 @@ line, and ``check`` on the built fixture site."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -15,7 +16,17 @@ import pytest
 from awsnotes_site.cli import main
 from awsnotes_site.config import load_config
 from awsnotes_site.diagnostics import BuildError
-from awsnotes_site.hugo.paths import Place, alias_path, page_url, place_of, resource_path
+from awsnotes_site.hugo.paths import (
+    Place,
+    alias_path,
+    page_url,
+    place_of,
+    resource_path,
+    section_page_url,
+    taxonomy_url,
+    term_url,
+)
+from awsnotes_site.hugo.permalinks import permalink_rules
 from hugo_compare import hugo_build
 from test_hugo_site import FIXTURES, cut_waiting
 
@@ -167,6 +178,39 @@ def test_place_and_urls_like_hugo() -> None:
     assert page_url(bundle, "T", None, "", "/about.html", {}, True) == "about.html"
     section = place_of("Posts/Sub/_index.md")
     assert page_url(section, "T", None, "", "", {"Posts": "/:slug/"}, True) == "posts/sub/"
+
+
+def test_permalinks_by_kind_like_hugo() -> None:
+    """Hugo 0.120's tables per kind, and the old flat form: a section's pages, a
+    taxonomy's terms (the URLs checked against Hugo in test_hugo_site.py)."""
+    nested = {
+        "page": {"posts": "/articles/:year/:slug/"},
+        "section": {"posts": "/articles/:sections[1:]/"},
+        "taxonomy": {"tags": "/tagged/"},
+        "term": {"tags": "/tagged/:slug/"},
+    }
+    flat = {"posts": "/p/:slug/", "tags": "/topic/:slug/"}
+    assert permalink_rules(flat) == {
+        "page": flat,
+        "section": {},
+        "taxonomy": {},
+        "term": flat,
+    }
+    date = dt.datetime(2024, 5, 6)
+    page = place_of("posts/linux/Bash Tips.md")
+    assert page_url(page, "Bash!", date, "", "", nested, True) == "articles/2024/bash/"
+    assert page_url(page, "Bash!", date, "", "", flat, True) == "p/bash/"
+    top, sub = place_of("posts/_index.md"), place_of("posts/Linux/_index.md")
+    assert page_url(top, "글", None, "", "", nested, True) == "articles/"
+    assert page_url(sub, "리눅스", None, "x", "", nested, True) == "articles/linux/"
+    assert page_url(sub, "리눅스", None, "", "", flat, True) == "posts/linux/"
+    assert page_url(sub, "리눅스", None, "", "/own/", nested, True) == "own/"  # url wins
+    assert section_page_url(("posts",), nested, True) == "articles/"
+    assert term_url("tags", "Web Dev", nested, True) == "tagged/web-dev/"
+    assert term_url("tags", "Web Dev", flat, True) == "topic/web-dev/"
+    assert term_url("categories", "Web Dev", nested, True) is None
+    assert taxonomy_url("tags", nested, True) == "tagged/"
+    assert taxonomy_url("Tags", flat, True) == "tags/"
 
 
 def test_aliases_and_content_files_like_hugo() -> None:

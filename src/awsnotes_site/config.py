@@ -55,7 +55,7 @@ class SiteConfig:
     taxonomies: dict[str, str] = field(
         default_factory=lambda: {"tag": "tags", "series": "series"}
     )  # singular -> plural (the URL segment and front matter key)
-    permalinks: dict[str, str] = field(default_factory=dict)  # section -> pattern
+    permalinks: dict[str, Any] = field(default_factory=dict)  # Hugo's [permalinks]
     disable_path_to_lower: bool = False
     summary_length: int = 0  # 0: our summary; N: Hugo's first N words
     # -- Markdown and shortcodes

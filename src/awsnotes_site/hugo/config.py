@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from awsnotes_site.diagnostics import BuildError, error
+from awsnotes_site.hugo.permalinks import KINDS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -71,8 +72,8 @@ class HugoConfig:
     languages: tuple[Language, ...] = ()
     params: dict[str, Any] = field(default_factory=dict)
     taxonomies: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TAXONOMIES))
-    permalinks: dict[str, str] = field(default_factory=dict)  # section -> pattern (pages)
-    section_permalinks: dict[str, str] = field(default_factory=dict)
+    # [permalinks]: section or taxonomy -> pattern, and kind -> that (permalink_rules)
+    permalinks: dict[str, Any] = field(default_factory=dict)
     content_dir: str = "content"
     static_dirs: tuple[str, ...] = ("static",)
     publish_dir: str = "public"
@@ -209,16 +210,17 @@ def _strs(value: Any) -> tuple[str, ...]:
     return ()
 
 
-def _permalinks(raw: Any) -> tuple[dict[str, str], dict[str, str]]:
-    """(page patterns, section patterns) by section; the old flat form is for pages."""
+def _permalinks(raw: Any) -> dict[str, Any]:
+    """``[permalinks]`` as written (flat keys, and tables per kind), what is not a pattern
+    left out; :func:`permalink_rules` reads it."""
     if not isinstance(raw, dict):
-        return {}, {}
-    pages = {k: str(v) for k, v in raw.items() if isinstance(v, str)}
-    nested = raw.get("page")
-    if isinstance(nested, dict):
-        pages.update({k: str(v) for k, v in nested.items()})
-    sections = raw.get("section")
-    return pages, {k: str(v) for k, v in sections.items()} if isinstance(sections, dict) else {}
+        return {}
+    result: dict[str, Any] = {k: v for k, v in raw.items() if isinstance(v, str)}
+    for kind in KINDS:
+        table = raw.get(kind)
+        if isinstance(table, dict):
+            result[kind] = {str(k): v for k, v in table.items() if isinstance(v, str)}
+    return result
 
 
 def _languages(raw: dict[str, Any], content_dir: str) -> tuple[Language, ...]:
@@ -262,7 +264,6 @@ def load_hugo_config(root: Path) -> HugoConfig | None:
     markup = raw.get("markup") if isinstance(raw.get("markup"), dict) else {}
     assert isinstance(markup, dict)
     taxonomies = raw.get("taxonomies")
-    pages, sections = _permalinks(raw.get("permalinks"))
     content_dir = _str(raw, "contentdir", "content")
     params = raw.get("params") if isinstance(raw.get("params"), dict) else {}
     unused = sorted(k for k in raw if k not in USED_KEYS and k not in QUIET_KEYS)
@@ -281,8 +282,7 @@ def load_hugo_config(root: Path) -> HugoConfig | None:
             if isinstance(taxonomies, dict)
             else dict(DEFAULT_TAXONOMIES)
         ),
-        permalinks=pages,
-        section_permalinks=sections,
+        permalinks=_permalinks(raw.get("permalinks")),
         content_dir=content_dir,
         static_dirs=_strs(raw.get("staticdir", "static")) or ("static",),
         publish_dir=_str(raw, "publishdir", "public"),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.diagnostics import Reporter, warning
-from awsnotes_site.hugo.paths import PAGE, place_of, resource_path, section_url
+from awsnotes_site.hugo.paths import PAGE, place_of, resource_path, section_page_url
 from awsnotes_site.model.note import Note
 from awsnotes_site.pipeline.static import static_root
 from awsnotes_site.theme import STATIC_DIR as THEME_STATIC
@@ -45,9 +45,10 @@ def owners(config: SiteConfig, notes: Iterable[Note]) -> tuple[dict[str, str], d
         if place.kind == PAGE and note.rel.endswith("/index.md"):
             bundles[note.rel[: -len("/index.md")]] = note.url
         if place.kind != PAGE and place.dirs:
-            sections["/".join(place.dirs)] = section_url(place.dirs, lower)
+            sections["/".join(place.dirs)] = note.url  # [permalinks.section], url
         elif place.dirs:
-            sections.setdefault(place.dirs[0], section_url(place.dirs[:1], lower))
+            top = place.dirs[:1]
+            sections.setdefault(top[0], section_page_url(top, config.permalinks, lower))
     return bundles, sections
 
 
