@@ -100,7 +100,15 @@ def test_multilingual_root_is_the_default_language_and_the_others_are_listed() -
     assert config.content_dirname == "content/ko"
     assert config.language == "ko"
     assert config.hugo_language == "ko"
-    assert config.hugo_languages == ("en",)
+    assert config.languages == {
+        "en": {
+            "title": "Two Languages",
+            "description": "",
+            "language": "en",
+            "content_dirname": "content/en",
+            "params": {},
+        }
+    }
     assert config.description == "한국어 글"
     assert diags == []
 
@@ -115,7 +123,7 @@ def test_languages_sharing_a_content_dir_are_one_warning(tmp_path: Path) -> None
         encoding="utf-8",
     )
     config, diags = load_config(tmp_path)
-    assert (config.hugo_language, config.hugo_languages) == ("ko", ("ko", "ja"))
+    assert (config.hugo_language, list(config.languages)) == ("ko", ["ko", "ja"])
     (diag,) = diags
     assert not diag.is_error
     assert diag.message.endswith("skipped: en")

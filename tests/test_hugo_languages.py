@@ -13,6 +13,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+from awsnotes_site.cli import main
 from awsnotes_site.pipeline import Builder
 from awsnotes_site.pipeline.builder import build
 from awsnotes_site.pipeline.options import BuildOptions, BuildResult
@@ -194,3 +195,24 @@ def test_site_toml_sites_still_get_the_base_path(tmp_path: Path) -> None:
     view = next(v for v in result.notes if v.note.title == "A")
     page = _page(result.config.output_path, output_path(view.note.url))
     assert "/blog/b/" in page.hrefs and "/b/" not in page.hrefs
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def test_init_from_hugo_round_trip_keeps_every_language(tmp_path: Path) -> None:
+    """``init --from-hugo`` writes the languages into site.toml: with the Hugo
+    configuration gone, the site builds to the same files."""
+    for subdir in (False, True):
+        site = _site(tmp_path / str(subdir), subdir)
+        before = _files(_build(site).config.output_path)
+        assert main(["init", "--from-hugo", str(site)]) == 0
+        text = (site / "site.toml").read_text(encoding="utf-8")
+        assert "[languages.en]" in text
+        (site / "hugo.toml").unlink()
+        result = _build(site)
+        assert not [d for d in result.diagnostics if d.is_error]
+        after = _files(result.config.output_path)
+        assert sorted(after) == sorted(before)
+        assert [rel for rel in before if before[rel] != after[rel]] == []

@@ -63,7 +63,8 @@ class SiteConfig:
     shortcode_dirs: tuple[str, ...] = ()  # Go-template shortcode folders, first wins
     unknown_shortcodes: str = "error"  # or "warn": render the inner text, marked
     hugo_language: str = ""  # a multilingual Hugo site: the language built ("ko")
-    hugo_languages: tuple[str, ...] = ()  # and those built under /CODE/ (pipeline.hugo_languages)
+    # and those built under /CODE/: code -> the values it changes (pipeline.hugo_languages)
+    languages: dict[str, dict[str, Any]] = field(default_factory=dict)
     language_dir: str = ""  # "CODE/" when this is one of those, built under base_url + CODE/
     # -- features
     images: dict[str, Any] = field(default_factory=dict)  # [images] enabled, widths, …
@@ -135,7 +136,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "summary_length": int,
     "shortcode_dirs": list,
     "hugo_language": str,
-    "hugo_languages": list,
+    "languages": dict,
 }
 
 
@@ -179,9 +180,11 @@ def _check_hugo_keys(values: dict[str, Any], path: str, diags: list[Diagnostic])
     """The keys ``init --from-hugo`` writes: ``kind`` and the folder lists."""
     if values.get("kind") not in (None, "site", "hugo"):
         diags.append(error(path, None, '\'kind\' must be "site" or "hugo"'))
-    for key in ("static_dirs", "shortcode_dirs", "hugo_languages"):
+    for key in ("static_dirs", "shortcode_dirs"):
         if key in values:
             values[key] = tuple(str(v) for v in values[key])
+    if any(not isinstance(v, dict) for v in values.get("languages", {}).values()):
+        diags.append(error(path, None, "each of 'languages' must be a table ([languages.en])"))
 
 
 def load_config(

@@ -43,12 +43,17 @@ def built_languages(hc: HugoConfig) -> tuple[list[Language], list[Language]]:
     return built, skipped
 
 
-def _language_values(hc: HugoConfig, lang: Language, params: dict[str, Any]) -> dict[str, Any]:
-    params.update(lang.params)
+def _language_values(hc: HugoConfig, lang: Language) -> dict[str, Any]:
+    """What language LANG changes of the site's values: title, content folder, UI
+    language, params (the site's, then its own) and the description among them."""
+    params = {**hc.params, **lang.params}
+    description = params.get("description")
     return {
-        "title": lang.title or hc.title,
-        "content_dirname": lang.content_dir,
+        "title": lang.title or hc.title or "Hugo site",
+        "description": description if isinstance(description, str) else "",
         "language": lang.language_code.split("-")[0].split("_")[0].lower() or lang.code,
+        "content_dirname": lang.content_dir,
+        "params": params,
     }
 
 
@@ -81,50 +86,49 @@ def static_dirs(hc: HugoConfig) -> tuple[str, ...]:
     return hc.static_dirs + extra
 
 
-def site_values(hc: HugoConfig, language: str = "") -> tuple[dict[str, Any], list[Diagnostic]]:
-    """SiteConfig keyword values for the Hugo site HC, and the warnings about it.
-    LANGUAGE: one language of a multilingual site, as built under ``/CODE/`` (its title,
-    content folder, params and UI language); by default the site root's."""
+def _skipped_warning(hc: HugoConfig, skipped: list[Language]) -> Diagnostic:
+    return warning(
+        str(hc.path),
+        None,
+        "multilingual site: languages that share a contentDir with another "
+        f"(Hugo's file-suffix style, index.en.md) are not built; skipped: "
+        f"{', '.join(lang.code for lang in skipped)}",
+        hint="give each language its own contentDir under [languages.X]",
+    )
+
+
+def site_values(hc: HugoConfig) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """SiteConfig keyword values for the Hugo site HC, and the warnings about it. A
+    multilingual site: the default language's values at the root, and ``languages``, what
+    each language built under ``/CODE/`` changes (:mod:`awsnotes_site.pipeline.hugo_languages`)."""
     diags: list[Diagnostic] = []
-    where = str(hc.path)
-    params = dict(hc.params)
-    chosen: dict[str, Any] = {
-        "title": hc.title,
-        "content_dirname": hc.content_dir,
+    description = hc.params.get("description")
+    own: dict[str, Any] = {
+        "title": hc.title or "Hugo site",
+        "description": description if isinstance(description, str) else "",
         "language": _language(hc),
+        "content_dirname": hc.content_dir,
+        "params": dict(hc.params),
     }
     built, skipped = built_languages(hc)
-    subdirs: list[str] = []
-    for lang in built:
-        if lang.code == (language or built[0].code):
-            chosen = _language_values(hc, lang, params)
-        if lang is not built[0] or hc.default_language_in_subdir:
-            subdirs.append(lang.code)
-    if skipped and not language:
-        diags.append(
-            warning(
-                where,
-                None,
-                "multilingual site: languages that share a contentDir with another "
-                f"(Hugo's file-suffix style, index.en.md) are not built; skipped: "
-                f"{', '.join(lang.code for lang in skipped)}",
-                hint="give each language its own contentDir under [languages.X]",
-            )
-        )
+    languages = {lang.code: _language_values(hc, lang) for lang in built}
+    if built:
+        own = languages[built[0].code]
+        if not hc.default_language_in_subdir:
+            del languages[built[0].code]
+    if skipped:
+        diags.append(_skipped_warning(hc, skipped))
     if hc.unused:
-        diags.append(warning(where, None, f"Hugo settings not used here: {', '.join(hc.unused)}"))
-    description = params.get("description")
+        diags.append(
+            warning(str(hc.path), None, f"Hugo settings not used here: {', '.join(hc.unused)}")
+        )
     values: dict[str, Any] = {
         "kind": "hugo",
-        "title": chosen["title"] or "Hugo site",
-        "description": description if isinstance(description, str) else "",
+        **own,
         "author": hc.author,
-        "language": chosen["language"],
         "base_url": hc.base_url,
         "output_dir": hc.publish_dir,
         "paginate": max(1, hc.paginate),
-        "params": params,
-        "content_dirname": chosen["content_dirname"],
         "static_dirs": static_dirs(hc),
         "static_at_root": True,
         "taxonomies": dict(hc.taxonomies),
@@ -137,9 +141,9 @@ def site_values(hc: HugoConfig, language: str = "") -> tuple[dict[str, Any], lis
         if hc.unknown_shortcodes in ("error", "warn")
         else "error",
     }
-    if built and not language:
+    if built:
         values["hugo_language"] = built[0].code
-        values["hugo_languages"] = tuple(subdirs)
+        values["languages"] = languages
     if hc.timezone:
         values["timezone"] = hc.timezone
     return values, diags

@@ -130,7 +130,7 @@ class Builder:
             done.deps,
             frozenset(done.reused),
         )
-        if config.hugo_languages:  # a multilingual Hugo site: the other languages
+        if config.languages:  # a multilingual Hugo site: the other languages
             result = self.languages.add(self, config, result)
         return result
 

@@ -20,8 +20,6 @@ from typing import TYPE_CHECKING
 
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.diagnostics import BuildError, Diagnostic, error
-from awsnotes_site.hugo.config import load_hugo_config
-from awsnotes_site.hugo.site import site_values
 from awsnotes_site.pipeline.hugo_pages import redirect_html
 from awsnotes_site.pipeline.options import BuildResult, BuildStats, PageFiles
 from awsnotes_site.urls import absolute_base
@@ -34,21 +32,27 @@ if TYPE_CHECKING:
 ROOT_KEPT = frozenset({".nojekyll", "404.html"})
 
 
+LANGUAGE_KEYS = frozenset({"title", "description", "language", "content_dirname", "params"})
+
+
 def language_config(config: SiteConfig, code: str) -> SiteConfig:
     """The configuration of language CODE of the multilingual Hugo site CONFIG (the root's,
-    command-line overrides applied), built as a site under ``/CODE/``."""
-    hugo = load_hugo_config(config.root)
-    if hugo is None:
-        raise BuildError(
-            [error(config.root, None, f"language {code!r}: the Hugo configuration is gone")]
-        )
-    values, _ = site_values(hugo, code)  # its warnings are the root build's
-    values["base_url"] = f"{absolute_base(config.base_url)}{code}/"
-    values["output_dir"] = posixpath.join(config.output_dir, code)
-    values["language_dir"] = f"{code}/"
-    if config.timezone != SiteConfig.timezone:
-        values.setdefault("timezone", config.timezone)
-    return SiteConfig(root=config.root, **values)
+    command-line overrides applied), built as a site under ``/CODE/``: CONFIG with what
+    ``languages.CODE`` changes."""
+    values = dict(config.languages.get(code, {}))
+    unknown = sorted(set(values) - LANGUAGE_KEYS)
+    if unknown:
+        where = config.root / "site.toml"
+        raise BuildError([error(where, None, f"languages.{code}: unknown keys {unknown}")])
+    return dataclasses.replace(
+        config,
+        **values,
+        base_url=f"{absolute_base(config.base_url)}{code}/",
+        output_dir=posixpath.join(config.output_dir, code),
+        hugo_language="",
+        languages={},
+        language_dir=f"{code}/",
+    )
 
 
 class LanguageBuilds:
@@ -60,9 +64,9 @@ class LanguageBuilds:
 
     def add(self, owner: Builder, config: SiteConfig, root: BuildResult) -> BuildResult:
         """ROOT (the default language's build) with every language in CONFIG's
-        ``hugo_languages`` built and put under ``/CODE/``."""
+        ``languages`` built and put under ``/CODE/``."""
         parts: list[tuple[str, BuildResult]] = []
-        for code in config.hugo_languages:
+        for code in config.languages:
             builder = self.builders.get(code)
             stage = owner.options.stage / code if owner.options.stage is not None else None
             options = dataclasses.replace(
@@ -75,7 +79,7 @@ class LanguageBuilds:
                 parts.append((f"{code}/", builder.build()))
             except BuildError as exc:
                 raise BuildError(_unique([*root.diagnostics, *exc.diagnostics])) from None
-        if config.hugo_language in config.hugo_languages:  # defaultContentLanguageInSubdir
+        if config.hugo_language in config.languages:  # defaultContentLanguageInSubdir
             default = dict(parts)[f"{config.hugo_language}/"]
             root = _root_only(config, root, default, owner.options.stage)
         return _merge(config, root, parts)
