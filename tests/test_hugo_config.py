@@ -113,20 +113,27 @@ def test_multilingual_root_is_the_default_language_and_the_others_are_listed() -
     assert diags == []
 
 
-def test_languages_sharing_a_content_dir_are_one_warning(tmp_path: Path) -> None:
-    """Hugo's file-suffix style (``index.en.md`` beside ``index.md``) is not built: one
-    warning names the languages left out."""
+def test_languages_built_and_the_multihost_ones_named_in_one_warning(tmp_path: Path) -> None:
+    """Languages sharing a content folder (Hugo's file-suffix style, ``index.en.md``) are
+    built; a language with a baseURL of its own (a multihost site) is not, and one warning
+    names them; disabled languages are not languages of the site."""
     (tmp_path / "hugo.toml").write_text(
         'defaultContentLanguage = "ko"\ndefaultContentLanguageInSubdir = true\n'
+        'disableLanguages = ["fr"]\n'
         "[languages.ko]\nweight = 1\n[languages.en]\nweight = 2\n"
-        '[languages.ja]\ncontentDir = "content/ja"\nweight = 3\n',
+        '[languages.ja]\ncontentDir = "content/ja"\nweight = 3\n'
+        '[languages.de]\nbaseURL = "https://de.example.kr/"\nweight = 4\n'
+        '[languages.es]\nbaseURL = "https://es.example.kr/"\nweight = 5\n'
+        "[languages.fr]\nweight = 6\n[languages.it]\ndisabled = true\n",
         encoding="utf-8",
     )
     config, diags = load_config(tmp_path)
-    assert (config.hugo_language, list(config.languages)) == ("ko", ["ko", "ja"])
+    assert (config.hugo_language, list(config.languages)) == ("ko", ["ko", "en", "ja"])
+    assert config.languages["ja"]["content_dirname"] == "content/ja"
+    assert config.languages["en"]["content_dirname"] == "content"
     (diag,) = diags
     assert not diag.is_error
-    assert diag.message.endswith("skipped: en")
+    assert diag.message.endswith("skipped: de, es")
 
 
 @pytest.mark.parametrize(

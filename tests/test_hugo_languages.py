@@ -1,5 +1,5 @@
-"""A multilingual Hugo site (``[languages.X]`` with their own ``contentDir``): every
-language built, the default one at the root (or under ``/ko/`` with
+"""A multilingual Hugo site (``[languages.X]`` with their own ``contentDir``; the
+file-suffix style is compared with Hugo in test_hugo_site.py): every language built, the default one at the root (or under ``/ko/`` with
 ``defaultContentLanguageInSubdir``), each with its own title, params and UI strings; and
 root-relative links in a Hugo site's Markdown kept as written, as Hugo keeps them, with a
 warning when one leaves the base path. (The URL sets and page structures are compared with

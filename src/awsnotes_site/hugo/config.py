@@ -34,7 +34,7 @@ USED_KEYS = frozenset(
         "contentdir", "staticdir", "pagination", "summarylength",
         "hascjklanguage", "disablepathtolower", "enableemoji", "markup", "theme", "themesdir",
         "timezone", "author", "copyright", "publishdir", "builddrafts", "buildfuture",
-        "disablekinds", "enablerobotstxt", "unknown_shortcodes",
+        "disablekinds", "enablerobotstxt", "unknown_shortcodes", "disablelanguages",
     }
 )  # fmt: skip
 # Keys people commonly have whose absence of effect is harmless and expected: no warning.
@@ -58,6 +58,8 @@ class Language:
     weight: int
     params: dict[str, Any]
     language_code: str  # "ko-KR"
+    base_url: str = ""  # its own baseURL: a multihost site
+    disabled: bool = False
 
 
 @dataclass(frozen=True)
@@ -240,10 +242,13 @@ def _languages(raw: dict[str, Any], content_dir: str) -> tuple[Language, ...]:
                 weight=_int(spec, "weight", 0),
                 params=params or {},
                 language_code=_str(spec, "languagecode", code),
+                base_url=_str(spec, "baseurl"),
+                disabled=bool(spec.get("disabled", False)),
             )
         )
     result.sort(key=lambda lang: (lang.weight or 1 << 30, lang.code))
-    return tuple(result)
+    off = {str(code).lower() for code in _strs(raw.get("disablelanguages"))}
+    return tuple(lang for lang in result if not lang.disabled and lang.code not in off)
 
 
 def _paginate(raw: dict[str, Any]) -> int:

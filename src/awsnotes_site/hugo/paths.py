@@ -43,6 +43,23 @@ def place_of(rel: str) -> Place:
     return Place(PAGE, tuple(parts[:-1]), PurePosixPath(name).stem)
 
 
+def language_of(name: str, codes: Iterable[str]) -> str:
+    """The language code in a content file's name (``hello.en.md`` -> ``en``, Hugo's
+    file-suffix style) when it is one of CODES; ``""`` otherwise."""
+    parts = name.split(".")
+    return parts[-2] if len(parts) > 2 and parts[-2] in codes else ""
+
+
+def without_language(rel: str, codes: Iterable[str]) -> str:
+    """REL without its language suffix: ``posts/hello.en.md`` -> ``posts/hello.md``."""
+    folder, _, name = rel.rpartition("/")
+    code = language_of(name, codes)
+    if not code:
+        return rel
+    stem = name[: -len(f".{code}.md")] + ".md"
+    return f"{folder}/{stem}" if folder else stem
+
+
 def section_url(dirs: Iterable[str], lower: bool) -> str:
     """``("posts", "Linux")`` -> ``posts/linux/``; ``()`` -> ``""`` (the home page)."""
     segments = [urlize(d, lower) for d in dirs]

@@ -26,20 +26,18 @@ def default_language(hc: HugoConfig) -> Language | None:
 
 
 def built_languages(hc: HugoConfig) -> tuple[list[Language], list[Language]]:
-    """(built, skipped): every language with its own ``contentDir`` is built; languages
-    sharing one (Hugo's ``index.en.md`` file-suffix style) are not, but the default."""
+    """(built, skipped): every language (``disabled`` ones and ``disableLanguages`` are
+    not languages of the site), with its own ``contentDir`` or sharing one (Hugo's
+    file-suffix style, ``index.en.md``); but those with a ``baseURL`` of their own (a
+    multihost site, one site per host), which are skipped."""
     default = default_language(hc)
     if default is None:
         return [], []
     built: list[Language] = [default]
     skipped: list[Language] = []
-    dirs = {default.content_dir.rstrip("/")}
     for lang in hc.languages:
-        if lang is default:
-            continue
-        folder = lang.content_dir.rstrip("/")
-        (skipped if folder in dirs else built).append(lang)
-        dirs.add(folder)
+        if lang is not default:
+            (skipped if lang.base_url else built).append(lang)
     return built, skipped
 
 
@@ -90,10 +88,10 @@ def _skipped_warning(hc: HugoConfig, skipped: list[Language]) -> Diagnostic:
     return warning(
         str(hc.path),
         None,
-        "multilingual site: languages that share a contentDir with another "
-        f"(Hugo's file-suffix style, index.en.md) are not built; skipped: "
+        "multihost site: languages with a baseURL of their own are not built; skipped: "
         f"{', '.join(lang.code for lang in skipped)}",
-        hint="give each language its own contentDir under [languages.X]",
+        hint="build each host as a site of its own, or drop their baseURL to build them "
+        "under /CODE/",
     )
 
 

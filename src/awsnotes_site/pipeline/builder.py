@@ -27,7 +27,7 @@ from awsnotes_site.incremental.state import CacheState
 from awsnotes_site.model.note import Note
 from awsnotes_site.model.views import DependencyTracker, NoteView
 from awsnotes_site.pipeline.generated import plan_generated
-from awsnotes_site.pipeline.hugo_languages import LanguageBuilds, language_config
+from awsnotes_site.pipeline.hugo_languages import LanguageBuilds, language_config, of_language
 from awsnotes_site.pipeline.images import ImageStage
 from awsnotes_site.pipeline.links import MissingTargets
 from awsnotes_site.pipeline.load import NoteLoader, apply_git_dates, unique_urls
@@ -130,14 +130,14 @@ class Builder:
             done.deps,
             frozenset(done.reused),
         )
-        if config.languages:  # a multilingual Hugo site: the other languages
+        if config.languages and not config.language_dir:  # a multilingual Hugo site
             result = self.languages.add(self, config, result)
         return result
 
     def _published(self, config: SiteConfig, reporter: Reporter) -> list[Note]:
         options = self.options
         records = self.state.note_records(config)
-        notes = self.loader.load(config, records, options.jobs, reporter)
+        notes = of_language(config, self.loader.load(config, records, options.jobs, reporter))
         if config.lastmod == "git":
             apply_git_dates(config, notes)
         now = options.now or _now(config)

@@ -1,13 +1,17 @@
-"""The other languages of a multilingual Hugo site (``[languages.X]``, each with its own
-``contentDir``): each is built by a :class:`~awsnotes_site.pipeline.builder.Builder` of
-its own as a site under ``/CODE/`` (its title, params, UI strings, taxonomies, feeds,
-search), and the builds are put together into one output the way Hugo lays it out:
+"""The other languages of a multilingual Hugo site (``[languages.X]``, with a
+``contentDir`` of their own or sharing one, Hugo's file-suffix style ``index.en.md``):
+each is built by a :class:`~awsnotes_site.pipeline.builder.Builder` of its own as a site
+under ``/CODE/`` (its title, params, UI strings, taxonomies, feeds, search) from its
+notes (:func:`of_language`), and the builds are put together into one output the way Hugo
+lays it out:
 
 - the default language at the site root, ``/ko/`` redirecting there; or, with
   ``defaultContentLanguageInSubdir``, under ``/ko/`` too, and the root page redirecting
   to it;
 - the static folders once, at the site root (Hugo does not copy them per language);
-  each language's content files (bundles) beside its pages."""
+  each language's content files (bundles) beside its pages (a file a bundle shares
+  between languages too: Hugo publishes it once and rewrites the other languages'
+  links to it, ours keeps a copy so that the links work as written)."""
 
 from __future__ import annotations
 
@@ -20,6 +24,8 @@ from typing import TYPE_CHECKING
 
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.diagnostics import BuildError, Diagnostic, error
+from awsnotes_site.hugo.paths import language_of
+from awsnotes_site.model.note import Note
 from awsnotes_site.pipeline.hugo_pages import redirect_html
 from awsnotes_site.pipeline.options import BuildResult, BuildStats, PageFiles
 from awsnotes_site.urls import absolute_base
@@ -49,10 +55,30 @@ def language_config(config: SiteConfig, code: str) -> SiteConfig:
         **values,
         base_url=f"{absolute_base(config.base_url)}{code}/",
         output_dir=posixpath.join(config.output_dir, code),
-        hugo_language="",
-        languages={},
         language_dir=f"{code}/",
+        # the default language's content folder, for of_language
+        languages={config.hugo_language: {"content_dirname": config.content_dirname}}
+        | dict(config.languages),
     )
+
+
+def of_language(config: SiteConfig, notes: list[Note]) -> list[Note]:
+    """The notes of the language CONFIG builds. Hugo's file-suffix style: ``x.en.md`` is
+    English's; a file with no language in its name is the language's whose content folder
+    it is in, the default language's when several share it."""
+    if not config.languages:
+        return notes
+    own = config.language_dir[:-1] or config.hugo_language
+    codes = (config.hugo_language, *config.languages)
+    default = config.languages.get(config.hugo_language, {})
+    default_dir = str(default.get("content_dirname", config.content_dirname)).rstrip("/")
+    unmarked = own == config.hugo_language or config.content_dirname.rstrip("/") != default_dir
+    kept = []
+    for note in notes:
+        code = language_of(note.source.name, codes)
+        if code == own or (not code and unmarked):
+            kept.append(note)
+    return kept
 
 
 class LanguageBuilds:
@@ -67,7 +93,7 @@ class LanguageBuilds:
         ``languages`` built and put under ``/CODE/``."""
         parts: list[tuple[str, BuildResult]] = []
         for code in config.languages:
-            builder = self.builders.get(code)
+            builder = self.builders.get(code)  # (type(owner): no import cycle)
             stage = owner.options.stage / code if owner.options.stage is not None else None
             options = dataclasses.replace(
                 owner.options, stage=stage, use_cache=False, save_cache=False

@@ -188,7 +188,7 @@ def assemble_hugo(
     for v in pages:
         for alias in v.note.aliases:
             specs.append(redirect(config, alias_path(alias, v.note.url), v.note.url, (v.note,)))
-    if config.hugo_language:  # Hugo's /ko/ -> / for the default language
+    if config.hugo_language and not config.language_dir:  # Hugo's /ko/ -> / (default)
         specs.append(redirect(config, f"{config.hugo_language}/index.html", "", ()))
     specs.append(_fixed(kinds.SEARCH, (), kinds.TitledContext(text["search"], kinds.SEARCH.name)))
     specs.append(
