@@ -7,16 +7,25 @@ Hugo's in test_hugo_site.py.)"""
 
 from __future__ import annotations
 
+import io
+import posixpath
+import re
 import shutil
 import subprocess
 import sys
+import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote
+
+from PIL import Image
 
 from awsnotes_site.cli import main
 from awsnotes_site.pipeline import Builder
 from awsnotes_site.pipeline.builder import build
 from awsnotes_site.pipeline.options import BuildOptions, BuildResult
+from awsnotes_site.serve.preview import PreviewServer
+from awsnotes_site.serve.project import ProjectBuilder
 from awsnotes_site.urls import output_path
 from test_hugo_site import FIXTURES
 
@@ -216,3 +225,48 @@ def test_init_from_hugo_round_trip_keeps_every_language(tmp_path: Path) -> None:
         after = _files(result.config.output_path)
         assert sorted(after) == sorted(before)
         assert [rel for rel in before if before[rel] != after[rel]] == []
+
+
+def test_serve_sends_every_language(tmp_path: Path) -> None:
+    """The preview serves each language's pages, its bundle files and the image
+    variants its pages name, and the static files at the root."""
+    site = _site(tmp_path)
+    Image.new("RGB", (1600, 900), (200, 30, 30)).save(site / "content/en/posts/trip/photo.png")
+    server = PreviewServer(ProjectBuilder(site), port=0, out=io.StringIO(), err=io.StringIO())
+    server.start()
+    try:
+        assert server.wait_for_build(1, 60).ok
+        base = f"http://127.0.0.1:{server.port}"
+        with urllib.request.urlopen(base + "/en/posts/trip/", timeout=30) as response:
+            html = response.read().decode()
+        page = _Page()
+        page.feed(html)
+        assert page.lang == "en"
+        srcs = _image_urls(html, "/en/posts/trip/")
+        assert {"/en/posts/trip/photo.png", "/en/posts/trip/photo.1600w.webp"} <= set(srcs)
+        for url in [*srcs, "/posts/여행/사진.png", "/favicon.ico"]:
+            with urllib.request.urlopen(base + quote(url), timeout=30) as response:
+                assert response.status == 200, url
+    finally:
+        server.stop()
+
+
+def _image_urls(html: str, url: str) -> list[str]:
+    """Every image URL (src and srcset candidates) of the content of the page at URL."""
+    found = re.findall(r'<img [^>]*?(?:src|srcset)="([^"]+)"', html)
+    found += re.findall(r'<source [^>]*?srcset="([^"]+)"', html)
+    urls = [part.strip().split(" ")[0] for value in found for part in value.split(",")]
+    return [posixpath.normpath(posixpath.join(url, u)) for u in urls if "://" not in u]
+
+
+def test_second_cached_build_is_the_same(tmp_path: Path) -> None:
+    """The languages read .cache/ but leave the root build's records to it: a second
+    build with the cache publishes the same files and takes the root's pages as they are."""
+    site = _site(tmp_path, subdir=False)
+    options = BuildOptions(jobs=1)
+    first, _ = build(site, options)
+    before = _files(first.config.output_path)
+    second, stats = build(site, BuildOptions(jobs=1))
+    assert _files(second.config.output_path) == before
+    assert second.stats.rendered_notes < first.stats.rendered_notes
+    assert stats.unchanged > 0

@@ -83,7 +83,7 @@ def of_language(config: SiteConfig, notes: list[Note]) -> list[Note]:
 
 class LanguageBuilds:
     """Kept by the root :class:`Builder`: one Builder per other language (so ``serve``
-    keeps their caches in memory between builds; they use no disk cache)."""
+    keeps their caches in memory between builds; they save nothing to disk)."""
 
     def __init__(self) -> None:
         self.builders: dict[str, Builder] = {}
@@ -95,9 +95,10 @@ class LanguageBuilds:
         for code in config.languages:
             builder = self.builders.get(code)  # (type(owner): no import cycle)
             stage = owner.options.stage / code if owner.options.stage is not None else None
-            options = dataclasses.replace(
-                owner.options, stage=stage, use_cache=False, save_cache=False
-            )
+            # .cache/ is read (what is in it is keyed by settings and content: rendered
+            # notes, image variants, which serve sends from there) but not written: its
+            # notes.json and pages.json are the root build's
+            options = dataclasses.replace(owner.options, stage=stage, save_cache=False)
             if builder is None:
                 builder = self.builders[code] = type(owner)(owner.root, options, language=code)
             builder.options = options

@@ -77,6 +77,11 @@ def source_folder(config: SiteConfig, source: Path) -> Path:
     site, the content folder): serve sends a file only while it still lies inside it."""
     if config.static_at_root:
         folders = (*(config.root / name for name in config.static_dirs), config.content_dir)
+        folders += tuple(  # the other languages' of a multilingual site
+            config.root / str(values["content_dirname"])
+            for values in config.languages.values()
+            if "content_dirname" in values
+        )
         for folder in (*folders, THEME_STATIC):
             if source.is_relative_to(folder):
                 return folder
