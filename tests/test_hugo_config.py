@@ -255,3 +255,18 @@ def test_check_finds_nothing_hugos_output_does_not_have(tmp_path: Path) -> None:
     theirs = run_cli("check", "-s", str(site), "--output", str(hugo_out))
     assert "checked" in theirs.stdout, theirs.stderr
     assert _problems(ours.stderr) <= _problems(theirs.stderr), ours.stderr
+
+
+def test_canonify_urls_under_a_sub_path_is_a_warning(tmp_path: Path) -> None:
+    """Hugo's canonifyURLs puts the base path into root-relative links; we keep them as
+    written (and warn about each that leaves the base path): say so once."""
+    (tmp_path / "hugo.toml").write_text(
+        'baseURL = "https://u.github.io/blog/"\ncanonifyURLs = true\n', encoding="utf-8"
+    )
+    _, diags = load_config(tmp_path)
+    (diag,) = diags
+    assert not diag.is_error
+    assert diag.message.startswith("canonifyURLs is not supported")
+    assert "/blog/" in diag.message
+    (tmp_path / "hugo.toml").write_text("canonifyURLs = true\n", encoding="utf-8")
+    assert load_config(tmp_path)[1] == []  # at the root it changes nothing

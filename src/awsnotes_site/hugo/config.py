@@ -35,6 +35,7 @@ USED_KEYS = frozenset(
         "hascjklanguage", "disablepathtolower", "enableemoji", "markup", "theme", "themesdir",
         "timezone", "author", "copyright", "publishdir", "builddrafts", "buildfuture",
         "disablekinds", "enablerobotstxt", "unknown_shortcodes", "disablelanguages",
+        "canonifyurls",
     }
 )  # fmt: skip
 # Keys people commonly have whose absence of effect is harmless and expected: no warning.
@@ -43,7 +44,7 @@ QUIET_KEYS = frozenset(
      "privacy", "minify", "caches", "imaging", "related", "sitemap", "build", "security",
      "server", "deployment", "frontmatter", "googleanalytics", "disqusshortname",
      "enablegitinfo", "enableinlineshortcodes", "ignorefiles", "pluralizelisttitles",
-     "canonifyurls", "relativeurls", "rsslimit", "sectionpageslimit", "cleandestinationdir",
+     "relativeurls", "rsslimit", "sectionpageslimit", "cleandestinationdir",
      "newcontentdir", "archetypedir", "layoutdir", "resourcedir", "assetdir", "datadir",
      "i18ndir", "enablemissingtranslationplaceholders", "notimes", "buildexpired",
      "titlecasestyle", "footnotereturnlinkcontents", "removepathaccents", "disablealiases"}
@@ -92,6 +93,7 @@ class HugoConfig:
     author: str = ""
     copyright: str = ""
     unknown_shortcodes: str = "error"
+    canonify_urls: bool = False
     unused: tuple[str, ...] = ()  # top-level keys that change nothing here
 
     @property
@@ -304,6 +306,7 @@ def load_hugo_config(root: Path) -> HugoConfig | None:
         author=_author(raw, params or {}),
         copyright=_str(raw, "copyright"),
         unknown_shortcodes=_str(raw, "unknown_shortcodes", "error"),
+        canonify_urls=bool(raw.get("canonifyurls", False)),
         unused=tuple(unused),
     )
 

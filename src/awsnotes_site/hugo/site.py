@@ -8,6 +8,7 @@ from typing import Any
 
 from awsnotes_site.diagnostics import Diagnostic, warning
 from awsnotes_site.hugo.config import HugoConfig, Language
+from awsnotes_site.urls import raw_base_path
 
 
 def _language(hc: HugoConfig) -> str:
@@ -116,6 +117,17 @@ def site_values(hc: HugoConfig) -> tuple[dict[str, Any], list[Diagnostic]]:
             del languages[built[0].code]
     if skipped:
         diags.append(_skipped_warning(hc, skipped))
+    if hc.canonify_urls and raw_base_path(hc.base_url) != "/":
+        diags.append(
+            warning(
+                str(hc.path),
+                None,
+                "canonifyURLs is not supported: root-relative links in notes stay as "
+                f"written, and those that leave the base path {raw_base_path(hc.base_url)} "
+                "are warned about",
+                hint="write links relative to the page, or with the base path",
+            )
+        )
     if hc.unused:
         diags.append(
             warning(str(hc.path), None, f"Hugo settings not used here: {', '.join(hc.unused)}")
