@@ -113,8 +113,15 @@ def test_static_once_at_the_root_and_bundles_beside_their_language(tmp_path: Pat
 
 
 def test_default_language_in_subdir(tmp_path: Path) -> None:
-    result = _build(_site(tmp_path, subdir=True))
+    site = _site(tmp_path, subdir=True)
+    result = _build(site)
     out = result.config.output_path
+    not_found = _page(out, "404.html")  # the default language's: its links name /ko/
+    assert "/ko/search/" in not_found.hrefs and "/search/" not in not_found.hrefs
+    proc = subprocess.run(
+        [str(CLI), "check", "-s", str(site)], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
     assert _page(out, "index.html").refresh == "0; url=https://two.example.kr/ko/"
     assert _page(out, "ko/posts/hello/index.html").title == "안녕하세요 | 두 언어 블로그"
     assert _page(out, "en/posts/hello/index.html").lang == "en"

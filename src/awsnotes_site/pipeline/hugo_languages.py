@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 
 # Root files kept when every language lives in a subfolder: the rest is the default
 # language, which is built again under its /CODE/.
-ROOT_KEPT = frozenset({".nojekyll", "404.html"})
+ROOT_KEPT = frozenset({".nojekyll"})
+NOT_FOUND = "404.html"  # at the root: the default language's, whose links name /CODE/
 
 
 LANGUAGE_KEYS = frozenset({"title", "description", "language", "content_dirname", "params"})
@@ -127,9 +128,9 @@ def _unique(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
 def _root_only(
     config: SiteConfig, root: BuildResult, default: BuildResult, stage: Path | None
 ) -> BuildResult:
-    """With ``defaultContentLanguageInSubdir``: of the root build only the static folders,
-    the theme's assets, ``.nojekyll`` and 404, and a root page redirecting to ``/CODE/``
-    (DEFAULT: the default language's build there)."""
+    """With ``defaultContentLanguageInSubdir``: of the root build only the static folders
+    and ``.nojekyll``; a root page redirecting to ``/CODE/`` and the 404 page of DEFAULT,
+    the default language's build there (its links and assets are under ``/CODE/``)."""
     files = PageFiles(root.files.out_dir)
     for rel in root.files:
         if rel in ROOT_KEPT:
@@ -138,14 +139,13 @@ def _root_only(
             with contextlib.suppress(OSError):
                 (stage / rel).unlink()  # a page a worker wrote: not published
     files["index.html"] = redirect_html(config, f"{config.hugo_language}/").encode()
+    staged = stage / config.hugo_language / NOT_FOUND if stage is not None else None
+    if staged is not None and NOT_FOUND in default.files.in_stage:
+        files[NOT_FOUND] = staged.read_bytes()  # written there by a worker
+    elif NOT_FOUND in default.files:
+        files[NOT_FOUND] = default.files[NOT_FOUND]
     shared = [config.root / name for name in config.static_dirs]
-    static = {  # not the default language's files (content files, share cards): theirs
-        rel: src
-        for rel, src in root.static.items()
-        if any(src.is_relative_to(folder) for folder in shared)
-        or rel.startswith("static/")  # the theme's assets, which 404.html uses
-        or (rel not in default.static and not src.is_relative_to(config.content_dir))
-    }
+    static = {rel: src for rel, src in root.static.items() if any(map(src.is_relative_to, shared))}
     return dataclasses.replace(root, files=files, static=static, notes=[], page_sources={}, deps={})
 
 
