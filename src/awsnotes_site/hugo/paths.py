@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
 from awsnotes_site.hugo.permalinks import PageFacts, expand, permalink_rules, urlize
+from awsnotes_site.model.note import Note
+from awsnotes_site.model.taxonomies import Term, group_hugo_terms
 
 PAGE, SECTION, HOME = "page", "section", "home"
 
@@ -122,6 +124,17 @@ def term_url(plural: str, name: str, permalinks: Mapping[str, Any], lower: bool)
         return None
     facts = PageFacts(title=name, date=None, section=plural, sections=(plural,), slug=name)
     return expand(pattern, facts, lower).lstrip("/")
+
+
+def hugo_terms(
+    notes: Sequence[Note], plural: str, permalinks: Mapping[str, Any], lower: bool
+) -> list[Term]:
+    """The terms of taxonomy PLURAL, each at its URL (``[permalinks.term]``)."""
+    prefix = plural.lower() if lower else plural
+    terms = group_hugo_terms(notes, plural, prefix, lower)
+    for term in terms:
+        term.url = term_url(plural, term.name, permalinks, lower) or term.url
+    return terms
 
 
 def taxonomy_url(plural: str, permalinks: Mapping[str, Any], lower: bool) -> str:

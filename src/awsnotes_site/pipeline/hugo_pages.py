@@ -18,17 +18,17 @@ from urllib.parse import quote
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.hugo.paths import (
     alias_path,
+    hugo_terms,
     place_of,
     section_page_url,
     taxonomy_url,
-    term_url,
 )
 from awsnotes_site.hugo.permalinks import urlize
 from awsnotes_site.model import pages as kinds
 from awsnotes_site.model.note import Note
 from awsnotes_site.model.pages import PageSpec, context_of
 from awsnotes_site.model.strings import strings_for
-from awsnotes_site.model.taxonomies import Term, group_hugo_terms, series_order
+from awsnotes_site.model.taxonomies import Term, series_order
 from awsnotes_site.model.views import NoteView, Paginator
 from awsnotes_site.pipeline.generated import generated
 from awsnotes_site.pipeline.plan import (
@@ -169,9 +169,7 @@ def assemble_hugo(
         specs += _with_page_one(config, listed, url)
     for plural in config.taxonomies.values():
         prefix = plural if not lower else plural.lower()
-        terms = group_hugo_terms(notes, plural, prefix, lower)
-        for term in terms:  # [permalinks.term]
-            term.url = term_url(plural, term.name, config.permalinks, lower) or term.url
+        terms = hugo_terms(notes, plural, config.permalinks, lower)
         url = taxonomy_url(plural, config.permalinks, lower)
         if plural == "tags" and url != "tags/":  # the header links to /tags/
             specs.append(redirect(config, "tags/index.html", url, ()))
