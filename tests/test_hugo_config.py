@@ -160,7 +160,7 @@ def test_bad_config_is_path_line_message(tmp_path: Path, name: str, text: str, l
 def test_init_from_hugo_writes_equivalent_site_toml(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in ("devlog", "yamlnotes", "bilingual"):
+    for name in ("devlog", "yamlnotes", "bilingual", "permalinks", "suffixes"):
         site = _site(tmp_path, name)
         hugo_config, _ = load_config(site)
         assert main(["init", "--from-hugo", str(site)]) == 0
