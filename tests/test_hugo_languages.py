@@ -98,6 +98,14 @@ def test_each_language_has_its_title_lang_and_ui_strings(tmp_path: Path) -> None
     assert (search.lang, search.placeholder) == ("en", "Search ( / )")
     assert _page(out, "search/index.html").placeholder == "검색 ( / )"
     assert _page(out, "en/404.html").title == "Page not found | Two Languages"
+    # as Hugo's: /sitemap.xml lists each language's sitemap, robots.txt names it
+    assert re.findall(r"<loc>([^<]+)</loc>", (out / "sitemap.xml").read_text()) == [
+        "https://two.example.kr/ko/sitemap.xml",
+        "https://two.example.kr/en/sitemap.xml",
+    ]
+    assert "<loc>https://two.example.kr/posts/" in (out / "ko/sitemap.xml").read_text()
+    assert "<loc>https://two.example.kr/en/posts/" in (out / "en/sitemap.xml").read_text()
+    assert "Sitemap: https://two.example.kr/sitemap.xml" in (out / "robots.txt").read_text()
     # the default language's /ko/ redirects to the root, as Hugo's does
     assert _page(out, "ko/index.html").refresh == "0; url=https://two.example.kr/"
 
@@ -127,6 +135,9 @@ def test_default_language_in_subdir(tmp_path: Path) -> None:
     assert _page(out, "en/posts/hello/index.html").lang == "en"
     assert not (out / "posts").exists()  # nothing of the default language at the root
     assert (out / "favicon.ico").is_file()
+    assert (out / "robots.txt").is_file()
+    assert "<loc>https://two.example.kr/ko/sitemap.xml</loc>" in (out / "sitemap.xml").read_text()
+    assert "<loc>https://two.example.kr/ko/posts/" in (out / "ko/sitemap.xml").read_text()
     assert not (out / "posts/여행/사진.png").exists()
     assert (out / "ko/posts/여행/사진.png").is_file()
     # each note once, under its language

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import posixpath
 from collections.abc import Iterable
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +30,7 @@ from awsnotes_site.hugo.paths import language_of
 from awsnotes_site.model.note import Note
 from awsnotes_site.pipeline.hugo_pages import redirect_html
 from awsnotes_site.pipeline.options import BuildResult, BuildStats, PageFiles
+from awsnotes_site.templating import iri_to_uri
 from awsnotes_site.urls import absolute_base
 
 if TYPE_CHECKING:
@@ -35,7 +38,8 @@ if TYPE_CHECKING:
 
 # Root files kept when every language lives in a subfolder: the rest is the default
 # language, which is built again under its /CODE/.
-ROOT_KEPT = frozenset({".nojekyll"})
+ROOT_KEPT = frozenset({".nojekyll", "robots.txt"})  # robots.txt names /sitemap.xml
+SITEMAP = "sitemap.xml"
 NOT_FOUND = "404.html"  # at the root: the default language's, whose links name /CODE/
 
 
@@ -110,7 +114,10 @@ class LanguageBuilds:
         if config.hugo_language in config.languages:  # defaultContentLanguageInSubdir
             default = dict(parts)[f"{config.hugo_language}/"]
             root = _root_only(config, root, default, owner.options.stage)
-        return _merge(config, root, parts)
+        result = _merge(config, root, parts)
+        _sitemap_index(config, result.files, owner.options.stage)
+        moved = {SITEMAP, f"{config.hugo_language}/{SITEMAP}"}
+        return dataclasses.replace(result, unchanged=result.unchanged - moved)
 
 
 def _unique(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -147,6 +154,33 @@ def _root_only(
     shared = [config.root / name for name in config.static_dirs]
     static = {rel: src for rel, src in root.static.items() if any(map(src.is_relative_to, shared))}
     return dataclasses.replace(root, files=files, static=static, notes=[], page_sources={}, deps={})
+
+
+def _sitemap_index(config: SiteConfig, files: PageFiles, stage: Path | None) -> None:
+    """As Hugo: ``/sitemap.xml`` lists each language's, ``/CODE/sitemap.xml`` (the
+    default language's moved there from the root when it is built at the root)."""
+    default = f"{config.hugo_language}/{SITEMAP}"
+    if SITEMAP in files.fresh and default not in files:
+        files[default] = files.fresh[SITEMAP]
+    elif SITEMAP in files.reused and default not in files:
+        files.reuse(default)  # unchanged: where the last build moved it
+    elif SITEMAP in files.in_stage and default not in files and stage is not None:
+        (stage / default).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(stage / SITEMAP, stage / default)  # written there by a worker
+        files.in_stage.discard(SITEMAP)
+        files.staged(default)
+    codes = dict.fromkeys((config.hugo_language, *config.languages))
+    base = absolute_base(config.base_url)
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        *(
+            f"<sitemap><loc>{escape(iri_to_uri(f'{base}{code}/{SITEMAP}'))}</loc></sitemap>"
+            for code in codes
+        ),
+        "</sitemapindex>",
+    ]
+    files[SITEMAP] = ("\n".join(lines) + "\n").encode()
 
 
 def _copy(source: PageFiles, into: PageFiles, rel: str, new: str) -> None:
