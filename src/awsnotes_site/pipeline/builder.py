@@ -27,6 +27,7 @@ from awsnotes_site.incremental.state import CacheState
 from awsnotes_site.model.note import Note
 from awsnotes_site.model.views import DependencyTracker, NoteView
 from awsnotes_site.pipeline.generated import plan_generated
+from awsnotes_site.pipeline.hugo_languages import LanguageBuilds, language_config, of_language
 from awsnotes_site.pipeline.images import ImageStage
 from awsnotes_site.pipeline.links import MissingTargets
 from awsnotes_site.pipeline.load import NoteLoader, apply_git_dates, unique_urls
@@ -45,9 +46,11 @@ from awsnotes_site.search import ShardMemo
 class Builder:
     """Builds a site; keeps caches between builds so rebuilds do only what changed."""
 
-    def __init__(self, root: Path, options: BuildOptions) -> None:
+    def __init__(self, root: Path, options: BuildOptions, language: str = "") -> None:
         self.root = root
         self.options = options
+        self.language = language  # one language of a multilingual Hugo site, under /CODE/
+        self.languages = LanguageBuilds()  # the others, when this builds the site root
         self.state = CacheState(options.use_cache, options.save_cache)
         self.tracker = DependencyTracker()
         self.signer = PageSigner()
@@ -69,6 +72,8 @@ class Builder:
         options = self.options
         self.state.use_cache, self.state.save = options.use_cache, options.save_cache
         config, warns = load_config(self.root, options.base_url, options.output)
+        if self.language:
+            config, warns = language_config(config, self.language), []
         reporter.extend(warns)
         self.state.bind(config)
         # 1, 2: discover and load the notes; keep the published ones, newest first
@@ -114,7 +119,7 @@ class Builder:
             seconds=time.perf_counter() - started,
             drafts_skipped=self._drafts,
         )
-        return BuildResult(
+        result = BuildResult(
             config,
             done.files,
             static,
@@ -125,11 +130,14 @@ class Builder:
             done.deps,
             frozenset(done.reused),
         )
+        if config.languages and not config.language_dir:  # a multilingual Hugo site
+            result = self.languages.add(self, config, result)
+        return result
 
     def _published(self, config: SiteConfig, reporter: Reporter) -> list[Note]:
         options = self.options
         records = self.state.note_records(config)
-        notes = self.loader.load(config, records, options.jobs, reporter)
+        notes = of_language(config, self.loader.load(config, records, options.jobs, reporter))
         if config.lastmod == "git":
             apply_git_dates(config, notes)
         now = options.now or _now(config)

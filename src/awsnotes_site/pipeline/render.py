@@ -112,7 +112,7 @@ class NoteRenderer:
         settings = markdown_settings(config.markdown, config.kind, where)
         md = create_markdown(
             registry,
-            config.base_path,
+            "/" if config.kind == "hugo" else config.base_path,  # Hugo: links as written
             config.toc_min_level,
             config.toc_max_level,
             highlight=settings.highlight,

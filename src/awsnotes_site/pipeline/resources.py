@@ -11,7 +11,7 @@ from pathlib import Path
 
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.diagnostics import Reporter, warning
-from awsnotes_site.hugo.paths import PAGE, place_of, resource_path, section_url
+from awsnotes_site.hugo.paths import PAGE, place_of, resource_path, section_page_url
 from awsnotes_site.model.note import Note
 from awsnotes_site.pipeline.static import static_root
 from awsnotes_site.theme import STATIC_DIR as THEME_STATIC
@@ -45,9 +45,10 @@ def owners(config: SiteConfig, notes: Iterable[Note]) -> tuple[dict[str, str], d
         if place.kind == PAGE and note.rel.endswith("/index.md"):
             bundles[note.rel[: -len("/index.md")]] = note.url
         if place.kind != PAGE and place.dirs:
-            sections["/".join(place.dirs)] = section_url(place.dirs, lower)
+            sections["/".join(place.dirs)] = note.url  # [permalinks.section], url
         elif place.dirs:
-            sections.setdefault(place.dirs[0], section_url(place.dirs[:1], lower))
+            top = place.dirs[:1]
+            sections.setdefault(top[0], section_page_url(top, config.permalinks, lower))
     return bundles, sections
 
 
@@ -76,6 +77,11 @@ def source_folder(config: SiteConfig, source: Path) -> Path:
     site, the content folder): serve sends a file only while it still lies inside it."""
     if config.static_at_root:
         folders = (*(config.root / name for name in config.static_dirs), config.content_dir)
+        folders += tuple(  # the other languages' of a multilingual site
+            config.root / str(values["content_dirname"])
+            for values in config.languages.values()
+            if "content_dirname" in values
+        )
         for folder in (*folders, THEME_STATIC):
             if source.is_relative_to(folder):
                 return folder
