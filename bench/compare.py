@@ -928,10 +928,25 @@ def series_corpus(bench: Bench, tool: str, notes: int) -> Path:
             item.rename(layouts / item.name)
         (layouts / "_default").rmdir()
         if tool == HUGO_WINDOW:
-            for layout in ("single.html", "term.html"):
-                shutil.copyfile(SERIES_LAYOUTS / layout, layouts / layout)
+            _window_layouts(layouts)
     log(f"  corpus {name} ({notes} notes in one series) in {time.perf_counter() - t:.1f}s")
     return path
+
+
+def _splice(path: Path, start: str, end: str, fragment: Path) -> None:
+    """Replace the text of PATH from ``start`` up to ``end`` with FRAGMENT's (ValueError if
+    the layout no longer has them)."""
+    text = path.read_text(encoding="utf-8")
+    a = text.index(start)
+    b = text.index(end, a)
+    path.write_text(text[:a] + fragment.read_text(encoding="utf-8") + text[b:], encoding="utf-8")
+
+
+def _window_layouts(layouts: Path) -> None:
+    """Hugo's series box and series page as ours: a window, a paginated list."""
+    box, listing = SERIES_LAYOUTS / "series_box.html", SERIES_LAYOUTS / "series_list.html"
+    _splice(layouts / "single.html", '{{ range .GetTerms "series" }}', '<div class="note', box)
+    _splice(layouts / "term.html", '<ol class="series-list">', "{{ else }}", listing)
 
 
 def series_round(bench: Bench, hugo: Path, rnd: int, notes: int, measured: bool) -> None:

@@ -4,9 +4,6 @@ paginates, short series are listed whole, and output grows linearly with a serie
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import urllib.parse
 from pathlib import Path
 
@@ -14,21 +11,10 @@ import pytest
 
 from helpers import Document, Element, format_vnu, parse_html, run_vnu
 from sitefactory import DEFAULT_CONFIG, make_project
+from test_cache import cli
 
 LONG, SHORT = "긴 시리즈", "짧은 시리즈"
 LONG_URL, SHORT_URL = "/series/긴-시리즈/", "/series/짧은-시리즈/"
-
-
-def cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "awsnotes_site", "build", "--source", str(project), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-        timeout=600,
-        env={**os.environ, "PYTHONUTF8": "1"},
-    )
 
 
 def series_notes(name: str, count: int, folder: str = "posts") -> dict[str, str]:

@@ -8,23 +8,10 @@ import shutil
 from pathlib import Path
 
 from sitefactory import make_project
-from test_series import cli, series_notes
+from test_cache import all_files, cli, mtimes
+from test_series import series_notes
 
 NAME = "긴 시리즈"
-
-
-def all_files(public: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(public).as_posix(): p.read_bytes() for p in public.rglob("*") if p.is_file()
-    }
-
-
-def mtimes(public: Path) -> dict[str, int]:
-    return {
-        p.relative_to(public).as_posix(): p.stat().st_mtime_ns
-        for p in public.rglob("*")
-        if p.is_file()
-    }
 
 
 def build_and_compare(project: Path, cold: Path) -> dict[str, bytes]:
