@@ -31,6 +31,7 @@ from awsnotes_site.model.note import (
     Note,
     covered,
 )
+from awsnotes_site.model.views import BACKLINKS
 
 
 @lru_cache(maxsize=1)
@@ -156,9 +157,12 @@ class PageSigner:
         self.cards: dict[str, str] = {}  # note path -> its card part
         self.keys: dict[str, str] = {}  # note path -> its render key part
 
-    def know(self, rel: str, card: str, key: str) -> None:
+    def know(self, rel: str, card: str, key: str, links: str | None = None) -> None:
+        """A note's card and render key; LINKS: its backlinks' digest (a vault's)."""
         self.cards[rel] = f"\0{rel}:{card}"
         self.keys[rel] = f"\1{rel}:{key}"
+        if links:
+            self.keys[BACKLINKS + rel] = f"\1{BACKLINKS}{rel}:{links}"
 
     def reset(self) -> None:
         self.cards, self.keys = {}, {}
@@ -173,3 +177,9 @@ class PageSigner:
             ]
         )
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+def vault_key(base: str, dependencies: str) -> str:
+    """A vault note's render key: its :func:`render_key` and the state of what its HTML
+    depends on in the vault (``pipeline.vault.VaultSite.dependencies``)."""
+    return hashlib.sha256(f"{base}\0{dependencies}".encode()).hexdigest()

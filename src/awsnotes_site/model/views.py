@@ -20,6 +20,7 @@ from awsnotes_site.model.series import SeriesBox
 from awsnotes_site.model.taxonomies import Term
 
 SearchPart = tuple[str, tuple[str, str] | None]  # a note's plain text, packed search keys
+BACKLINKS = "\0backlinks\0"  # + a note's path: the dependency on its backlinks
 
 
 class DependencyTracker:
@@ -91,7 +92,8 @@ class NoteView:
     next: NoteView | None = None
     related: list[NoteView] = field(default_factory=list)
     loaded: RenderedNote | None = None
-    backlinks: list[Any] = field(default_factory=list)  # vault: pipeline.vault.Backlink
+    links_in: list[Any] = field(default_factory=list)  # vault: pipeline.vault.Backlink
+    links_key: str | None = None  # digest of links_in ("": none; None: not a vault note)
 
     def __getattr__(self, name: str) -> Any:
         if name == "body":
@@ -104,6 +106,14 @@ class NoteView:
         if self.loaded is None:
             self.loaded = self.load()
         return self.loaded
+
+    @property
+    def backlinks(self) -> list[Any]:
+        """The notes linking to this one (a vault's), a dependency of the page showing
+        them apart from the note's content."""
+        if self.links_key is not None:
+            self.tracker.note_dependency(BACKLINKS + self.note.rel)
+        return self.links_in
 
     @property
     def text(self) -> str:

@@ -164,7 +164,7 @@ class Builder:
         self._keys = {v.note.source: v.key for v in views}
         self.signer.reset()
         for v in views:
-            self.signer.know(v.note.rel, v.card, v.key)
+            self.signer.know(v.note.rel, v.card, v.key, v.links_key)
         return views
 
     def _meanwhile(self, published: list[Note]) -> None:

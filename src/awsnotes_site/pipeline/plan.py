@@ -84,7 +84,8 @@ def assemble(
         if v.note.section:
             sections.setdefault(v.note.section, []).append(v)
     for name, members in sorted(sections.items()):
-        specs += _paginate(config, members, f"{name}/", kinds.SECTION, name)
+        url = f"{slugify_name(name)}/" if config.kind == "vault" else f"{name}/"  # as notes'
+        specs += _paginate(config, members, url, kinds.SECTION, name)
     for term in tags:
         members = [by_rel[n.rel] for n in term.notes]
         specs += _paginate(config, members, term.url, kinds.TAG, term.name, term)

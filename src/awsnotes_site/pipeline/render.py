@@ -48,6 +48,7 @@ class Parser:
     resolver: RefResolver
     md: MarkdownIt
     diagnostics: tuple[Diagnostic, ...] = ()  # about the Markdown settings
+    vault: VaultSite | None = None  # an Obsidian vault's files (refreshed every build)
 
 
 @dataclass
@@ -79,11 +80,12 @@ class NoteRenderer:
         urls = {n.rel: n.url for n in notes}
         images = run.images
         context = render_context(config, images.site_key() if images else "")
-        vault = VaultSite(config, notes) if config.kind == "vault" else None
-        context += vault.context() if vault else ""
         old = self._parser
         if old is not None and (old.urls, old.context, old.jinja) == (urls, context, jinja):
+            if old.vault is not None:
+                old.vault.refresh(notes)
             return old  # same notes, URLs and settings
+        vault = VaultSite(config, notes) if config.kind == "vault" else None
         resolver = RefResolver(urls)
         go = GoShortcodes.scan(
             config.root,
@@ -119,7 +121,7 @@ class NoteRenderer:
         )
         if vault:
             vault.attach(md)
-        self._parser = Parser(urls, context, jinja, resolver, md, settings.diagnostics)
+        self._parser = Parser(urls, context, jinja, resolver, md, settings.diagnostics, vault)
         return self._parser
 
     def render(
@@ -133,14 +135,21 @@ class NoteRenderer:
         """Render the notes that need it (``meanwhile``: see :func:`render_all`) and
         return a view of every note."""
         parser = self.parser(run.config, notes, run)
-        keys = [render_key(n.digest, n.rel, parser.context) for n in notes]
+        keys = bases = [render_key(n.digest, n.rel, parser.context) for n in notes]
+        vault = parser.vault
+        if vault is not None:  # and what the notes' last renderings depended on
+            known = [*self.facts.values(), *(r.facts for r in records.values() if r.facts)]
+            keys = vault.keys(notes, bases, known)
         todo = [
             (key, with_body(note, run.config))
             for key, note in zip(keys, notes, strict=True)
             if self._stale(key, note, records, run.store, parser.resolver)
         ]
         saver = run.store if run.save else None
-        done = render_all(parser.md, todo, run.jobs, run.progress, saver, meanwhile)
+        kept = saver if vault is None else None  # a vault's: once their keys are settled
+        done = render_all(parser.md, todo, run.jobs, run.progress, kept, meanwhile)
+        if vault is not None:
+            todo = vault.settle(todo, done, dict(zip(keys, bases, strict=True)), keys, saver)
         self.count = len(done)
         for (key, _), (rendered, facts) in zip(todo, done, strict=True):
             self.rendered[key] = rendered
