@@ -1,6 +1,7 @@
 """What templates see: a note (``page``, and the items of lists), the site, a paginator and
-a series box, as dataclasses (attribute lookups in Jinja are faster on them than on dicts),
-and the :class:`DependencyTracker` through which a page records whose body it used."""
+a series box (:mod:`.series`), as dataclasses (attribute lookups in Jinja are faster on
+them than on dicts), and the :class:`DependencyTracker` through which a page records
+whose body it used."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from markupsafe import Markup
 from awsnotes_site.markdown import NoteFacts, RenderedNote
 from awsnotes_site.markdown.headings import toc_tree
 from awsnotes_site.model.note import Note
+from awsnotes_site.model.series import SeriesBox
 from awsnotes_site.model.taxonomies import Term
 
 SearchPart = tuple[str, tuple[str, str] | None]  # a note's plain text, packed search keys
@@ -69,18 +71,6 @@ class Paginator:
     prev_url: str | None
     next_url: str | None
     url: str
-
-
-@dataclass
-class SeriesBox:
-    """One entry of ``page.series``: a series the note is in and its place there."""
-
-    name: str
-    url: str
-    notes: list[NoteView]
-    index: int
-    prev: NoteView | None
-    next: NoteView | None
 
 
 @dataclass(eq=False)
