@@ -121,7 +121,6 @@ def _series_pages(config: SiteConfig, term: Term, ordered: list[NoteView]) -> li
             offset = (listed.paginator.number - 1) * config.paginate
             page = kinds.SeriesContext(**vars(listed), notes=listed.paginator.notes, offset=offset)
             spec.context = context_of(page)
-        spec.key = (*spec.key, term.name)
     return specs
 
 
@@ -153,8 +152,13 @@ def _note_deps(v: NoteView) -> tuple[Note, ...]:
 
 
 def _note_key(v: NoteView) -> tuple[Any, ...]:
-    """A note page's key: what its series boxes show beyond their notes' cards."""
-    return ("note", *(box.key() for box in v.series)) if v.series else ("note",)
+    """A note page's key: what its series boxes and tag links show beyond their notes'
+    cards (a tag is shown as its newest note spells it)."""
+    return ("note", _tag_names([v]), *(box.key() for box in v.series))
+
+
+def _tag_names(views: list[NoteView]) -> tuple[str, ...]:
+    return tuple(t.name for v in views for t in v.tags)
 
 
 def _link_neighbours(views: list[NoteView]) -> None:
@@ -215,7 +219,10 @@ def _paginate(
                 output_path(page_url),
                 kind.template,
                 deps,
-                (kind.template, url, number, total, len(views)),
+                # the title too: a term's name comes from its newest note, which pages
+                # after the first do not list
+                (kind.template, url, number, total, len(views), title, *taxonomy)
+                + _tag_names(chunk),
                 context_of(context),
             )
         )
