@@ -48,6 +48,7 @@ class Parser:
     resolver: RefResolver
     md: MarkdownIt
     diagnostics: tuple[Diagnostic, ...] = ()  # about the Markdown settings
+    images: ImageCatalog | None = None  # what ``md`` asks about images
 
 
 @dataclass
@@ -78,12 +79,17 @@ class NoteRenderer:
         jinja = run.jinja
         urls = {n.rel: n.url for n in notes}
         images = run.images
-        context = render_context(config, images.site_key() if images else "")
+        context = render_context(config, images.context_key() if images else "")
         vault = VaultSite(config, notes) if config.kind == "vault" else None
         context += vault.context() if vault else ""
         old = self._parser
-        if old is not None and (old.urls, old.context, old.jinja) == (urls, context, jinja):
-            return old  # same notes, URLs and settings
+        kept = old is not None and old.images is images  # (kept by the stage while alike)
+        if (
+            kept
+            and old is not None
+            and (old.urls, old.context, old.jinja) == (urls, context, jinja)
+        ):
+            return old  # same notes, URLs, settings and images
         resolver = RefResolver(urls)
         go = GoShortcodes.scan(
             config.root,
@@ -119,7 +125,7 @@ class NoteRenderer:
         )
         if vault:
             vault.attach(md)
-        self._parser = Parser(urls, context, jinja, resolver, md, settings.diagnostics)
+        self._parser = Parser(urls, context, jinja, resolver, md, settings.diagnostics, images)
         return self._parser
 
     def render(
@@ -133,7 +139,11 @@ class NoteRenderer:
         """Render the notes that need it (``meanwhile``: see :func:`render_all`) and
         return a view of every note."""
         parser = self.parser(run.config, notes, run)
-        keys = [render_key(n.digest, n.rel, parser.context) for n in notes]
+        images = run.images
+        keys = [
+            render_key(n.digest, n.rel, parser.context, images.note_key(n) if images else "")
+            for n in notes
+        ]
         todo = [
             (key, with_body(note, run.config))
             for key, note in zip(keys, notes, strict=True)
