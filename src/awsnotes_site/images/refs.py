@@ -3,24 +3,28 @@ its render key that covers images (issue 21).
 
 A note's image markup depends only on the images it names, so its render key covers the
 catalog's images whose file name (``shot.png``, compared without case, after
-%-decoding and NFC) appears in its file, with their dark siblings
+%-decoding and NFC) appears in its text, with their dark siblings
 (:meth:`~awsnotes_site.images.catalog.ImageCatalog.names_key`): adding an image
 re-renders only the notes that mention an image by that name. The scan over-approximates
-(a name in a code block counts too), never under-approximates, but for two cases where
-the images come from elsewhere; those notes take the key of every image:
+(a name in a code block or in prose counts too; every suffix of the text before an image
+extension that starts after a separator is a candidate, so names with spaces, brackets
+or Hangul are found; not: a name of more than 160 characters or with one of
+``/\\"<>|*?``). Two kinds of notes show images their text does not name; they take the
+key of every image:
 
 - a shortcode whose template (the site's Jinja or Go shortcodes) writes ``<img``: its
   template may build the name from its arguments;
 - an embed ``![[...]]`` of something that is not an image (a vault note shows the
   embedded note's images).
 
-What a file names is remembered by its content digest (:class:`ImageRefs`, saved in
+What a note names is remembered by its file's digest (:class:`ImageRefs`, saved in
 ``.cache/images/refs.json``), so a build with nothing changed reads no note again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import re
 from collections.abc import Iterable
@@ -37,10 +41,14 @@ REFS_FILE = "refs.json"  # under .cache/images
 REFS_VERSION = 1
 
 _EXT = "|".join(sorted(e[1:] for e in EXTENSION_FORMATS))
-# a file name with an image extension: what is left of it after the last separator
-_NAME = re.compile(rf"""([^\s/\\"'`()<>\[\]|=,;:*?#]*\.(?:{_EXT}))(?![\w-])""", re.IGNORECASE)
+_EXTENSION = re.compile(rf"\.(?:{_EXT})(?![\w-])")  # in lower-cased text
+_IMAGE = re.compile(rf".*\.(?:{_EXT})", re.DOTALL)
 _SHORTCODE = re.compile(r"\{\{[<%]\s*/?\s*([\w./-]+)")
 _EMBED = re.compile(r"!\[\[([^\]|#^]*)")
+SEGMENT = 160  # characters before an extension that a file name may take
+BOUNDARY = frozenset(" \t/\\\"'`()[]<>=|:,;*?#!{}")  # what a name may follow
+NOT_FIRST = BOUNDARY - frozenset("(")  # what a name does not start with
+NOT_IN = frozenset('/\\"<>|*?`\n')  # what no name has (as no file name in practice)
 
 
 class NoteSource(Protocol):
@@ -83,18 +91,47 @@ def image_name(path: str) -> str:
     return path.rsplit("/", 1)[-1].lower()
 
 
+def _candidates(segment: str, names: set[str]) -> None:
+    """Every name ``segment`` (text ending in an image extension) may end with: each
+    suffix that starts after a boundary (a name may hold spaces and brackets)."""
+    for i in range(len(segment) - 4, -1, -1):  # (shortest first: stop at a / or a quote)
+        ch = segment[i]
+        if ch in NOT_IN:
+            break
+        if ch == "[" and segment.startswith("[[", i - 1):
+            break  # (an Obsidian embed's brackets)
+        if (i == 0 or segment[i - 1] in BOUNDARY) and ch not in NOT_FIRST and ch != ".":
+            names.add(nfc(segment[i:]))
+
+
+def _forms(segment: str) -> set[str]:
+    """A segment as written and as Markdown or HTML would read it (%-decoded, entities,
+    backslash escapes)."""
+    forms = {segment}
+    if "%" in segment:
+        forms.add(unquote(segment))
+    if "&" in segment:
+        forms.update([html.unescape(f) for f in forms])
+    if "\\" in segment:
+        forms.update([f.replace("\\", "") for f in forms])
+    return forms
+
+
 def scan(text: str) -> NoteRefs:
     """The image names, shortcode names and non-image embeds a note's source has."""
     lowered = text.lower()
     names: set[str] = set()
-    if "." in text:
-        decoded = nfc(unquote(lowered)) if "%" in lowered else nfc(lowered)
-        names.update(m.group(1) for m in _NAME.finditer(decoded))
-        names.update(m.group(1) for m in _NAME.finditer(lowered))
+    after = 0  # the end of the last name: a name holds no earlier extension
+    for m in _EXTENSION.finditer(lowered):
+        start = max(lowered.rfind("\n", 0, m.start()) + 1, m.start() - SEGMENT, after)
+        after = m.end()
+        for form in _forms(lowered[start : m.end()]):
+            _candidates(form, names)
     shortcodes = {m.group(1).lower() for m in _SHORTCODE.finditer(text)} if "{{" in text else set()
     embeds = False
     if "![[" in text:
-        embeds = any(not _NAME.fullmatch(m.group(1).strip().lower()) for m in _EMBED.finditer(text))
+        targets = (m.group(1).strip().lower() for m in _EMBED.finditer(text))
+        embeds = any(not _IMAGE.fullmatch(t) for t in targets)
     return NoteRefs(frozenset(names), frozenset(shortcodes), embeds)
 
 
@@ -142,14 +179,16 @@ class ImageRefs:
         self.live = set()
 
     def of(self, digest: str, source: Path, body: str | None) -> NoteRefs:
-        """The scan of the note file whose bytes hash to ``digest`` (read when not known;
-        an unreadable file names every image)."""
+        """The scan of the note whose file's bytes hash to ``digest``: of its ``body``
+        when loaded, else of its file (a superset: front matter too), read now; an
+        unreadable file names every image."""
         self.live.add(digest)
         refs = self.by_digest.get(digest)
         if refs is None:
-            text: str | None = body
-            with contextlib.suppress(OSError):
-                text = source.read_text(encoding="utf-8", errors="replace")
+            text = body
+            if text is None:
+                with contextlib.suppress(OSError):
+                    text = source.read_text(encoding="utf-8", errors="replace")
             refs = scan(text) if text is not None else NoteRefs(frozenset(), frozenset(), True)
             self.by_digest[digest] = refs
         return refs
