@@ -61,7 +61,6 @@ class ImageStage:
         self._font: CardFont | None = None
         self._scratch: tempfile.TemporaryDirectory[str] | None = None  # no .cache/ to use
         self.refs = ImageRefs()  # what each note file names, for its render key
-        self._image_shortcodes: frozenset[str] = frozenset()
 
     def prepare(
         self,
