@@ -49,6 +49,7 @@ class Parser:
     md: MarkdownIt
     diagnostics: tuple[Diagnostic, ...] = ()  # about the Markdown settings
     vault: VaultSite | None = None  # an Obsidian vault's files (refreshed every build)
+    images: ImageCatalog | None = None  # what ``md`` asks about images
 
 
 @dataclass
@@ -79,12 +80,17 @@ class NoteRenderer:
         jinja = run.jinja
         urls = {n.rel: n.url for n in notes}
         images = run.images
-        context = render_context(config, images.site_key() if images else "")
+        context = render_context(config, images.context_key() if images else "")
         old = self._parser
-        if old is not None and (old.urls, old.context, old.jinja) == (urls, context, jinja):
+        kept = old is not None and old.images is images  # (kept by the stage while alike)
+        if (
+            kept
+            and old is not None
+            and (old.urls, old.context, old.jinja) == (urls, context, jinja)
+        ):
             if old.vault is not None:
                 old.vault.refresh(notes)
-            return old  # same notes, URLs and settings
+            return old  # same notes, URLs, settings and images
         vault = VaultSite(config, notes) if config.kind == "vault" else None
         resolver = RefResolver(urls)
         go = GoShortcodes.scan(
@@ -121,7 +127,9 @@ class NoteRenderer:
         )
         if vault:
             vault.attach(md)
-        self._parser = Parser(urls, context, jinja, resolver, md, settings.diagnostics, vault)
+        self._parser = Parser(
+            urls, context, jinja, resolver, md, settings.diagnostics, vault, images
+        )
         return self._parser
 
     def render(
@@ -135,7 +143,11 @@ class NoteRenderer:
         """Render the notes that need it (``meanwhile``: see :func:`render_all`) and
         return a view of every note."""
         parser = self.parser(run.config, notes, run)
-        keys = bases = [render_key(n.digest, n.rel, parser.context) for n in notes]
+        images = run.images
+        keys = bases = [
+            render_key(n.digest, n.rel, parser.context, images.note_key(n) if images else "")
+            for n in notes
+        ]
         vault = parser.vault
         if vault is not None:  # and what the notes' last renderings depended on
             known = [*self.facts.values(), *(r.facts for r in records.values() if r.facts)]

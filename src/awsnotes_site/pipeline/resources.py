@@ -12,8 +12,10 @@ from pathlib import Path
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.diagnostics import Reporter, warning
 from awsnotes_site.hugo.paths import PAGE, place_of, resource_path, section_page_url
+from awsnotes_site.images.probe import is_image_path
 from awsnotes_site.model.note import Note
 from awsnotes_site.pipeline.static import static_root
+from awsnotes_site.pipeline.vault import vault_files
 from awsnotes_site.theme import STATIC_DIR as THEME_STATIC
 
 
@@ -86,3 +88,18 @@ def source_folder(config: SiteConfig, source: Path) -> Path:
             if source.is_relative_to(folder):
                 return folder
     return static_root(config, source)
+
+
+def content_images(config: SiteConfig) -> dict[str, Path]:
+    """Images under the content folder that are published only when a note links them
+    (output path -> file): a vault's attachments, at their vault path. The image stage
+    catalogues them beside the published files (a Hugo site's content files are among
+    those already: :func:`collect_site_files`)."""
+    if config.kind != "vault":
+        return {}
+    return {rel: path for rel, path in vault_files(config).items() if is_image_path(path)}
+
+
+def shortcode_folders(config: SiteConfig) -> list[Path]:
+    """The folders of the site's own shortcode templates, Jinja and Go."""
+    return [config.templates_dir / "shortcodes", *(config.root / d for d in config.shortcode_dirs)]
