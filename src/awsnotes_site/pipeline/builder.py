@@ -35,7 +35,7 @@ from awsnotes_site.pipeline.options import BuildOptions, BuildResult, BuildStats
 from awsnotes_site.pipeline.pages import PageRenderer
 from awsnotes_site.pipeline.plan import RelatedNotes, assemble, site_view
 from awsnotes_site.pipeline.render import NoteRenderer, RenderSettings
-from awsnotes_site.pipeline.resources import collect_site_files
+from awsnotes_site.pipeline.resources import collect_site_files, content_files
 from awsnotes_site.pipeline.static import check_overlaps, collect_static
 from awsnotes_site.pipeline.templates import TemplateCache
 from awsnotes_site.pipeline.vault import linked_files
@@ -84,8 +84,11 @@ class Builder:
         templates.jinja.globals["share_image"] = self.images.share_url
         if config.static_at_root:  # a Hugo site: static/ at the root, content files
             static = collect_site_files(config, published, reporter)
-        else:
-            static = collect_static(config, reporter)
+        else:  # ours: static/ under /static/, content files beside their notes
+            static = {
+                **collect_static(config, reporter),
+                **content_files(config, published, reporter),
+            }
         cache = self.state.folder if self.state.use_cache else None
         catalog = self.images.prepare(config, static, cache, reporter)
         views = self._render_notes(config, published, reporter, catalog)

@@ -29,7 +29,13 @@ def _files(root: Path, reporter: Reporter, markdown: bool) -> Iterator[tuple[str
             if name.startswith(".") or (not markdown and name.endswith(".md")):
                 continue
             path = Path(dirpath) / name
-            if not path.resolve().is_relative_to(real_root):
+            try:
+                real = path.resolve(strict=True)
+            except (OSError, RuntimeError):  # a symlink loop or a dangling link
+                if markdown:  # (under content/, discovery has said so already)
+                    reporter.add(warning(path, None, "symlink loop or broken link; skipped"))
+                continue
+            if not real.is_relative_to(real_root):
                 reporter.add(warning(path, None, f"symlink points outside {root.name}/; skipped"))
                 continue
             rel = unicodedata.normalize("NFC", path.relative_to(root).as_posix())
@@ -67,16 +73,28 @@ def collect_site_files(
         if folder.is_dir():
             for rel, path in _files(folder, reporter, markdown=True):
                 result[rel] = path
-    if config.content_dir.is_dir():
-        bundles, sections = owners(config, notes)
-        for rel, path in _files(config.content_dir, reporter, markdown=False):
-            result[resource_path(rel, bundles, sections)] = path
+    result.update(content_files(config, notes, reporter))
     return result
+
+
+def content_files(config: SiteConfig, notes: Iterable[Note], reporter: Reporter) -> dict[str, Path]:
+    """Output path -> file of every file under the content folder but Markdown: a leaf
+    bundle's files beside its page (``x/index.md`` + ``x/a.png`` -> ``/x/a.png``), the
+    others at their path, as Hugo publishes them (a vault publishes what notes link)."""
+    if config.kind == "vault" or not config.content_dir.is_dir():
+        return {}
+    bundles, sections = owners(config, notes)
+    return {
+        resource_path(rel, bundles, sections): path
+        for rel, path in _files(config.content_dir, reporter, markdown=False)
+    }
 
 
 def source_folder(config: SiteConfig, source: Path) -> Path:
     """The folder SOURCE was published from (the theme's or a static folder or, on a Hugo
     site, the content folder): serve sends a file only while it still lies inside it."""
+    if config.kind != "vault" and source.is_relative_to(config.content_dir):
+        return config.content_dir
     if config.static_at_root:
         folders = (*(config.root / name for name in config.static_dirs), config.content_dir)
         folders += tuple(  # the other languages' of a multilingual site
