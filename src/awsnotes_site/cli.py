@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -132,18 +133,23 @@ def _options(args: argparse.Namespace, cls: type) -> object:
     return cls(**values)
 
 
-def _handler(command: str) -> tuple[type, Callable[[object], int]]:
-    from awsnotes_site.commands import build, check, init, new, serve, theme
+_COMMANDS = {
+    "build": "BuildCommand",
+    "serve": "ServeCommand",
+    "check": "CheckCommand",
+    "new": "NewCommand",
+    "init": "InitCommand",
+    "theme": "ThemeCommand",
+}
 
-    handlers: dict[str, tuple[type, Callable[..., int]]] = {
-        "build": (build.BuildCommand, build.run),
-        "serve": (serve.ServeCommand, serve.run),
-        "check": (check.CheckCommand, check.run),
-        "new": (new.NewCommand, new.run),
-        "init": (init.InitCommand, init.run),
-        "theme": (theme.ThemeCommand, theme.run),
-    }
-    return handlers[command]
+
+def _handler(command: str) -> tuple[type, Callable[[object], int]]:
+    """The option class and ``run`` of COMMAND: only that command's module is imported
+    (a one-note rebuild does not pay for the server's, nor ``--version`` for any)."""
+    module = importlib.import_module(f"awsnotes_site.commands.{command}")
+    cls: type = getattr(module, _COMMANDS[command])
+    run_command: Callable[[object], int] = module.run
+    return cls, run_command
 
 
 def main(argv: Sequence[str] | None = None) -> int:
