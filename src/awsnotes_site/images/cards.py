@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +86,8 @@ def _draws_hangul(path: str) -> int | None:
 def find_font(extra: Sequence[str] = ()) -> CardFont:
     """A font that draws Hangul: ``extra`` paths first (a font shipped with the site or
     the package), then ``fc-match``, then known paths; else Pillow's built-in font."""
+    import subprocess  # (a build whose cards are all cached looks for no font)
+
     candidates = list(extra)
     fc_match = shutil.which("fc-match")
     if fc_match:

@@ -13,7 +13,6 @@ import importlib.util
 import io
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -227,6 +226,8 @@ def make(
         return MadeVariants(files, problems)
     count = threads or min(len(missing), os.cpu_count() or 1)
     jobs = list(missing.values())
+    from concurrent.futures import ThreadPoolExecutor  # only when there is work
+
     with ThreadPoolExecutor(max_workers=max(1, count)) as pool:
         for group, result in zip(
             jobs, pool.map(lambda g: _make_group(g, cache_dir), jobs), strict=True
