@@ -1,0 +1,149 @@
+"""A rebuild with nothing changed, answered without building: ``build`` records, after a
+successful cached build, the name, size and modification time of every file it read or
+wrote (the project's files, the output folder's, the Python modules the build ran) and
+what it printed; the next ``build`` with the same options compares them (a few thousand
+``stat`` calls, no import of the pipeline) and, when nothing differs, prints the same
+report again. Anything else, even one file touched, runs the build as usual.
+
+Left to the build: sites whose output depends on more than their files (``lastmod =
+"git"``, Hugo sites, whose themes and modules may live elsewhere), ``--clean`` and
+``--no-cache``; and the record expires when a note's date, publish date or expiry date
+passes (a future note becomes published, an expired one is withdrawn)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+RECORD = "uptodate.json"
+FORMAT = "awsnotes-uptodate/1"
+SKIPPED = frozenset({".cache", ".git", "node_modules", "__pycache__"})
+
+Listing = list[tuple[str, int, int]]  # (path, size, modification time in ns)
+
+
+@dataclass(frozen=True)
+class Printed:
+    """What a build printed: its stderr text and its summary's numbers."""
+
+    stderr: str
+    notes: int
+    pages: int
+    files: int
+    extra: str  # stdout lines before the summary (the drafts line)
+    output: str
+
+
+def _walk(folder: str, skip: frozenset[str] = frozenset(), top: bool = True) -> Listing:
+    """Every file below ``folder`` (links followed to files, not into folders), sorted;
+    the names in ``skip`` are left out at the top level, the output folder anywhere."""
+    out: Listing = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return out
+    for entry in entries:
+        if top and entry.name in SKIPPED:
+            continue
+        if entry.path in skip:
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                out += _walk(entry.path, skip, False)
+                continue
+            st = entry.stat()
+        except OSError:
+            continue
+        out.append((entry.path, st.st_size, st.st_mtime_ns))
+    return out
+
+
+def _stats(paths: Iterable[str]) -> Listing:
+    out: Listing = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            out.append((path, -1, -1))
+            continue
+        out.append((path, st.st_size, st.st_mtime_ns))
+    return out
+
+
+def _modules() -> list[str]:
+    """The files of the Python modules loaded now (the build's code and libraries)."""
+    files = {getattr(m, "__file__", None) for m in list(sys.modules.values())}
+    return sorted(f for f in files if isinstance(f, str))
+
+
+def _key(root: Path, options: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "root": str(root.resolve()),
+        "options": options,
+        "python": sys.version,
+        "executable": sys.executable,
+        "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
+    }
+
+
+PACKAGE = Path(__file__).resolve().parent.parent  # its theme and assets are inputs too
+
+
+def _inputs(root: Path, output: str) -> Listing:
+    return _walk(str(root.resolve()), frozenset({output})) + _walk(str(PACKAGE))
+
+
+def save(root: Path, options: dict[str, Any], printed: Printed, valid_until: float | None) -> None:
+    """Record a successful build (its output folder already published)."""
+    folder = root / ".cache"
+    data = {
+        "format": FORMAT,
+        "key": _key(root, options),
+        "valid_until": valid_until,
+        "printed": asdict(printed),
+        "inputs": _inputs(root, printed.output),
+        "outputs": _walk(printed.output),
+        "modules": _stats(_modules()),
+    }
+    with contextlib.suppress(OSError):
+        tmp = folder / f".{RECORD}.{os.getpid()}"
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, folder / RECORD)
+
+
+def forget(root: Path) -> None:
+    with contextlib.suppress(OSError):
+        (root / ".cache" / RECORD).unlink()
+
+
+def check(root: Path, options: dict[str, Any]) -> Printed | None:
+    """What the last build printed, when nothing it depends on has changed since."""
+    try:
+        data = json.loads((root / ".cache" / RECORD).read_bytes())
+        if data.get("format") != FORMAT or data["key"] != json.loads(
+            json.dumps(_key(root, options))
+        ):
+            return None
+        until = data["valid_until"]
+        if until is not None and time.time() >= until:
+            return None
+        printed = Printed(**data["printed"])
+        same = (
+            _listing(data["modules"]) == _stats(p for p, _, _ in data["modules"])
+            and _listing(data["inputs"]) == _inputs(root, printed.output)
+            and _listing(data["outputs"]) == _walk(printed.output)
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return printed if same else None
+
+
+def _listing(rows: Any) -> Listing:
+    return [(str(p), int(s), int(m)) for p, s, m in rows]
