@@ -58,11 +58,11 @@ def run(options: BuildCommand) -> int:
         if printed is not None:
             _replay(printed, time.perf_counter() - started)
             return 0
-    code, printed, valid_until = _build(options)
+    code, printed, valid_until, published = _build(options)
     if printed is None:
         uptodate.forget(options.source)
     else:
-        uptodate.save(options.source, key, printed, valid_until)
+        uptodate.save(options.source, key, printed, valid_until, published)
     return code
 
 
@@ -76,9 +76,11 @@ def _replay(printed: uptodate.Printed, seconds: float) -> None:
     print(f"{numbers} in {seconds:.2f}s -> {printed.output}")
 
 
-def _build(options: BuildCommand) -> tuple[int, uptodate.Printed | None, float | None]:
-    """Build; the exit status, and what was printed when the build can be answered
-    without building next time (with the time until which that holds)."""
+def _build(
+    options: BuildCommand,
+) -> tuple[int, uptodate.Printed | None, float | None, list[str]]:
+    """Build; the exit status, and when the next build can be answered without building:
+    what was printed, the time until which that holds, the files published."""
     from awsnotes_site.commands.common import ProgressBar, refuse, site_problem
     from awsnotes_site.diagnostics import BuildError
     from awsnotes_site.incremental.store import clear
@@ -86,7 +88,7 @@ def _build(options: BuildCommand) -> tuple[int, uptodate.Printed | None, float |
 
     problem = site_problem(options.source)
     if problem is not None:
-        return refuse(problem), None, None
+        return refuse(problem), None, None, []
     root = options.source
     if options.clean:
         clear(root / ".cache")
@@ -112,12 +114,12 @@ def _build(options: BuildCommand) -> tuple[int, uptodate.Printed | None, float |
         n = sum(1 for d in exc.diagnostics if d.is_error)
         what = f"{n} error(s)" if n else "warnings (--strict)"
         print(f"build failed: {what}; the previous site was left as it was", file=sys.stderr)
-        return 1, None, None
+        return 1, None, None, []
     printed = _report(options, result, written.written, written.unchanged)
     config = result.config
     if options.no_cache or config.kind == "hugo" or config.lastmod == "git":
-        return 0, None, None
-    return 0, printed, result.stats.valid_until
+        return 0, None, None, []
+    return 0, printed, result.stats.valid_until, [*result.files, *result.static]
 
 
 def _report(
