@@ -53,16 +53,17 @@ def drafts_line(skipped: int) -> str | None:
 def run(options: BuildCommand) -> int:
     started = time.perf_counter()
     key = {k: str(v) for k, v in asdict(options).items()}
+    seen = None
     if not options.clean and not options.no_cache:
-        printed = uptodate.check(options.source, key)
-        if printed is not None:
-            _replay(printed, time.perf_counter() - started)
+        seen = uptodate.check(options.source, key)
+        if seen.printed is not None:
+            _replay(seen.printed, time.perf_counter() - started)
             return 0
     code, printed, valid_until, published = _build(options)
     if printed is None:
         uptodate.forget(options.source)
     else:
-        uptodate.save(options.source, key, printed, valid_until, published)
+        uptodate.save(options.source, key, printed, valid_until, published, seen)
     return code
 
 

@@ -106,6 +106,7 @@ def save(
     printed: Printed,
     valid_until: float | None,
     outputs: Iterable[str],
+    seen: Seen | None = None,
 ) -> None:
     """Record a successful build (its output folder already published); ``outputs``: the
     paths of the files it published, relative to the output folder. (Stat'ed one by one:
@@ -116,7 +117,11 @@ def save(
         "key": _key(root, options),
         "valid_until": valid_until,
         "printed": asdict(printed),
-        "inputs": _inputs(root, printed.output),
+        "inputs": (
+            seen.inputs
+            if seen is not None and seen.inputs is not None and seen.output == printed.output
+            else _inputs(root, printed.output)
+        ),
         "outputs": _stats(os.path.join(printed.output, rel) for rel in sorted(outputs)),
         "modules": _stats(_modules()),
     }
@@ -131,26 +136,41 @@ def forget(root: Path) -> None:
         (root / ".cache" / RECORD).unlink()
 
 
-def check(root: Path, options: dict[str, Any]) -> Printed | None:
+@dataclass
+class Seen:
+    """What :func:`check` found: the last build's report when nothing changed, and the
+    project's files as they were before this build (the build reads them; it writes only
+    into .cache/ and the output folder, which the walk leaves out)."""
+
+    printed: Printed | None = None
+    inputs: Listing | None = None
+    output: str = ""  # the output folder the walk of ``inputs`` left out
+
+
+def check(root: Path, options: dict[str, Any]) -> Seen:
     """What the last build printed, when nothing it depends on has changed since."""
+    seen = Seen()
     try:
         data = json.loads((root / ".cache" / RECORD).read_bytes())
         if data.get("format") != FORMAT or data["key"] != json.loads(
             json.dumps(_key(root, options))
         ):
-            return None
+            return seen
+        printed = Printed(**data["printed"])
+        seen.inputs, seen.output = _inputs(root, printed.output), printed.output
         until = data["valid_until"]
         if until is not None and time.time() >= until:
-            return None
-        printed = Printed(**data["printed"])
+            return seen
         same = (
-            _listing(data["modules"]) == _stats(p for p, _, _ in data["modules"])
-            and _listing(data["inputs"]) == _inputs(root, printed.output)
+            _listing(data["inputs"]) == seen.inputs
+            and _listing(data["modules"]) == _stats(p for p, _, _ in data["modules"])
             and _listing(data["outputs"]) == _stats(p for p, _, _ in data["outputs"])
         )
     except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return printed if same else None
+        return seen
+    if same:
+        seen.printed = printed
+    return seen
 
 
 def _listing(rows: Any) -> Listing:
