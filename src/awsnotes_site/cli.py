@@ -10,13 +10,25 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from awsnotes_site import __version__
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def _path(text: str) -> Path:
+    """A path argument (pathlib, with urllib.parse, is imported only once one is given:
+    ``--version`` imports nothing but argparse). Defaults given as text pass through here
+    too, as argparse converts string defaults."""
+    from pathlib import Path
+
+    return Path(text)
+
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--source", "-s", type=Path, default=Path("."), help="site folder (default: .)")
+    p.add_argument("--source", "-s", type=_path, default=".", help="site folder (default: .)")
     p.add_argument("--drafts", action="store_true", help="include notes with draft = true")
     p.add_argument("--future", action="store_true", help="include notes dated in the future")
     p.add_argument("--base-url", help="override base_url from site.toml")
@@ -67,7 +79,7 @@ def _add_new(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Create content/PATH with TOML front matter (published: draft = false).",
     )
     n.add_argument("path", help="e.g. posts/my-note.md (relative to content/)")
-    n.add_argument("--source", "-s", type=Path, default=Path("."), help="site folder (default: .)")
+    n.add_argument("--source", "-s", type=_path, default=".", help="site folder (default: .)")
 
 
 def _add_init(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -77,7 +89,7 @@ def _add_init(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Make a new site in DIR: site.toml, a first note, .gitignore and "
         "the GitHub Pages workflow.",
     )
-    i.add_argument("directory", nargs="?", type=Path, default=Path("."), help="folder (default: .)")
+    i.add_argument("directory", nargs="?", type=_path, default=".", help="folder (default: .)")
     i.add_argument(
         "--force",
         action="store_true",
@@ -85,7 +97,7 @@ def _add_init(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     i.add_argument(
         "--from-hugo",
-        type=Path,
+        type=_path,
         default=None,
         metavar="HUGO_DIR",
         help="write HUGO_DIR/site.toml with the settings of the Hugo site there",
@@ -111,7 +123,7 @@ def _add_theme(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     e.add_argument("names", nargs="*", help="files to export, e.g. note.html or css/site.css")
     e.add_argument("--static", action="store_true", help="also the theme's static files")
     e.add_argument("--force", action="store_true", help="replace the site's own copies")
-    e.add_argument("--source", "-s", type=Path, default=Path("."), help="site folder (default: .)")
+    e.add_argument("--source", "-s", type=_path, default=".", help="site folder (default: .)")
 
 
 def make_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
