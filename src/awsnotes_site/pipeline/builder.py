@@ -34,7 +34,6 @@ from awsnotes_site.pipeline.options import BuildOptions, BuildResult, BuildStats
 from awsnotes_site.pipeline.pages import PageRenderer
 from awsnotes_site.pipeline.plan import RelatedNotes, assemble, site_view
 from awsnotes_site.pipeline.render import NoteRenderer, RenderSettings
-from awsnotes_site.pipeline.resources import collect_site_files
 from awsnotes_site.pipeline.static import check_overlaps, collect_static
 from awsnotes_site.pipeline.templates import TemplateCache
 from awsnotes_site.pipeline.vault import linked_files
@@ -79,6 +78,8 @@ class Builder:
         templates.jinja.globals["site"] = site_view(config)
         templates.jinja.globals["share_image"] = self.images.share_url
         if config.static_at_root:  # a Hugo site: static/ at the root, content files
+            from awsnotes_site.pipeline.resources import collect_site_files  # (Hugo's paths)
+
             static = collect_site_files(config, published, reporter)
         else:
             static = collect_static(config, reporter)
