@@ -186,10 +186,18 @@ class _States(dict[str, tuple[Any, Any, dict[int, int]]]):
     def __missing__(self, name: str) -> tuple[Any, Any, dict[int, int]]:
         rules = self.tokendefs[name]
         match, index = _join(rules, self.flags)
-        if match is None:  # Pygments' loop tries the rules one by one: compile them now
-            rules = [(_compiled(r), action, new) for r, action, new in rules]
+        # The rules whose own match is used (all of them in Pygments' loop, callbacks in
+        # the joined one) are compiled now: no LazyMatch call in the loop.
+        rules = [
+            (_compiled(r) if match is None or _callback(action) else r, action, new)
+            for r, action, new in rules
+        ]
         self[name] = entry = (rules, match, index)
         return entry
+
+
+def _callback(action: Any) -> bool:
+    return action is not None and type(action) is not _TokenType
 
 
 def _compiled(rexmatch: Any) -> Any:
