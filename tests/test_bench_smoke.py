@@ -257,3 +257,72 @@ def test_autogroup_nice_tolerates_missing_or_empty_proc_file(tmp_path: Path) -> 
         assert compare.autogroup_nice(proc) == "", repr(text)
     proc.write_text("/autogroup-351 nice -20\n")
     assert compare.autogroup_nice(proc) == "-20"
+
+
+def _corpus_module() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_corpus", BENCH / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    corpus = importlib.util.module_from_spec(spec)
+    sys.modules["bench_corpus"] = corpus
+    spec.loader.exec_module(corpus)
+    return corpus
+
+
+def test_the_small_blog_has_the_shape_of_issue_22() -> None:
+    """271 images (PNG screenshots 1200-2400 px wide, a few JPEG photos, a GIF, an SVG)
+    and 450 code blocks in 13 languages shared out among 53 notes, the same each run."""
+    corpus = _corpus_module()
+    images = corpus.small_images()
+    assert images == corpus.small_images() and len(images) == 271
+    kinds = [img.kind for img in images]
+    assert (kinds.count("gif"), kinds.count("svg"), kinds.count("jpeg")) == (1, 1, 10)
+    assert all(1200 <= img.width <= 2400 for img in images if img.kind == "png")
+    assert len({img.name for img in images}) == 271
+    rng = corpus.random.Random(5)
+    cuts = corpus._shares(450, 53, rng)
+    assert cuts[0] == 0 and cuts[-1] == 450 and cuts == sorted(cuts) and len(cuts) == 54
+    body = corpus.small_note_markdown(3, ["python", "hcl", "sql"], images[:4], 1)
+    fences = re.findall(r"^```(\w+)$", body, re.M)
+    assert sorted(fences) == ["hcl", "python", "sql"]
+    assert body.count("](/static/img/blog/") == 4
+    for lang in corpus.SMALL_LANGS:
+        code = corpus.small_code_block(rng, lang, 1)
+        assert 5 <= len(code.splitlines()) <= 25
+
+
+def test_the_small_blog_cold_build_keeps_only_the_image_variants(tmp_path: Path) -> None:
+    """The small blog's cold build starts with .cache/images/ (the variants) and nothing
+    else of the last build: no output folder, no page or render caches."""
+    compare = _compare_module()
+    bench = compare.Bench(tmp_path, 20, Path(sys.executable), None, None)
+    src = tmp_path / "small-blog" / "awsnotes"
+    for name in ("images", "render", "jinja"):
+        (src / ".cache" / name).mkdir(parents=True)
+    (src / ".cache" / "notes.json").write_text("{}")
+    seen: list[tuple[str, list[str]]] = []
+    bench.record = lambda tool, scenario, rnd, cmd, cwd, *rest, **kw: seen.append(
+        (scenario, sorted(p.name for p in (cwd / ".cache").iterdir()))
+    )
+    compare.small_ours(bench, 0)
+    assert seen == [("small cold", ["images"]), ("small no-change", ["images"])]
+
+
+def test_the_small_blog_report_gives_ratios_to_hugo_and_the_targets() -> None:
+    compare = _compare_module()
+    notes = 53
+
+    def run(tool: str, scenario: str, wall: float, cpu: float) -> Any:
+        return compare.Run(tool, scenario, notes, 0, wall, cpu, 1, 0, True, notes)
+
+    runs = [
+        run("awsnotes-site", "small cold", 0.9, 1.2),
+        run("awsnotes-site", "small no-change", 0.12, 0.1),
+        run("hugo", "small cold", 1.0, 1.5),
+    ]
+    text = compare.small_report(runs, 0.05, 1)
+    assert "| awsnotes-site | small cold | 0.90 (0.90-0.90) | 1.20 | 0.90x | 0.80x |" in text
+    assert "| cold <= 1.0x Hugo (wall) | 0.90x | yes |" in text
+    assert "| no-change <= 0.15 s | 0.120 s | yes |" in text
+    assert "| `--version` <= 0.1 s (median of 20) | 0.050 s | yes |" in text

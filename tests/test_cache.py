@@ -348,6 +348,7 @@ def test_pages_rendered_by_workers_equal_pages_rendered_in_process(
     from awsnotes_site.pipeline import render as build_module
 
     monkeypatch.setattr(build_module, "PARALLEL_THRESHOLD", 1)  # notes rendered in workers
+    monkeypatch.setattr(build_module, "PARALLEL_CHARS", 0)
     project = make_project(tmp_path, DEMO_NOTES)
     forked, serial = tmp_path / "forked", tmp_path / "serial"
     result, stats = build(

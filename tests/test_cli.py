@@ -124,3 +124,87 @@ def test_version_and_no_command() -> None:
     assert cli("--version").stdout == f"awsnotes-site {__version__}\n"
     proc = cli()
     assert proc.returncode == 2 and "init" in proc.stderr
+
+
+# -- a rebuild with nothing changed (commands/uptodate.py) -------------------------------
+NOTES = {
+    "posts/a.md": '+++\ntitle = "가"\ndate = 2024-01-02\ntags = ["t"]\n+++\n\n본문 가\n',
+    "posts/b.md": '+++\ntitle = "나"\ndate = 2024-01-03\n+++\n\n[없는 곳](/nowhere/)\n',
+}
+
+
+def build_cli(project: Path, **env: str) -> tuple[subprocess.CompletedProcess[str], bool]:
+    """``build`` in ``project``; and whether it ran the pipeline (imported it) or answered
+    from the record of the last build."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "awsnotes_site", "build"],
+        cwd=project,
+        env={**_env_with_src(), **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    built = "awsnotes_site.pipeline.builder" in proc.stderr
+    report = "".join(line + "\n" for line in proc.stderr.splitlines() if "import time:" not in line)
+    return subprocess.CompletedProcess(proc.args, 0, proc.stdout, report), built
+
+
+def _summary(proc: subprocess.CompletedProcess[str]) -> str:
+    return proc.stdout.rsplit(" in ", 1)[0]
+
+
+def test_a_rebuild_with_nothing_changed_reports_the_same_without_building(
+    tmp_path: Path,
+) -> None:
+    from sitefactory import make_project
+
+    project = make_project(tmp_path, NOTES, shipped=False, theme=False)
+    first, built = build_cli(project)
+    assert built and "nowhere" in first.stderr  # the broken link's warning
+    again, built = build_cli(project)
+    assert not built
+    assert again.stderr == first.stderr
+    (project / "unrelated.txt").write_text("x", encoding="utf-8")  # any file: a real build
+    real, built = build_cli(project)
+    assert built and "(0 written," in real.stdout
+    answered, built = build_cli(project)
+    assert not built
+    assert (_summary(answered), answered.stderr) == (_summary(real), real.stderr)
+
+
+def test_any_change_builds_again(tmp_path: Path) -> None:
+    from sitefactory import make_project
+
+    project = make_project(tmp_path, NOTES, shipped=False, theme=False)
+    out = project / "public"
+    build_cli(project)
+    note = project / "content" / "posts" / "a.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\n새 문장\n", encoding="utf-8")
+    _, built = build_cli(project)
+    assert built and "새 문장" in (out / "posts" / "a" / "index.html").read_text(encoding="utf-8")
+    page = out / "posts" / "b" / "index.html"
+    page.unlink()  # the output folder changed
+    _, built = build_cli(project)
+    assert built and page.is_file()
+    css = project / "static" / "extra.css"
+    css.write_text("p{}", encoding="utf-8")
+    _, built = build_cli(project)
+    assert built and (out / "static" / "extra.css").read_text(encoding="utf-8") == "p{}"
+    _, built = build_cli(project)
+    assert not built
+
+
+def test_a_note_whose_date_has_come_is_built(tmp_path: Path) -> None:
+    """The record expires when a future note's date passes: built as of 2020, the 2021
+    note is left out; it is now later than 2021, so the next build runs the pipeline."""
+    from sitefactory import make_project
+
+    notes = {"posts/later.md": '+++\ntitle = "나중"\ndate = 2021-06-01\n+++\n\n본문\n'}
+    project = make_project(tmp_path, {**NOTES, **notes}, shipped=False, theme=False)
+    epoch = {"SOURCE_DATE_EPOCH": "1577836800"}  # 2020-01-01
+    first, _ = build_cli(project, **epoch)
+    assert "built 0 notes" in first.stdout
+    _, built = build_cli(project, **epoch)
+    assert built

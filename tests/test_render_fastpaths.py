@@ -14,14 +14,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it.utils import read_fixture_file
 from pygments import lex
-from pygments.lexers import get_lexer_by_name
+from pygments.lexer import RegexLexer
+from pygments.lexers import find_lexer_class_by_name, get_lexer_by_name
 from pygments.lexers.special import RawTokenLexer
 
 from awsnotes_site.content.frontmatter import _simple_toml, tomllib
 from awsnotes_site.markdown import render_markdown
 from awsnotes_site.markdown.highlight import css_class, get_lexer, highlight_lines
 from awsnotes_site.markdown.html_tokens import _TextCollector, parsed_events, plain_text, tokenize
-from awsnotes_site.markdown.speedups.fastlex import accelerate
+from awsnotes_site.markdown.speedups.fastlex import LazyMatch, accelerate, lazy_lexer
 from markdown_fixture import FIXTURES, PAGE, fixture_markdown
 from test_properties import MARKDOWN
 
@@ -207,6 +208,34 @@ def test_fast_lexer_gives_pygments_tokens(lang: str) -> None:
     fast = accelerate(get_lexer_by_name(lang, stripnl=False, ensurenl=True))
     for text in SOURCES:
         assert list(fast.get_tokens(text)) == list(stock.get_tokens(text)), text[:200]
+
+
+@pytest.mark.parametrize("lang", [*LANGS, "hcl", "terraform", "php", "ruby", "c", "cpp"])
+def test_lexer_with_rules_compiled_on_use_gives_pygments_tokens(lang: str) -> None:
+    """get_lexer's lexers compile a rule when first used (joined states as one regex):
+    same tokens as Pygments' own lexer, and rules of states never entered stay
+    uncompiled."""
+    stock = get_lexer_by_name(lang, stripnl=False, ensurenl=True)
+    cls = find_lexer_class_by_name(lang)
+    lazy = accelerate(lazy_lexer(cls)(stripnl=False, ensurenl=True))
+    assert isinstance(lazy, type(stock))
+    for text in [*SOURCES[-4:], *SOURCES[:3]]:
+        assert list(lazy.get_tokens(text)) == list(stock.get_tokens(text)), text[:200]
+    if cls.get_tokens_unprocessed is not RegexLexer.get_tokens_unprocessed:  # (YAML's own)
+        assert lazy_lexer(cls) is cls
+        return
+    rules = [r for state in type(lazy)._tokens.values() for r, _, _ in state]  # type: ignore[attr-defined]
+    lazies = [r for r in rules if isinstance(r, LazyMatch)]
+    assert lazies, "the lexer's rules are not the lazy ones"
+    if lang == "python":
+        assert any(r._match is None for r in lazies)  # e.g. the f-string states of 'rb'
+
+
+def test_get_lexer_is_lazy_and_stock_lexers_are_left_alone() -> None:
+    fresh = get_lexer("python")
+    assert fresh is not None
+    assert type(fresh) is not type(PY) and isinstance(fresh, type(PY))
+    assert not any(isinstance(r, LazyMatch) for s in type(PY)._tokens.values() for r, _, _ in s)  # type: ignore[attr-defined]
 
 
 CODE_CHARS = "ab_1 \n\t<>&\"'#{}[]:,-0x/*`$()=;\\@.%!?r"

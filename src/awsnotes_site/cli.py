@@ -6,16 +6,29 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from awsnotes_site import __version__
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def _path(text: str) -> Path:
+    """A path argument (pathlib, with urllib.parse, is imported only once one is given:
+    ``--version`` imports nothing but argparse). Defaults given as text pass through here
+    too, as argparse converts string defaults."""
+    from pathlib import Path
+
+    return Path(text)
+
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--source", "-s", type=Path, default=Path("."), help="site folder (default: .)")
+    p.add_argument("--source", "-s", type=_path, default=".", help="site folder (default: .)")
     p.add_argument("--drafts", action="store_true", help="include notes with draft = true")
     p.add_argument("--future", action="store_true", help="include notes dated in the future")
     p.add_argument("--base-url", help="override base_url from site.toml")
@@ -66,7 +79,7 @@ def _add_new(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Create content/PATH with TOML front matter (published: draft = false).",
     )
     n.add_argument("path", help="e.g. posts/my-note.md (relative to content/)")
-    n.add_argument("--source", "-s", type=Path, default=Path("."), help="site folder (default: .)")
+    n.add_argument("--source", "-s", type=_path, default=".", help="site folder (default: .)")
 
 
 def _add_init(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -76,7 +89,7 @@ def _add_init(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Make a new site in DIR: site.toml, a first note, .gitignore and "
         "the GitHub Pages workflow.",
     )
-    i.add_argument("directory", nargs="?", type=Path, default=Path("."), help="folder (default: .)")
+    i.add_argument("directory", nargs="?", type=_path, default=".", help="folder (default: .)")
     i.add_argument(
         "--force",
         action="store_true",
@@ -84,7 +97,7 @@ def _add_init(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     i.add_argument(
         "--from-hugo",
-        type=Path,
+        type=_path,
         default=None,
         metavar="HUGO_DIR",
         help="write HUGO_DIR/site.toml with the settings of the Hugo site there",
@@ -110,7 +123,7 @@ def _add_theme(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     e.add_argument("names", nargs="*", help="files to export, e.g. note.html or css/site.css")
     e.add_argument("--static", action="store_true", help="also the theme's static files")
     e.add_argument("--force", action="store_true", help="replace the site's own copies")
-    e.add_argument("--source", "-s", type=Path, default=Path("."), help="site folder (default: .)")
+    e.add_argument("--source", "-s", type=_path, default=".", help="site folder (default: .)")
 
 
 def make_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
@@ -132,18 +145,23 @@ def _options(args: argparse.Namespace, cls: type) -> object:
     return cls(**values)
 
 
-def _handler(command: str) -> tuple[type, Callable[[object], int]]:
-    from awsnotes_site.commands import build, check, init, new, serve, theme
+_COMMANDS = {
+    "build": "BuildCommand",
+    "serve": "ServeCommand",
+    "check": "CheckCommand",
+    "new": "NewCommand",
+    "init": "InitCommand",
+    "theme": "ThemeCommand",
+}
 
-    handlers: dict[str, tuple[type, Callable[..., int]]] = {
-        "build": (build.BuildCommand, build.run),
-        "serve": (serve.ServeCommand, serve.run),
-        "check": (check.CheckCommand, check.run),
-        "new": (new.NewCommand, new.run),
-        "init": (init.InitCommand, init.run),
-        "theme": (theme.ThemeCommand, theme.run),
-    }
-    return handlers[command]
+
+def _handler(command: str) -> tuple[type, Callable[[object], int]]:
+    """The option class and ``run`` of COMMAND: only that command's module is imported
+    (a one-note rebuild does not pay for the server's, nor ``--version`` for any)."""
+    module = importlib.import_module(f"awsnotes_site.commands.{command}")
+    cls: type = getattr(module, _COMMANDS[command])
+    run_command: Callable[[object], int] = module.run
+    return cls, run_command
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,18 +12,21 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
-
-from PIL import Image, ImageDraw, ImageFont
 
 from awsnotes_site.images.cache import card_file, card_key, write_atomic
 from awsnotes_site.images.probe import ImageWork
 from awsnotes_site.urls import absolute_base
+
+if TYPE_CHECKING:
+    from PIL import ImageFont
+
+# Pillow is imported where an image is decoded or drawn: a build whose images are all
+# cached (probes, variants, cards) does not load it.
 
 CARD_SIZE = (1200, 630)
 CARD_VERSION = "1"  # bump when the card's drawing changes
@@ -58,6 +61,8 @@ class CardFont:
         return bool(self.path)
 
     def at(self, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+        from PIL import ImageFont
+
         if not self.path:
             return ImageFont.load_default(size)
         return ImageFont.truetype(self.path, size, index=self.index)
@@ -65,6 +70,8 @@ class CardFont:
 
 def _draws_hangul(path: str) -> int | None:
     """The face index in ``path`` that has Hangul, or None."""
+    from PIL import ImageFont
+
     indices = (KR_INDEX, 0) if path.lower().endswith(".ttc") else (0,)
     for index in indices:
         try:
@@ -79,6 +86,8 @@ def _draws_hangul(path: str) -> int | None:
 def find_font(extra: Sequence[str] = ()) -> CardFont:
     """A font that draws Hangul: ``extra`` paths first (a font shipped with the site or
     the package), then ``fc-match``, then known paths; else Pillow's built-in font."""
+    import subprocess  # (a build whose cards are all cached looks for no font)
+
     candidates = list(extra)
     fc_match = shutil.which("fc-match")
     if fc_match:
@@ -139,6 +148,8 @@ def wrap(text: str, fits: Callable[[str], bool], max_lines: int) -> list[str]:
 
 def draw_card(title: str, site: str, date: str, font: CardFont) -> bytes:
     """The card's PNG bytes."""
+    from PIL import Image, ImageDraw
+
     width, height = CARD_SIZE
     im = Image.new("RGB", CARD_SIZE, BACKGROUND)
     draw = ImageDraw.Draw(im)

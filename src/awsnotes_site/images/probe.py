@@ -22,9 +22,13 @@ import xml.parsers.expat
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PIL import Image, UnidentifiedImageError
+if TYPE_CHECKING:
+    from PIL import Image
+
+# Pillow is imported where an image is decoded or drawn: a build whose images are all
+# cached (probes, variants, cards) does not load it.
 
 DEFAULT_MAX_PIXELS = 40_000_000  # 8000 x 5000; larger images are published as they are
 SVG_HEAD_LIMIT = 1 << 20  # the root element must start within the first MiB
@@ -103,6 +107,8 @@ def probe(
         return ImageProblem(f"cannot be read: {exc.strerror or exc}")
     if path.suffix.lower() == ".svg":
         return _probe_svg(path, digest, size)
+    from PIL import Image, UnidentifiedImageError
+
     try:
         return _probe_raster(path, digest, size, max_pixels)
     except Image.DecompressionBombError:
@@ -121,6 +127,8 @@ def _describe(exc: Exception) -> str:
 
 
 def _probe_raster(path: Path, digest: str, size: int, max_pixels: int) -> ImageInfo | ImageProblem:
+    from PIL import Image
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         with Image.open(path) as im:

@@ -9,15 +9,16 @@ published as they are.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PIL import Image, features
+if TYPE_CHECKING:
+    from PIL import Image
 
 from awsnotes_site.images.cache import derivative_file, derivative_key, write_atomic
 from awsnotes_site.images.probe import DEFAULT_MAX_PIXELS, ImageInfo, ImageWork
@@ -36,8 +37,17 @@ LOSSLESS_SOURCES = frozenset({"PNG", "GIF", "BMP", "TIFF", "ICO"})
 
 
 def supported_formats() -> tuple[str, ...]:
-    """Output formats the installed Pillow can write."""
-    return tuple(f for f in KNOWN_FORMATS if f in ("png", "jpeg") or features.check(f))
+    """Output formats the installed Pillow can write: PNG and JPEG always, WebP and AVIF
+    when Pillow was built with their plugin (looked up, not loaded: this runs on every
+    build, most of which decode no image)."""
+    return tuple(f for f in KNOWN_FORMATS if f in ("png", "jpeg") or _has_plugin(f))
+
+
+def _has_plugin(fmt: str) -> bool:
+    try:
+        return importlib.util.find_spec(f"PIL._{fmt}") is not None
+    except ImportError:
+        return False
 
 
 def default_formats() -> tuple[str, ...]:
@@ -216,6 +226,8 @@ def make(
         return MadeVariants(files, problems)
     count = threads or min(len(missing), os.cpu_count() or 1)
     jobs = list(missing.values())
+    from concurrent.futures import ThreadPoolExecutor  # only when there is work
+
     with ThreadPoolExecutor(max_workers=max(1, count)) as pool:
         for group, result in zip(
             jobs, pool.map(lambda g: _make_group(g, cache_dir), jobs), strict=True
@@ -231,6 +243,8 @@ def make(
 
 def _make_group(group: list[Derivative], cache_dir: Path) -> dict[str, Path] | str:
     """Resize one source to each of its derivatives, largest first; an error's text."""
+    from PIL import Image
+
     made: dict[str, Path] = {}
     try:
         largest = max(group, key=lambda d: d.width)

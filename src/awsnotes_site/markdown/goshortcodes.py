@@ -18,19 +18,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from awsnotes_site.gotemplate import (
-    Page,
-    RenderOptions,
-    Shortcode,
-    Site,
-    Template,
-    TemplateError,
-    compile,
-)
 from awsnotes_site.markdown.shortcodes import ShortcodeSyntaxError, Tag, find_closing, parse_tag
 from awsnotes_site.markdown.shortcodes.lexer import trim_inner
+
+if TYPE_CHECKING:
+    from awsnotes_site.gotemplate import Page, Site, Template, TemplateError
+
+# The Go-template interpreter (~40 ms to import) is imported by the first shortcode
+# template a note uses: a site without such templates never loads it.
 
 SITE_DIR = Path("layouts") / "shortcodes"  # the site's own folder; any other: a theme's
 
@@ -90,6 +87,8 @@ class GoShortcodes:
     def template(self, path: Path) -> Template:
         """The compiled template (raises :class:`TemplateError`, every time, if it does
         not compile)."""
+        from awsnotes_site.gotemplate import TemplateError, compile
+
         found = self.compiled.get(path)
         if found is None:
             shown = path.relative_to(self.root).as_posix()
@@ -105,6 +104,8 @@ class GoShortcodes:
         return found
 
     def page(self, page: Mapping[str, Any]) -> Page:
+        from awsnotes_site.gotemplate import Page
+
         url = str(page.get("url", "")).lstrip("/")  # site-relative: "posts/x/"
         base = self.site.base_url
         rel = self.site.base_path + url
@@ -118,6 +119,8 @@ class GoShortcodes:
         )
 
     def go_site(self) -> Site:
+        from awsnotes_site.gotemplate import Site
+
         return Site(
             title=self.site.title,
             base_url=self.site.base_url,
@@ -137,6 +140,8 @@ class GoShortcodes:
     ) -> str:
         path = self.path_of(name)
         assert path is not None
+        from awsnotes_site.gotemplate import RenderOptions, Shortcode
+
         template = self.template(path)
         params: Mapping[str, Any] | Sequence[Any] = (
             dict(args) if isinstance(args, Mapping) else list(args)

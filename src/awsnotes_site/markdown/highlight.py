@@ -17,7 +17,7 @@ from typing import Any
 from pygments import lex
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
-from pygments.lexers import TextLexer, get_lexer_by_name, guess_lexer
+from pygments.lexers import TextLexer, find_lexer_class_by_name, guess_lexer
 from pygments.token import STANDARD_TYPES, _TokenType
 from pygments.util import ClassNotFound
 
@@ -35,7 +35,7 @@ from awsnotes_site.markdown.code_options import (
     unknown_message,
 )
 from awsnotes_site.markdown.context import RenderEnv
-from awsnotes_site.markdown.speedups.fastlex import accelerate
+from awsnotes_site.markdown.speedups.fastlex import accelerate, lazy_lexer
 
 __all__ = [  # the options moved to code_options.py; these names stay importable here
     "BOOL",
@@ -73,9 +73,10 @@ def get_lexer(lang: str) -> Lexer | None:
     """A cached lexer for ``lang``; None when Pygments does not know it."""
     name = _ALIASES.get(lang.lower(), lang.lower())
     try:
-        return accelerate(get_lexer_by_name(name, stripnl=False, ensurenl=True))
+        cls = find_lexer_class_by_name(name)  # (not made yet: see lazy_lexer)
     except ClassNotFound:
         return None
+    return accelerate(lazy_lexer(cls)(stripnl=False, ensurenl=True))
 
 
 _TEXT: Lexer = TextLexer(stripnl=False, ensurenl=True)

@@ -22,12 +22,10 @@ from __future__ import annotations
 
 import html
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from latex2mathml.converter import convert
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_block import StateBlock
@@ -61,6 +59,8 @@ class MathError(ValueError):
 def _check(mathml: str) -> None:
     """Raise MathError for what latex2mathml lets through: unknown commands (kept as an
     ``<mi>\\foo</mi>``) and fractions, scripts and roots missing an argument."""
+    import xml.etree.ElementTree as ET  # only a page with a formula needs it
+
     root = ET.fromstring(mathml)
     for el in root.iter():
         tag = el.tag.removeprefix(MATHML_NS)
@@ -96,7 +96,12 @@ def _environment(m: re.Match[str]) -> str:
 
 @lru_cache(maxsize=4096)
 def render_tex(source: str, display: bool) -> tuple[str, str | None]:
-    """``(mathml, None)`` for a formula, or ``("", error message)``; cached."""
+    """``(mathml, None)`` for a formula, or ``("", error message)``; cached. latex2mathml
+    (~50 ms to import) is imported by the first formula, not by every build."""
+    import xml.etree.ElementTree as ET
+
+    from latex2mathml.converter import convert
+
     tex = _ENVIRONMENT.sub(_environment, source.strip())
     try:
         mathml = convert(tex, display="block" if display else "inline")

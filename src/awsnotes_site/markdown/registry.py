@@ -31,7 +31,6 @@ from markdown_it.utils import OptionsDict
 from markupsafe import Markup
 
 from awsnotes_site.diagnostics import Diagnostic, Severity
-from awsnotes_site.gotemplate import TemplateError
 from awsnotes_site.markdown.callouts import callout_html
 from awsnotes_site.markdown.context import LinkRef, RenderEnv, get_env
 from awsnotes_site.markdown.core_shortcodes import Call, CoreBuiltins, ShortcodeError
@@ -288,6 +287,8 @@ class ShortcodeRegistry:
             if url.startswith("#"):
                 return url
             return (self.absolute_base if absolute else self.base_path) + url
+
+        from awsnotes_site.gotemplate import TemplateError  # loaded by go.render already
 
         try:
             return self.go.render(tag.name, args, inner, state.page, markdownify, warn, resolve_ref)

@@ -65,6 +65,7 @@ class Builder:
         self._keys: dict[Path, str] = {}  # note file -> its render key, for notes.json
         self._reused: set[str] = set()  # pages the last build took as published
         self._drafts = 0  # draft notes left out by the last build
+        self._valid_until: float | None = None  # see _next_change
 
     def build(self) -> BuildResult:
         started = time.perf_counter()
@@ -121,6 +122,7 @@ class Builder:
             files=len(done.files) + len(static),
             seconds=time.perf_counter() - started,
             drafts_skipped=self._drafts,
+            valid_until=self._valid_until,
         )
         result = BuildResult(
             config,
@@ -145,6 +147,7 @@ class Builder:
             apply_git_dates(config, notes)
         now = options.now or _now(config)
         self._drafts = 0 if options.drafts else sum(1 for n in notes if n.draft)
+        self._valid_until = _next_change(notes, now)
         published = [n for n in notes if is_published(n, now, options.drafts, options.future)]
         published.sort(key=lambda n: n.sort_key)
         return unique_urls(published, reporter)
@@ -198,6 +201,18 @@ class Builder:
             facts = self.notes.facts.get(key)
             current[str(source)] = NoteRecord(loaded.stamp, loaded.note, key, facts)
         self.state.save_notes(config, current)
+
+
+def _next_change(notes: list[Note], now: dt.datetime) -> float | None:
+    """When the set of published notes next changes by itself (a date, publish date or
+    expiry date passes), as a POSIX time; None when no note has a date ahead."""
+    ahead = [
+        when.timestamp()
+        for n in notes
+        for when in (n.date, n.publish_date, n.expiry_date)
+        if when is not None and when > now
+    ]
+    return min(ahead, default=None)
 
 
 def _now(config: SiteConfig) -> dt.datetime:

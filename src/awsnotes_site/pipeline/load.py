@@ -11,7 +11,6 @@ from pathlib import Path
 
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.content.discover import discover
-from awsnotes_site.content.gitdates import git_lastmod
 from awsnotes_site.content.load import load_note
 from awsnotes_site.diagnostics import BuildError, Diagnostic, Reporter, error
 from awsnotes_site.incremental.records import NoteRecord
@@ -152,6 +151,8 @@ def load_all(paths: list[Path], config: SiteConfig, jobs: int) -> dict[Path, Not
 
 def apply_git_dates(config: SiteConfig, notes: list[Note]) -> None:
     """``lastmod = "git"``: a note without its own ``lastmod`` takes its last commit's date."""
+    from awsnotes_site.content.gitdates import git_lastmod  # (starts git: on request)
+
     dates = git_lastmod(config.root, [n.source for n in notes])
     for note in notes:
         when = dates.get(note.source)

@@ -16,8 +16,6 @@ import json
 from collections.abc import Callable
 from functools import partial
 
-from PIL import Image, ImageDraw
-
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.model.pages import PageSpec
 from awsnotes_site.model.views import NoteView
@@ -80,6 +78,8 @@ def manifest(config: SiteConfig) -> str:
 
 def icon_png(size: int) -> bytes:
     """A plain icon: the theme's blue with three white lines of text (no font needed)."""
+    from PIL import Image, ImageDraw  # only when an icon is drawn
+
     image = Image.new("RGB", (size, size), THEME_COLOR)
     draw = ImageDraw.Draw(image)
     unit = size / 16

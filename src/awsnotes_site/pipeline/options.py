@@ -40,6 +40,7 @@ class BuildStats:
     files: int = 0
     seconds: float = 0.0
     drafts_skipped: int = 0  # draft notes left out (0 with --drafts)
+    valid_until: float | None = None  # when a note's date, publish or expiry date passes
 
 
 class PageFiles(Mapping[str, bytes]):

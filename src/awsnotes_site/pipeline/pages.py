@@ -74,11 +74,12 @@ class PageRenderer:
         fp = page_fingerprint(config)
         pages: dict[str, PageMemo] = {}
         todo: list[tuple[PageSpec, str]] = []
+        published = str(out.files.out_dir)  # resolved once, not once a page
         for spec in specs:
             head = self._plan(spec, templates.hashes, fp, out)
             if head is None:
                 continue
-            reused = self._reuse(config, spec, head)
+            reused = self._reuse(published, spec, head)
             if reused is None:
                 todo.append((spec, head))
                 continue
@@ -159,7 +160,7 @@ class PageRenderer:
         writer.write(spec.path, data)
         return RenderedPage(spec.path, signature, used, None, templated)
 
-    def _reuse(self, config: SiteConfig, spec: PageSpec, head: str) -> PageMemo | None:
+    def _reuse(self, published: str, spec: PageSpec, head: str) -> PageMemo | None:
         """The page from the last build if its inputs are unchanged: from memory (serve), or
         as published by the last CLI build (``data`` None: the file in the output folder
         is it, unchanged since it was written, by size and modification time)."""
@@ -175,7 +176,7 @@ class PageRenderer:
         if signature != entry.signature:
             return None
         try:
-            st = os.stat(os.path.join(config.output_path, spec.path))
+            st = os.stat(os.path.join(published, spec.path))
         except OSError:
             return None
         if (st.st_size, st.st_mtime_ns) != (entry.size, entry.mtime_ns):

@@ -34,7 +34,12 @@ from awsnotes_site.pipeline.options import Progress
 from awsnotes_site.pipeline.vault import VaultSite, backlinks, merge_tags
 from awsnotes_site.search import packed_keys
 
-PARALLEL_THRESHOLD = 64  # fewer notes to render than this: in this process
+# Notes render in worker processes when there is enough work for them: at least this
+# many characters of Markdown (~0.3 s in one process here, at ~1.3 MB/s; starting a pool
+# of 2 costs ~40 ms) and at least PARALLEL_THRESHOLD notes. A count of notes alone
+# misjudged both a few long notes (53 notes with 450 code blocks: 0.5 s) and many short.
+PARALLEL_CHARS = 400_000
+PARALLEL_THRESHOLD = 2
 
 
 @dataclass
@@ -330,6 +335,10 @@ def _render_range(job: RenderJob, bounds: tuple[int, int]) -> list[tuple[Rendere
     return [_render_and_keep(job, i) for i in range(*bounds)]
 
 
+def _size(todo: list[tuple[str, Note]]) -> int:
+    return sum(len(note.body) for _, note in todo)
+
+
 def render_all(
     md: MarkdownIt,
     todo: list[tuple[str, Note]],
@@ -347,7 +356,7 @@ def render_all(
     job = RenderJob(md, store, todo)
     count = workers(jobs)
     results: list[tuple[RenderedNote, NoteFacts]] = []
-    if count < 2 or len(todo) < PARALLEL_THRESHOLD:
+    if count < 2 or len(todo) < PARALLEL_THRESHOLD or _size(todo) < PARALLEL_CHARS:
         for i in range(len(todo)):
             results.append(_render_and_keep(job, i))
             if progress:

@@ -30,6 +30,77 @@ _GLOBAL_FLAGS = re.compile(r"\(\?([aimsu]+)\)")
 
 # a state's joined match (or None) and its group index -> rule index
 _Joined = tuple[Callable[..., Any] | None, dict[int, int]]
+_LEADING_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
+
+
+class LazyMatch:
+    """A rule's ``re.compile(pattern, flags).match``, compiled when first called.
+
+    Pygments compiles every rule of every state of a lexer when the lexer is first made
+    (13 languages: ~560 regexes, a good part of a small site's build); the joined loop
+    compiles each state it enters as one alternation and needs a rule's own regex only
+    for callback actions and states that cannot be joined (see :func:`lazy_lexer`)."""
+
+    __slots__ = ("_match", "flags", "pattern")
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self._match: Callable[..., Any] | None = None
+
+    def compiled(self) -> Callable[..., Any]:
+        if self._match is None:
+            self._match = re.compile(self.pattern, self.flags).match
+        return self._match
+
+    def __call__(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        match: re.Match[str] | None = self.compiled()(text, pos)
+        return match
+
+
+def _lazy_regex(cls: type, regex: Any, rflags: int, state: str) -> LazyMatch:
+    """``RegexLexerMeta._process_regex``, compiling later."""
+    get = getattr(regex, "get", None)  # pygments.lexer.words and other Futures
+    return LazyMatch(get() if callable(get) else regex, rflags)
+
+
+def lazy_lexer(cls: type[Lexer]) -> type[Lexer]:
+    """A subclass of the RegexLexer ``cls`` whose rules compile when first used (see
+    :class:`LazyMatch`); ``cls`` itself when it is not a plain RegexLexer. Its instances
+    lex exactly as ``cls``'s: same rules, same actions, same states."""
+    if (
+        not issubclass(cls, RegexLexer)
+        or cls.get_tokens_unprocessed is not RegexLexer.get_tokens_unprocessed
+        or getattr(cls, "token_variants", False)
+    ):
+        return cls
+    name = cls.__name__
+    namespace = {"_process_regex": classmethod(_lazy_regex), "__module__": cls.__module__}
+    return type(name, (cls,), namespace)
+
+
+def _rule_text(rexmatch: Any, flags: int) -> str | None:
+    """A rule's pattern for the alternation (its leading inline flags scoped to it), or
+    None when it cannot be joined: bytes, backreferences, verbose, other flags."""
+    if isinstance(rexmatch, LazyMatch):
+        text, own = rexmatch.pattern, rexmatch.flags
+        leading = _LEADING_FLAGS.match(text) if isinstance(text, str) else None
+        if leading and ("x" in leading.group(1) or "L" in leading.group(1)):
+            return None
+        compiled_flags = re.compile("", own).flags  # the lexer's flags, as ``re`` adds them
+    else:
+        pattern = getattr(rexmatch, "__self__", None)
+        if not isinstance(pattern, re.Pattern):
+            return None
+        text, compiled_flags = pattern.pattern, pattern.flags
+    if not isinstance(text, str) or _BACKREF.search(text) or compiled_flags & re.VERBOSE:
+        return None
+    inline = _GLOBAL_FLAGS.match(text)
+    if inline:
+        return f"(?{inline.group(1)}:{text[inline.end() :]})"
+    if compiled_flags != flags:
+        return None
+    return text
 
 
 def _join(rules: list[tuple[Any, Any, Any]], flags: int) -> _Joined:
@@ -39,16 +110,8 @@ def _join(rules: list[tuple[Any, Any, Any]], flags: int) -> _Joined:
         return None, {}
     texts = []
     for rexmatch, _, _ in rules:
-        pattern = getattr(rexmatch, "__self__", None)
-        if not isinstance(pattern, re.Pattern) or not isinstance(pattern.pattern, str):
-            return None, {}
-        text = pattern.pattern
-        if _BACKREF.search(text) or pattern.flags & re.VERBOSE:
-            return None, {}
-        inline = _GLOBAL_FLAGS.match(text)
-        if inline:
-            text = f"(?{inline.group(1)}:{text[inline.end() :]})"
-        elif pattern.flags != flags:
+        text = _rule_text(rexmatch, flags)
+        if text is None:
             return None, {}
         texts.append(text)
     # Each alternative is the rule without its capturing groups (only the rule's own
@@ -123,8 +186,22 @@ class _States(dict[str, tuple[Any, Any, dict[int, int]]]):
     def __missing__(self, name: str) -> tuple[Any, Any, dict[int, int]]:
         rules = self.tokendefs[name]
         match, index = _join(rules, self.flags)
+        # The rules whose own match is used (all of them in Pygments' loop, callbacks in
+        # the joined one) are compiled now: no LazyMatch call in the loop.
+        rules = [
+            (_compiled(r) if match is None or _callback(action) else r, action, new)
+            for r, action, new in rules
+        ]
         self[name] = entry = (rules, match, index)
         return entry
+
+
+def _callback(action: Any) -> bool:
+    return action is not None and type(action) is not _TokenType
+
+
+def _compiled(rexmatch: Any) -> Any:
+    return rexmatch.compiled() if isinstance(rexmatch, LazyMatch) else rexmatch
 
 
 def _transition(statestack: list[str], new_state: Any) -> None:
