@@ -78,9 +78,12 @@ class ProjectBuilder:
         if self._builder is None or self.config_name in trigger:
             self._builder = self._new_builder()
         result = self._builder.build()
-        # The render cache on disk is read and written once per Builder: saving it after
-        # every rebuild would cost more than the rebuild itself.
-        self._builder.options.use_cache = False
+        # The render cache on disk is written once per Builder: saving it after every
+        # rebuild would cost more than the rebuild itself. It stays in use, though: the
+        # image variants and share cards live in .cache/images/, where the first build
+        # made them and the server serves them from (turning the cache off moved them
+        # to a scratch folder: every variant made again, and none served).
+        self._builder.options.save_cache = False
         return result
 
     def static_refresh(
