@@ -51,6 +51,7 @@ from awsnotes_site.serve.watcher import (
     ChangeCollector,
     Watcher,
 )
+from awsnotes_site.theme.assets import VERSIONED_SUFFIXES
 from awsnotes_site.urls import base_path_of
 
 KEEPALIVE_SECONDS = 15.0
@@ -134,6 +135,9 @@ class PreviewServer:
         self._stamps: dict[str, bytes | None] = {}
         self._gc_paused = False
         self._paused_builds = 0
+        # Static files refreshed without a build that a generated file depends on (the
+        # service worker lists every CSS/JS/SVG asset by content hash): built once idle.
+        self._catch_up: frozenset[str] = frozenset()
 
     # -- lifecycle
     @property
@@ -193,7 +197,7 @@ class PreviewServer:
     def _run_builder(self) -> None:
         self._build(frozenset())
         while True:
-            batch = self.collector.next_batch(on_idle=self._collect_garbage)
+            batch = self.collector.next_batch(on_idle=self._idle)
             if batch is None:
                 return
             fresh = self._fresh(batch)
@@ -213,13 +217,14 @@ class PreviewServer:
                 self._stamps[rel] = stamp
         return frozenset(fresh)
 
-    def _build(self, trigger: frozenset[str]) -> None:
+    def _build(self, trigger: frozenset[str], catch_up: bool = False) -> None:
         started = time.perf_counter()
         number = len(self.records) + 1
-        if self._refresh_static(trigger, number, started):
+        if not catch_up and self._refresh_static(trigger, number, started):
             return
+        self._catch_up = frozenset()  # a full build makes every generated file again
         self.state.begin()
-        record = BuildRecord(number, False, trigger)
+        record = BuildRecord(number, False, trigger, catch_up=catch_up)
         # No cycle collection while the reload waits for the build: a collection during a
         # rebuild of 1,000 notes added up to 50 ms to the slowest ones. The builder thread
         # collects once no change has come for IDLE_SECONDS (_collect_garbage), ~30 ms,
@@ -260,6 +265,13 @@ class PreviewServer:
         self.state.reject(tuple(record.diagnostics))
         return [error_event(record.diagnostics)]
 
+    def _idle(self) -> None:
+        """Between bursts of changes: the catch-up build, if one is due (see
+        :meth:`_refresh_static`), then the garbage collection."""
+        if self._catch_up:
+            self._build(self._catch_up, catch_up=True)
+        self._collect_garbage()
+
     def _collect_garbage(self) -> None:
         """Between bursts of changes: collect what the last builds left in cycles and let
         the collector run as usual until the next build."""
@@ -280,7 +292,10 @@ class PreviewServer:
     def _refresh_static(self, trigger: frozenset[str], number: int, started: float) -> bool:
         """A change only under static/ that needs no build (see
         :meth:`SiteBuilder.static_refresh`): restamp those files, send a css or reload
-        event. False when a full build is needed."""
+        event. False when a full build is needed. When a changed file is a versioned
+        asset, the service worker that lists it by hash is stale: a catch-up build makes
+        it again once no change has come for a while (so that a run of CSS saves is not
+        slowed down by builds)."""
         state = self.state
         result = state.result
         if result is None or state.errors or not trigger:
@@ -291,6 +306,8 @@ class PreviewServer:
         stamps = dict(state.static_stamps)
         stamps.update(static_stamps(files))
         changed = state.restamp(stamps)
+        if any(p.endswith(VERSIONED_SUFFIXES) for p in changed):
+            self._catch_up |= trigger
         record = BuildRecord(number, True, trigger, changed, [], [], full=False)
         record.seconds = time.perf_counter() - started
         self.hub.publish(change_events(changed, [], False))

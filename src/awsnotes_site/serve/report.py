@@ -30,8 +30,8 @@ class BuildReport:
         self._last_error = ()
         if record.full:
             self._warnings(record.diagnostics)
-        if record.number != 1:
-            self._rebuilt(record, fixed)
+        if record.number != 1 and not (record.catch_up and not fixed):
+            self._rebuilt(record, fixed)  # (a catch-up build is not news: sw.js)
 
     def _failed(self, errors: tuple[Diagnostic, ...]) -> None:
         if errors == self._last_error:

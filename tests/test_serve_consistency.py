@@ -1,0 +1,137 @@
+"""What ``serve`` serves after edits equals a cold build of the same tree, byte for byte.
+
+Each test here is one cause the soak (tests/test_soak.py, bench/soak.py) found of a served
+file that differed from a cold build: it builds, edits, rebuilds (waiting on build
+records and events, never on a sleep) and compares every file with a cold build.
+"""
+
+from __future__ import annotations
+
+import http.client
+import urllib.parse
+from pathlib import Path
+
+from awsnotes_site.pipeline import Builder, BuildOptions, BuildResult
+from awsnotes_site.serve.client import script_tag
+from awsnotes_site.serve.preview import PreviewServer
+from sitefactory import many_notes, make_project
+from test_server import CONFIG, NOTE, NOTE_PAGE, WAIT, append, edit, events, running
+
+PLAIN_NOTE = '+++\ntitle = "그림 없는 노트"\ndate = 2024-01-02\n+++\n\n그림이 없다.\n'
+
+
+def cold_build(project: Path, base_url: str | None) -> BuildResult:
+    """A build of PROJECT from nothing: no cache on disk, nothing kept in memory."""
+    return Builder(
+        project, BuildOptions(base_url=base_url, use_cache=False, save_cache=False)
+    ).build()
+
+
+def differences(server: PreviewServer, project: Path) -> list[str]:
+    """Every file served that differs from a cold build's (the live-reload tag taken out
+    of HTML), and the files only one of them has."""
+    cold = cold_build(project, server.url)
+    served = server.state.result
+    assert served is not None
+    found = [f"only one has {p}" for p in sorted(served.all_paths() ^ cold.all_paths())]
+    parts = urllib.parse.urlsplit(server.url)
+    assert parts.hostname and parts.port
+    tag = script_tag(server.state.base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=WAIT)
+    try:
+        for path in sorted(cold.all_paths()):
+            want = cold.files[path] if path in cold.files else cold.static[path].read_bytes()
+            conn.request("GET", urllib.parse.quote(parts.path + path))
+            response = conn.getresponse()
+            got = response.read()
+            if path.endswith(".html"):
+                got = got.replace(tag, b"", 1)
+            if response.status != 200 or got != want:
+                found.append(
+                    f"{path}: HTTP {response.status}, {len(got)} bytes, {len(want)} wanted"
+                )
+    finally:
+        conn.close()
+    return found
+
+
+def test_image_variants_and_cards_are_served_after_an_edit(tmp_path: Path) -> None:
+    """The shipped note's images get variants and the plain note a drawn share card, all
+    under .cache/images/; the build after an edit must keep serving them from there (it
+    used to move them to a scratch folder, make them all again and serve none)."""
+    project = make_project(tmp_path, {"posts/plain.md": PLAIN_NOTE}, CONFIG)
+    with running(project) as server:
+        first = server.state.result
+        assert first is not None
+        variants = [p for p in first.static if p.endswith(".webp")]
+        assert variants and "posts/plain/og.png" in first.static
+        with events(server.port) as stream:
+            append(project / NOTE, "\n수정한 문단.\n")
+            _, data = stream.next("reload")
+        assert NOTE_PAGE in data["changed"]
+        # Nothing about the images changed, so no variant or card is reported as changed.
+        assert not [p for p in data["changed"] if p.endswith((".webp", ".png"))]
+        assert differences(server, project) == []
+
+
+def test_css_edit_without_a_build_is_followed_by_the_service_worker(tmp_path: Path) -> None:
+    """A CSS edit is sent at once without a build; the service worker, which lists every
+    asset by content hash, is made again by the catch-up build that follows."""
+    project = make_project(tmp_path, {}, CONFIG)
+    with running(project) as server, events(server.port) as stream:
+        before = len(server.records)
+        sw = server.state.result.files["sw.js"] if server.state.result else b""
+        append(project / "static" / "css" / "site.css", "\nbody { color: rgb(9, 8, 7); }\n")
+        assert stream.next("css")[1]["changed"] == ["static/css/site.css"]
+        _, data = stream.next("reload")  # the catch-up build's
+        assert data["changed"] == ["sw.js"]
+        quick, catch_up = server.records[before], server.wait_for_build(before + 2, WAIT)
+        assert not quick.full and catch_up.full and catch_up.catch_up
+        result = server.state.result
+        assert result is not None and result.files["sw.js"] != sw
+        assert differences(server, project) == []
+
+
+def test_service_worker_follows_the_search_shard_count(tmp_path: Path) -> None:
+    """The worker warms every search shard: a site that grows past one shard (128 notes)
+    gets a new worker in an incremental build, as in a cold one."""
+    config = CONFIG + "[images]\nenabled = false\n"
+    project = make_project(tmp_path, {}, config)
+    builder = Builder(project, BuildOptions(use_cache=False, save_cache=False))
+    small = builder.build()
+    assert b"search-index/01.json" not in small.files["sw.js"]
+    for rel, text in many_notes(130).items():
+        (project / "content" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / "content" / rel).write_text(text, encoding="utf-8")
+    grown = builder.build()
+    assert "search-index/01.json" in grown.files
+    assert grown.files["sw.js"] == cold_build(project, None).files["sw.js"]
+    assert b"search-index/01.json" in grown.files["sw.js"]
+
+
+def test_mixed_edits_leave_the_served_site_equal_to_a_cold_build(tmp_path: Path) -> None:
+    """Title, date, tags and series edits, a note added, renamed and deleted, a template
+    and a config edit, in one server run."""
+    project = make_project(tmp_path, {"posts/plain.md": PLAIN_NOTE}, CONFIG)
+    content = project / "content" / "posts"
+    with running(project) as server, events(server.port) as stream:
+
+        def step(change: str) -> None:
+            _, data = stream.next("reload")
+            assert data["changed"] or data["removed"], change
+
+        edit(content / "plain.md", "그림 없는 노트", "제목을 바꾼 노트")
+        step("title")
+        edit(content / "plain.md", "date = 2024-01-02", 'date = 2021-07-09\ntags = ["새"]')
+        step("date and tags")
+        (content / "added.md").write_text(PLAIN_NOTE.replace("그림 없는", "새"), "utf-8")
+        step("add")
+        (content / "added.md").rename(content / "moved.md")
+        step("rename")
+        (content / "moved.md").unlink()
+        step("delete")
+        append(project / "templates" / "base.html", "\n<!-- 틀 -->\n")
+        step("template")
+        edit(project / "site.toml", 'title = "테스트 노트"', 'title = "바뀐 사이트"')
+        step("config")
+        assert differences(server, project) == []
