@@ -14,7 +14,7 @@ from pathlib import Path
 from awsnotes_site.pipeline import Builder, BuildOptions, BuildResult
 from awsnotes_site.serve.client import script_tag
 from awsnotes_site.serve.preview import PreviewServer
-from sitefactory import many_notes, make_project
+from sitefactory import make_project, many_notes
 from test_server import CONFIG, NOTE, NOTE_PAGE, WAIT, append, edit, events, running
 
 PLAIN_NOTE = '+++\ntitle = "그림 없는 노트"\ndate = 2024-01-02\n+++\n\n그림이 없다.\n'

@@ -64,11 +64,12 @@ GC_EVERY_BUILDS = 10
 
 
 class SiteBuilder(Protocol):
-    """What the preview server builds: a project at ``root`` whose ``config_name`` file
-    and ``folders`` are watched."""
+    """What the preview server builds: a project at ``root`` whose ``config_names`` files
+    and ``folders`` are watched (a build may change ``folders``: the new ones are watched
+    from then on)."""
 
     root: Path
-    config_name: str
+    config_names: tuple[str, ...]
     folders: tuple[str, ...]
     url: str  # the preview's base URL, set by serve_at (and by builds)
 
@@ -122,7 +123,7 @@ class PreviewServer:
             self.root,
             quiet,
             settled=settled,
-            config_name=builder.config_name,
+            config_names=builder.config_names,
             folders=builder.folders,
         )
         self.watcher = Watcher(self.collector, poll, self.err)
@@ -240,8 +241,19 @@ class PreviewServer:
         finally:
             self.state.end()
         record.seconds = time.perf_counter() - started
+        self._watch_folders()
         self.hub.publish(events, self._page_message(record))
         self._done(record)
+
+    def _watch_folders(self) -> None:
+        """Watch the folders the builder names now (a new configuration may name others)."""
+        folders = self.builder.folders
+        if folders == self.collector.folders:
+            return
+        added = [name for name in folders if name not in self.collector.folders]
+        self.collector.folders = folders
+        for name in added:
+            self.watcher.watch_dir(self.root / name, announce=False)
 
     def _page_message(self, record: BuildRecord) -> PageMessage | None:
         """What a client showing a page changed by RECORD's build is sent before the
