@@ -7,15 +7,13 @@ records and events, never on a sleep) and compares every file with a cold build.
 
 from __future__ import annotations
 
-import http.client
-import urllib.parse
 from pathlib import Path
 
 from awsnotes_site.pipeline import Builder, BuildOptions, BuildResult
-from awsnotes_site.serve.client import script_tag
 from awsnotes_site.serve.preview import PreviewServer
 from sitefactory import make_project, many_notes
 from test_server import CONFIG, NOTE, NOTE_PAGE, WAIT, append, edit, events, running
+from test_soak import load_soak
 
 PLAIN_NOTE = '+++\ntitle = "그림 없는 노트"\ndate = 2024-01-02\n+++\n\n그림이 없다.\n'
 
@@ -28,31 +26,10 @@ def cold_build(project: Path, base_url: str | None) -> BuildResult:
 
 
 def differences(server: PreviewServer, project: Path) -> list[str]:
-    """Every file served that differs from a cold build's (the live-reload tag taken out
-    of HTML), and the files only one of them has."""
-    cold = cold_build(project, server.url)
-    served = server.state.result
-    assert served is not None
-    found = [f"only one has {p}" for p in sorted(served.all_paths() ^ cold.all_paths())]
-    parts = urllib.parse.urlsplit(server.url)
-    assert parts.hostname and parts.port
-    tag = script_tag(server.state.base)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=WAIT)
-    try:
-        for path in sorted(cold.all_paths()):
-            want = cold.files[path] if path in cold.files else cold.static[path].read_bytes()
-            conn.request("GET", urllib.parse.quote(parts.path + path))
-            response = conn.getresponse()
-            got = response.read()
-            if path.endswith(".html"):
-                got = got.replace(tag, b"", 1)
-            if response.status != 200 or got != want:
-                found.append(
-                    f"{path}: HTTP {response.status}, {len(got)} bytes, {len(want)} wanted"
-                )
-    finally:
-        conn.close()
-    return found
+    """Every file served that differs from a cold build's (bench/soak.py's comparison)."""
+    found, compared = load_soak().served_differences(server, project)
+    assert compared > 0
+    return list(found)
 
 
 def test_image_variants_and_cards_are_served_after_an_edit(tmp_path: Path) -> None:
