@@ -56,11 +56,42 @@ from awsnotes_site.urls import base_path_of
 
 KEEPALIVE_SECONDS = 15.0
 JOIN_SECONDS = 30.0
-# Builds in a row without an idle pause (see _collect_garbage) after which the cycle
+# Builds in a row without an idle pause (see GarbagePolicy.idle) after which the cycle
 # collector runs anyway, before the next build: saves that never pause (a script, a sync
 # tool, the soak benchmark) would otherwise grow memory without bound (+42 % in 80
 # operations on a 50-note site).
 GC_EVERY_BUILDS = 10
+
+
+class GarbagePolicy:
+    """No cycle collection while the reload waits for the build: a collection during a
+    rebuild of 1,000 notes added up to 50 ms to the slowest ones. The builder thread
+    collects once no change has come for IDLE_SECONDS (:meth:`idle`), ~30 ms, which done
+    right after publishing would hold the GIL while the event is sent."""
+
+    def __init__(self) -> None:
+        self.paused = False
+        self.builds = 0  # builds since the last collection
+
+    def before_build(self) -> None:
+        if self.builds >= GC_EVERY_BUILDS:
+            gc.collect()
+            self.builds = 0
+        gc.disable()
+        self.paused = True
+        self.builds += 1
+
+    def idle(self) -> None:
+        """Between bursts of changes: collect what the last builds left in cycles and let
+        the collector run as usual until the next build."""
+        gc.collect()
+        self.resume()
+        self.builds = 0
+
+    def resume(self) -> None:
+        if self.paused:
+            gc.enable()
+            self.paused = False
 
 
 class SiteBuilder(Protocol):
@@ -134,8 +165,7 @@ class PreviewServer:
         self._httpd: HTTPServer | None = None
         self._threads: list[threading.Thread] = []
         self._stamps: dict[str, bytes | None] = {}
-        self._gc_paused = False
-        self._paused_builds = 0
+        self.garbage = GarbagePolicy()
         # Static files refreshed without a build that a generated file depends on (the
         # service worker lists every CSS/JS/SVG asset by content hash): built once idle.
         self._catch_up: frozenset[str] = frozenset()
@@ -178,9 +208,7 @@ class PreviewServer:
             self._httpd = None
         for t in self._threads:
             t.join(timeout=JOIN_SECONDS)
-        if self._gc_paused:  # stopped before the builder's idle collection: collect again
-            gc.enable()
-            self._gc_paused = False
+        self.garbage.resume()  # (stopped before the builder's idle collection)
 
     def __enter__(self) -> PreviewServer:
         self.start()
@@ -226,34 +254,15 @@ class PreviewServer:
         self._catch_up = frozenset()  # a full build makes every generated file again
         self.state.begin()
         record = BuildRecord(number, False, trigger, catch_up=catch_up)
-        # No cycle collection while the reload waits for the build: a collection during a
-        # rebuild of 1,000 notes added up to 50 ms to the slowest ones. The builder thread
-        # collects once no change has come for IDLE_SECONDS (_collect_garbage), ~30 ms,
-        # which done right after publishing would hold the GIL while the event is sent.
-        if self._paused_builds >= GC_EVERY_BUILDS:
-            gc.collect()
-            self._paused_builds = 0
-        gc.disable()
-        self._gc_paused = True
-        self._paused_builds += 1
+        self.garbage.before_build()
         try:
             events = self._attempt(record)
         finally:
             self.state.end()
         record.seconds = time.perf_counter() - started
-        self._watch_folders()
+        self.watcher.follow(self.builder.folders)  # a new configuration may name others
         self.hub.publish(events, self._page_message(record))
         self._done(record)
-
-    def _watch_folders(self) -> None:
-        """Watch the folders the builder names now (a new configuration may name others)."""
-        folders = self.builder.folders
-        if folders == self.collector.folders:
-            return
-        added = [name for name in folders if name not in self.collector.folders]
-        self.collector.folders = folders
-        for name in added:
-            self.watcher.watch_dir(self.root / name, announce=False)
 
     def _page_message(self, record: BuildRecord) -> PageMessage | None:
         """What a client showing a page changed by RECORD's build is sent before the
@@ -282,15 +291,7 @@ class PreviewServer:
         :meth:`_refresh_static`), then the garbage collection."""
         if self._catch_up:
             self._build(self._catch_up, catch_up=True)
-        self._collect_garbage()
-
-    def _collect_garbage(self) -> None:
-        """Between bursts of changes: collect what the last builds left in cycles and let
-        the collector run as usual until the next build."""
-        gc.collect()
-        gc.enable()
-        self._gc_paused = False
-        self._paused_builds = 0
+        self.garbage.idle()
 
     def _accept(self, result: BuildResult, record: BuildRecord) -> list[bytes]:
         accepted = self.state.accept(result, base_path_of(result.config.base_url))

@@ -229,6 +229,16 @@ class Watcher:
         if announce:
             self.collector.add([path.relative_to(self.root).as_posix()])
 
+    def follow(self, folders: tuple[str, ...]) -> None:
+        """Watch FOLDERS from now on (instead of the collector's folders until now)."""
+        known = self.collector.folders
+        if folders == known:
+            return
+        self.collector.folders = folders
+        for name in folders:
+            if name not in known:
+                self.watch_dir(self.root / name, announce=False)
+
     def stop(self) -> None:
         """Stop the observer and wait for its threads (the emitters are joined by it)."""
         with self._lock:
