@@ -2,15 +2,20 @@
 
 Each test here is one cause the soak (tests/test_soak.py, bench/soak.py) found of a served
 file that differed from a cold build: it builds, edits, rebuilds (waiting on build
-records and events, never on a sleep) and compares every file with a cold build.
+records and events, never on a sleep) and compares every file with a cold build. The
+last two are about the soak's one build error: a note renamed away while a build ran.
 """
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from pathlib import Path
 
+from awsnotes_site.diagnostics import BuildError
 from awsnotes_site.pipeline import Builder, BuildOptions, BuildResult
 from awsnotes_site.serve.preview import PreviewServer
+from awsnotes_site.serve.project import ProjectBuilder
 from sitefactory import make_project, many_notes
 from test_server import CONFIG, NOTE, NOTE_PAGE, WAIT, append, edit, events, running
 from test_soak import load_soak
@@ -112,3 +117,76 @@ def test_mixed_edits_leave_the_served_site_equal_to_a_cold_build(tmp_path: Path)
         edit(project / "site.toml", 'title = "테스트 노트"', 'title = "바뀐 사이트"')
         step("config")
         assert differences(server, project) == []
+
+
+class SavesDuringFailedBuild(ProjectBuilder):
+    """A real ProjectBuilder; when a build fails, ``on_failure`` runs before the failure is
+    reported: what the writer saves while the build runs (made deterministic)."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.on_failure: Callable[[], None] | None = None
+
+    def build(self, trigger: frozenset[str]) -> BuildResult:
+        try:
+            return super().build(trigger)
+        except BuildError:
+            action, self.on_failure = self.on_failure, None
+            if action is not None:
+                action()
+            raise
+
+
+def broken(text: str) -> str:
+    return text.replace('date = "2023-03-26"', 'date = "2023-03-26', 1)
+
+
+def test_a_failure_a_save_has_superseded_is_not_shown(tmp_path: Path) -> None:
+    """A note renamed away or fixed while a build runs: that build's failure is stale, and
+    the build after it (right away) decides what browsers see."""
+    project = make_project(tmp_path, {}, CONFIG)
+    builder = SavesDuringFailedBuild(project)
+    err = io.StringIO()
+    server = PreviewServer(builder, port=0, out=io.StringIO(), err=err)
+    server.start()
+    try:
+        assert server.wait_for_build(1, WAIT).ok
+        note = project / NOTE
+        good = note.read_text(encoding="utf-8")
+
+        def save_the_fix() -> None:
+            note.write_text(good + "\n고친 문단.\n", encoding="utf-8")
+            assert server.collector.wait_pending(WAIT)
+
+        builder.on_failure = save_the_fix
+        with events(server.port) as stream:
+            note.write_text(broken(good), encoding="utf-8")
+            _, data = stream.next("reload")  # no error event before it
+            assert NOTE_PAGE in data["changed"]
+        failed, fixed = server.records[1], server.records[2]
+        assert not failed.ok and failed.superseded and fixed.ok
+        assert "error" not in err.getvalue()
+    finally:
+        server.stop()
+
+
+def test_a_failure_superseded_by_a_late_event_is_shown_by_the_next_build(
+    tmp_path: Path,
+) -> None:
+    """The change that came during the failed build was a late event of the same save
+    (nothing fresh): the failure is built again and shown all the same."""
+    project = make_project(tmp_path, {}, CONFIG)
+    builder = SavesDuringFailedBuild(project)
+    server = PreviewServer(builder, port=0, out=io.StringIO(), err=io.StringIO())
+    server.start()
+    try:
+        assert server.wait_for_build(1, WAIT).ok
+        note = project / NOTE
+        builder.on_failure = lambda: server.collector.add([NOTE])
+        with events(server.port) as stream:
+            note.write_text(broken(note.read_text(encoding="utf-8")), encoding="utf-8")
+            _, data = stream.next("error")
+        assert data["diagnostics"][0]["path"] == NOTE
+        assert server.records[1].superseded and not server.records[2].superseded
+    finally:
+        server.stop()

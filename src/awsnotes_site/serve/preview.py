@@ -169,6 +169,7 @@ class PreviewServer:
         # Static files refreshed without a build that a generated file depends on (the
         # service worker lists every CSS/JS/SVG asset by content hash): built once idle.
         self._catch_up: frozenset[str] = frozenset()
+        self._retry: frozenset[str] | None = None  # the trigger of a superseded build
 
     # -- lifecycle
     @property
@@ -230,8 +231,8 @@ class PreviewServer:
             if batch is None:
                 return
             fresh = self._fresh(batch)
-            if fresh:
-                self._build(fresh)
+            if fresh or self._retry is not None:
+                self._build(fresh | (self._retry or frozenset()))
 
     def _fresh(self, batch: set[str]) -> frozenset[str]:
         """The paths of BATCH whose content differs from when the last build that they
@@ -249,9 +250,11 @@ class PreviewServer:
     def _build(self, trigger: frozenset[str], catch_up: bool = False) -> None:
         started = time.perf_counter()
         number = len(self.records) + 1
-        if not catch_up and self._refresh_static(trigger, number, started):
+        quick = not catch_up and self._retry is None  # (a failed build is built again)
+        if quick and self._refresh_static(trigger, number, started):
             return
         self._catch_up = frozenset()  # a full build makes every generated file again
+        self._retry = None
         self.state.begin()
         record = BuildRecord(number, False, trigger, catch_up=catch_up)
         self.garbage.before_build()
@@ -275,6 +278,12 @@ class PreviewServer:
             result = self.builder.build(record.trigger)
         except BuildError as exc:
             record.diagnostics = exc.diagnostics or [error(str(self.root), None, "build failed")]
+            if self.collector.pending():
+                # Files changed while it ran (a note renamed away mid-build, a fix saved):
+                # its failure may be stale, and the next build, right now, tells.
+                record.superseded = True
+                self._retry = record.trigger  # built again even if nothing is fresh
+                return []
         except Exception as exc:  # a bug in the build must not end the preview
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             record.diagnostics = [error(str(self.root), None, f"internal error: {detail}")]

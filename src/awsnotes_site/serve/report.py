@@ -24,7 +24,8 @@ class BuildReport:
 
     def __call__(self, record: BuildRecord) -> None:
         if not record.ok:
-            self._failed(tuple(record.diagnostics))
+            if not record.superseded:
+                self._failed(tuple(record.diagnostics))
             return
         fixed = bool(self._last_error)
         self._last_error = ()

@@ -37,6 +37,7 @@ class BuildRecord:
     seconds: float = 0.0
     full: bool = True  # False when only static files were looked at
     catch_up: bool = False  # the build after static files were refreshed without one
+    superseded: bool = False  # failed while files changed: not shown, the next build is
 
 
 class BuildLog:

@@ -182,6 +182,16 @@ class ChangeCollector(FileSystemEventHandler):
                     return batch
                 self._cond.wait(due - now)
 
+    def pending(self) -> bool:
+        """Whether changes wait for the next batch."""
+        with self._cond:
+            return bool(self._pending)
+
+    def wait_pending(self, timeout: float) -> bool:
+        """Block until changes wait for the next batch (False after TIMEOUT seconds)."""
+        with self._cond:
+            return self._cond.wait_for(lambda: bool(self._pending), timeout)
+
     def stop(self) -> None:
         with self._cond:
             self._stopped = True
