@@ -300,33 +300,44 @@ class Soak:
 
     def compare_with_cold_build(self) -> None:
         """Every file served equals a cold build's, and the same files exist."""
-        options = BuildOptions(base_url=self.server.url, use_cache=False, save_cache=False)
-        cold = Builder(self.project, options).build()
-        served = self.server.state.result
-        assert served is not None
-        if set(served.files) != set(cold.files) or set(served.static) != set(cold.static):
-            extra = sorted(set(served.all_paths()) ^ set(cold.all_paths()))[:10]
-            self.outcome.mismatched.append(f"the file lists differ: {extra}")
-        parts = urllib.parse.urlsplit(self.server.url)
-        assert parts.hostname and parts.port
-        tag = script_tag(self.server.state.base)
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-        try:
-            for path in sorted(cold.all_paths()):
-                want = cold.files[path] if path in cold.files else cold.static[path].read_bytes()
-                conn.request("GET", urllib.parse.quote(parts.path + path))
-                response = conn.getresponse()
-                got = response.read()
-                if path.endswith((".html", ".htm")):
-                    got = got.replace(tag, b"", 1)
-                if response.status != 200 or got != want:
-                    self.outcome.mismatched.append(f"{path}: HTTP {response.status}, differs")
-                self.outcome.pages_compared += 1
-        finally:
-            conn.close()
+        found, compared = served_differences(self.server, self.project)
+        self.outcome.mismatched += found
+        self.outcome.pages_compared += compared
 
     def close(self) -> None:
         self.events.close()
+
+
+def served_differences(server: PreviewServer, project: Path) -> tuple[list[str], int]:
+    """The files SERVER serves that differ from a cold build of PROJECT (the live-reload
+    tag taken out of HTML) or that only one of them has; and how many were compared."""
+    options = BuildOptions(base_url=server.url, use_cache=False, save_cache=False)
+    cold = Builder(project, options).build()
+    served = server.state.result
+    assert served is not None
+    found: list[str] = []
+    if set(served.files) != set(cold.files) or set(served.static) != set(cold.static):
+        extra = sorted(set(served.all_paths()) ^ set(cold.all_paths()))[:10]
+        found.append(f"the file lists differ: {extra}")
+    parts = urllib.parse.urlsplit(server.url)
+    assert parts.hostname and parts.port
+    tag = script_tag(server.state.base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    compared = 0
+    try:
+        for path in sorted(cold.all_paths()):
+            want = cold.files[path] if path in cold.files else cold.static[path].read_bytes()
+            conn.request("GET", urllib.parse.quote(parts.path + path))
+            response = conn.getresponse()
+            got = response.read()
+            if path.endswith((".html", ".htm")):
+                got = got.replace(tag, b"", 1)
+            if response.status != 200 or got != want:
+                found.append(f"{path}: HTTP {response.status}, differs")
+            compared += 1
+    finally:
+        conn.close()
+    return found, compared
 
 
 def soak(

@@ -75,7 +75,9 @@ class CacheState:
         return self.folder / JINJA_DIR if self.use_cache else None
 
     def related_folder(self) -> Path | None:
-        return self.folder if self.use_cache else None
+        """Where ``related.json`` is read and written: only while saving (serve saves
+        once, in its first build)."""
+        return self.folder if self.saving() else None
 
     def template_hashes(self, stamp: str) -> dict[str, Any]:
         return store.load_templates(self.folder, stamp) if self.use_cache else {}

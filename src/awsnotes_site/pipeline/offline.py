@@ -100,7 +100,10 @@ def plan_offline(config: SiteConfig, views: list[NoteView]) -> list[PageSpec]:
     warm = ["search/", "search-index.json", *(shard_path(k, count) for k in range(count))]
     build = build_id(config, assets)
     specs = [
-        _file("sw.js", build, lambda: worker_source(config, build, assets, warm).encode()),
+        # Keyed by the shard count too: the worker warms every shard of the search index.
+        _file(
+            "sw.js", f"{build}:{count}", lambda: worker_source(config, build, assets, warm).encode()
+        ),
         _file("manifest.webmanifest", config.fingerprint(), lambda: manifest(config).encode()),
     ]
     specs += [_file(f"static/icons/icon-{n}.png", "1", partial(icon_png, n)) for n in ICON_SIZES]

@@ -51,23 +51,56 @@ from awsnotes_site.serve.watcher import (
     ChangeCollector,
     Watcher,
 )
+from awsnotes_site.theme.assets import VERSIONED_SUFFIXES
 from awsnotes_site.urls import base_path_of
 
 KEEPALIVE_SECONDS = 15.0
 JOIN_SECONDS = 30.0
-# Builds in a row without an idle pause (see _collect_garbage) after which the cycle
+# Builds in a row without an idle pause (see GarbagePolicy.idle) after which the cycle
 # collector runs anyway, before the next build: saves that never pause (a script, a sync
 # tool, the soak benchmark) would otherwise grow memory without bound (+42 % in 80
 # operations on a 50-note site).
 GC_EVERY_BUILDS = 10
 
 
+class GarbagePolicy:
+    """No cycle collection while the reload waits for the build: a collection during a
+    rebuild of 1,000 notes added up to 50 ms to the slowest ones. The builder thread
+    collects once no change has come for IDLE_SECONDS (:meth:`idle`), ~30 ms, which done
+    right after publishing would hold the GIL while the event is sent."""
+
+    def __init__(self) -> None:
+        self.paused = False
+        self.builds = 0  # builds since the last collection
+
+    def before_build(self) -> None:
+        if self.builds >= GC_EVERY_BUILDS:
+            gc.collect()
+            self.builds = 0
+        gc.disable()
+        self.paused = True
+        self.builds += 1
+
+    def idle(self) -> None:
+        """Between bursts of changes: collect what the last builds left in cycles and let
+        the collector run as usual until the next build."""
+        gc.collect()
+        self.resume()
+        self.builds = 0
+
+    def resume(self) -> None:
+        if self.paused:
+            gc.enable()
+            self.paused = False
+
+
 class SiteBuilder(Protocol):
-    """What the preview server builds: a project at ``root`` whose ``config_name`` file
-    and ``folders`` are watched."""
+    """What the preview server builds: a project at ``root`` whose ``config_names`` files
+    and ``folders`` are watched (a build may change ``folders``: the new ones are watched
+    from then on)."""
 
     root: Path
-    config_name: str
+    config_names: tuple[str, ...]
     folders: tuple[str, ...]
     url: str  # the preview's base URL, set by serve_at (and by builds)
 
@@ -121,7 +154,7 @@ class PreviewServer:
             self.root,
             quiet,
             settled=settled,
-            config_name=builder.config_name,
+            config_names=builder.config_names,
             folders=builder.folders,
         )
         self.watcher = Watcher(self.collector, poll, self.err)
@@ -132,8 +165,11 @@ class PreviewServer:
         self._httpd: HTTPServer | None = None
         self._threads: list[threading.Thread] = []
         self._stamps: dict[str, bytes | None] = {}
-        self._gc_paused = False
-        self._paused_builds = 0
+        self.garbage = GarbagePolicy()
+        # Static files refreshed without a build that a generated file depends on (the
+        # service worker lists every CSS/JS/SVG asset by content hash): built once idle.
+        self._catch_up: frozenset[str] = frozenset()
+        self._retry: frozenset[str] | None = None  # the trigger of a superseded build
 
     # -- lifecycle
     @property
@@ -173,9 +209,7 @@ class PreviewServer:
             self._httpd = None
         for t in self._threads:
             t.join(timeout=JOIN_SECONDS)
-        if self._gc_paused:  # stopped before the builder's idle collection: collect again
-            gc.enable()
-            self._gc_paused = False
+        self.garbage.resume()  # (stopped before the builder's idle collection)
 
     def __enter__(self) -> PreviewServer:
         self.start()
@@ -193,12 +227,12 @@ class PreviewServer:
     def _run_builder(self) -> None:
         self._build(frozenset())
         while True:
-            batch = self.collector.next_batch(on_idle=self._collect_garbage)
+            batch = self.collector.next_batch(on_idle=self._idle)
             if batch is None:
                 return
             fresh = self._fresh(batch)
-            if fresh:
-                self._build(fresh)
+            if fresh or self._retry is not None:
+                self._build(fresh | (self._retry or frozenset()))
 
     def _fresh(self, batch: set[str]) -> frozenset[str]:
         """The paths of BATCH whose content differs from when the last build that they
@@ -213,28 +247,23 @@ class PreviewServer:
                 self._stamps[rel] = stamp
         return frozenset(fresh)
 
-    def _build(self, trigger: frozenset[str]) -> None:
+    def _build(self, trigger: frozenset[str], catch_up: bool = False) -> None:
         started = time.perf_counter()
         number = len(self.records) + 1
-        if self._refresh_static(trigger, number, started):
+        quick = not catch_up and self._retry is None  # (a failed build is built again)
+        if quick and self._refresh_static(trigger, number, started):
             return
+        self._catch_up = frozenset()  # a full build makes every generated file again
+        self._retry = None
         self.state.begin()
-        record = BuildRecord(number, False, trigger)
-        # No cycle collection while the reload waits for the build: a collection during a
-        # rebuild of 1,000 notes added up to 50 ms to the slowest ones. The builder thread
-        # collects once no change has come for IDLE_SECONDS (_collect_garbage), ~30 ms,
-        # which done right after publishing would hold the GIL while the event is sent.
-        if self._paused_builds >= GC_EVERY_BUILDS:
-            gc.collect()
-            self._paused_builds = 0
-        gc.disable()
-        self._gc_paused = True
-        self._paused_builds += 1
+        record = BuildRecord(number, False, trigger, catch_up=catch_up)
+        self.garbage.before_build()
         try:
             events = self._attempt(record)
         finally:
             self.state.end()
         record.seconds = time.perf_counter() - started
+        self.watcher.follow(self.builder.folders)  # a new configuration may name others
         self.hub.publish(events, self._page_message(record))
         self._done(record)
 
@@ -249,6 +278,12 @@ class PreviewServer:
             result = self.builder.build(record.trigger)
         except BuildError as exc:
             record.diagnostics = exc.diagnostics or [error(str(self.root), None, "build failed")]
+            if self.collector.pending():
+                # Files changed while it ran (a note renamed away mid-build, a fix saved):
+                # its failure may be stale, and the next build, right now, tells.
+                record.superseded = True
+                self._retry = record.trigger  # built again even if nothing is fresh
+                return []
         except Exception as exc:  # a bug in the build must not end the preview
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             record.diagnostics = [error(str(self.root), None, f"internal error: {detail}")]
@@ -260,13 +295,12 @@ class PreviewServer:
         self.state.reject(tuple(record.diagnostics))
         return [error_event(record.diagnostics)]
 
-    def _collect_garbage(self) -> None:
-        """Between bursts of changes: collect what the last builds left in cycles and let
-        the collector run as usual until the next build."""
-        gc.collect()
-        gc.enable()
-        self._gc_paused = False
-        self._paused_builds = 0
+    def _idle(self) -> None:
+        """Between bursts of changes: the catch-up build, if one is due (see
+        :meth:`_refresh_static`), then the garbage collection."""
+        if self._catch_up:
+            self._build(self._catch_up, catch_up=True)
+        self.garbage.idle()
 
     def _accept(self, result: BuildResult, record: BuildRecord) -> list[bytes]:
         accepted = self.state.accept(result, base_path_of(result.config.base_url))
@@ -280,7 +314,10 @@ class PreviewServer:
     def _refresh_static(self, trigger: frozenset[str], number: int, started: float) -> bool:
         """A change only under static/ that needs no build (see
         :meth:`SiteBuilder.static_refresh`): restamp those files, send a css or reload
-        event. False when a full build is needed."""
+        event. False when a full build is needed. When a changed file is a versioned
+        asset, the service worker that lists it by hash is stale: a catch-up build makes
+        it again once no change has come for a while (so that a run of CSS saves is not
+        slowed down by builds)."""
         state = self.state
         result = state.result
         if result is None or state.errors or not trigger:
@@ -291,6 +328,8 @@ class PreviewServer:
         stamps = dict(state.static_stamps)
         stamps.update(static_stamps(files))
         changed = state.restamp(stamps)
+        if any(p.endswith(VERSIONED_SUFFIXES) for p in changed):
+            self._catch_up |= trigger
         record = BuildRecord(number, True, trigger, changed, [], [], full=False)
         record.seconds = time.perf_counter() - started
         self.hub.publish(change_events(changed, [], False))

@@ -1,9 +1,10 @@
 """An awsnotes project as the preview server builds it.
 
-:class:`ProjectBuilder` is the site-specific half of ``serve``: it reads ``site.toml`` for
-the base URL, keeps one :class:`~awsnotes_site.pipeline.Builder` (and so its caches) between
-builds, starts a fresh one when ``site.toml`` changes, and tells a change under
-``static/`` that needs no build from one that does. It is what a
+:class:`ProjectBuilder` is the site-specific half of ``serve``: it reads the configuration
+(``site.toml``, or a Hugo site's ``hugo.toml``, ``config.yaml``, ``config/_default/``...)
+for the base URL, keeps one :class:`~awsnotes_site.pipeline.Builder` (and so its caches)
+between builds, starts a fresh one when the configuration changes, and tells a change
+under ``static/`` that needs no build from one that does. It is what a
 :class:`~awsnotes_site.serve.preview.PreviewServer` is given to serve a project.
 """
 
@@ -11,19 +12,54 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from awsnotes_site.config import CONFIG_NAME, load_config
+from awsnotes_site.config import CONFIG_NAME, SiteConfig, load_config
 from awsnotes_site.diagnostics import BuildError, Reporter
+from awsnotes_site.hugo.config import CONFIG_NAMES as HUGO_CONFIG_NAMES
+from awsnotes_site.hugo.config import EXTENSIONS as HUGO_CONFIG_EXTENSIONS
 from awsnotes_site.obsidian.settings import is_vault
 from awsnotes_site.pipeline import Builder, BuildOptions, BuildResult, collect_static
 from awsnotes_site.serve.routes import preview_base_url
 
 WATCHED_DIRS = ("content", "templates", "static")
+# The files at the top of a project that configure it: site.toml, else a Hugo site's
+# hugo.toml / config.toml (.yaml, .yml, .json), else its config/_default/ folder.
+CONFIG_FILES = (
+    CONFIG_NAME,
+    *(f"{name}{ext}" for name in HUGO_CONFIG_NAMES for ext in HUGO_CONFIG_EXTENSIONS),
+)
+HUGO_CONFIG_DIR = "config"  # config/_default/*
+HUGO_DIRS = ("layouts", "themes")  # shortcode templates and themes' static files
+
+
+def is_config(rel: str) -> bool:
+    """Whether the project-relative path REL is (part of) the configuration."""
+    return rel in CONFIG_FILES or rel == HUGO_CONFIG_DIR or rel.startswith("config/_default")
+
+
+def watched_folders(config: SiteConfig) -> tuple[str, ...]:
+    """The top-level folders whose files the site at CONFIG is built from."""
+    if config.kind != "hugo":
+        return WATCHED_DIRS
+    paths = (config.content_dirname, *config.static_dirs, *config.shortcode_dirs)
+    tops = {p.split("/", 1)[0] for p in paths if p not in ("", ".")}
+    return tuple(sorted(tops.union(WATCHED_DIRS, HUGO_DIRS, [HUGO_CONFIG_DIR])))
+
+
+def initial_folders(root: Path) -> tuple[str, ...]:
+    """:func:`watched_folders` before the first build; while the configuration is broken,
+    those of a site.toml project or, without site.toml, of a Hugo site."""
+    try:
+        return watched_folders(load_config(root)[0])
+    except BuildError:  # reported by the first build
+        if (root / CONFIG_NAME).exists():
+            return WATCHED_DIRS
+        return tuple(sorted({*WATCHED_DIRS, *HUGO_DIRS, HUGO_CONFIG_DIR}))
 
 
 class ProjectBuilder:
     """Builds the project at ``root`` into memory for the preview at ``host:port``."""
 
-    config_name: str = CONFIG_NAME
+    config_names: tuple[str, ...] = CONFIG_FILES
     folders: tuple[str, ...] = WATCHED_DIRS
 
     def __init__(
@@ -37,6 +73,8 @@ class ProjectBuilder:
         self.root = Path(root).resolve()
         if is_vault(self.root):  # a vault's notes are anywhere: watch its top-level entries
             self.folders = tuple(sorted(p.name for p in self.root.iterdir() if p.name[0] != "."))
+        else:
+            self.folders = initial_folders(self.root)
         self.drafts = drafts
         self.future = future
         self.base_url_arg = base_url
@@ -75,12 +113,17 @@ class ProjectBuilder:
     def build(self, trigger: frozenset[str]) -> BuildResult:
         """Build after the changes in TRIGGER (project-relative paths; none at first).
         Raises BuildError."""
-        if self._builder is None or self.config_name in trigger:
+        if self._builder is None or any(is_config(p) for p in trigger):
             self._builder = self._new_builder()
         result = self._builder.build()
-        # The render cache on disk is read and written once per Builder: saving it after
-        # every rebuild would cost more than the rebuild itself.
-        self._builder.options.use_cache = False
+        if not is_vault(self.root):  # the configuration may name other folders now
+            self.folders = watched_folders(result.config)
+        # The render cache on disk is written once per Builder: saving it after every
+        # rebuild would cost more than the rebuild itself. It stays in use, though: the
+        # image variants and share cards live in .cache/images/, where the first build
+        # made them and the server serves them from (turning the cache off moved them
+        # to a scratch folder: every variant made again, and none served).
+        self._builder.options.save_cache = False
         return result
 
     def static_refresh(

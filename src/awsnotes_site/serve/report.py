@@ -24,14 +24,15 @@ class BuildReport:
 
     def __call__(self, record: BuildRecord) -> None:
         if not record.ok:
-            self._failed(tuple(record.diagnostics))
+            if not record.superseded:
+                self._failed(tuple(record.diagnostics))
             return
         fixed = bool(self._last_error)
         self._last_error = ()
         if record.full:
             self._warnings(record.diagnostics)
-        if record.number != 1:
-            self._rebuilt(record, fixed)
+        if record.number != 1 and not (record.catch_up and not fixed):
+            self._rebuilt(record, fixed)  # (a catch-up build is not news: sw.js)
 
     def _failed(self, errors: tuple[Diagnostic, ...]) -> None:
         if errors == self._last_error:

@@ -36,6 +36,8 @@ class BuildRecord:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
     full: bool = True  # False when only static files were looked at
+    catch_up: bool = False  # the build after static files were refreshed without one
+    superseded: bool = False  # failed while files changed: not shown, the next build is
 
 
 class BuildLog:

@@ -79,8 +79,8 @@ def is_editor_temp(name: str) -> bool:
 class ChangeCollector(FileSystemEventHandler):
     """Gathers relevant file events; :meth:`next_batch` returns them once a burst is over.
 
-    A path is relevant when it is the file named ``config_name`` at the top of ``root`` or
-    lies in one of ``folders`` (and is not an editor's temporary file)."""
+    A path is relevant when it is one of the files named ``config_names`` at the top of
+    ``root`` or lies in one of ``folders`` (and is not an editor's temporary file)."""
 
     def __init__(
         self,
@@ -90,7 +90,7 @@ class ChangeCollector(FileSystemEventHandler):
         on_new_dir: Callable[[Path], None] | None = None,
         *,
         settled: float = SETTLED_SECONDS,
-        config_name: str = "site.toml",
+        config_names: tuple[str, ...] = ("site.toml",),
         folders: tuple[str, ...] = ("content", "templates", "static"),
     ) -> None:
         super().__init__()
@@ -99,7 +99,7 @@ class ChangeCollector(FileSystemEventHandler):
         self.settled = min(settled, quiet)
         self.max_delay = max_delay
         self.on_new_dir = on_new_dir
-        self.config_name = config_name
+        self.config_names = config_names
         self.folders = folders
         self._cond = threading.Condition()
         self._pending: set[str] = set()
@@ -117,7 +117,7 @@ class ChangeCollector(FileSystemEventHandler):
         parts = rel.parts
         if not parts or is_editor_temp(parts[-1]):
             return None
-        if parts == (self.config_name,) or parts[0] in self.folders:
+        if (len(parts) == 1 and parts[0] in self.config_names) or parts[0] in self.folders:
             return rel.as_posix()
         return None
 
@@ -182,6 +182,16 @@ class ChangeCollector(FileSystemEventHandler):
                     return batch
                 self._cond.wait(due - now)
 
+    def pending(self) -> bool:
+        """Whether changes wait for the next batch."""
+        with self._cond:
+            return bool(self._pending)
+
+    def wait_pending(self, timeout: float) -> bool:
+        """Block until changes wait for the next batch (False after TIMEOUT seconds)."""
+        with self._cond:
+            return self._cond.wait_for(lambda: bool(self._pending), timeout)
+
     def stop(self) -> None:
         with self._cond:
             self._stopped = True
@@ -228,6 +238,16 @@ class Watcher:
             print(f"serve: cannot watch {path}: {exc}", file=self.err, flush=True)
         if announce:
             self.collector.add([path.relative_to(self.root).as_posix()])
+
+    def follow(self, folders: tuple[str, ...]) -> None:
+        """Watch FOLDERS from now on (instead of the collector's folders until now)."""
+        known = self.collector.folders
+        if folders == known:
+            return
+        self.collector.folders = folders
+        for name in folders:
+            if name not in known:
+                self.watch_dir(self.root / name, announce=False)
 
     def stop(self) -> None:
         """Stop the observer and wait for its threads (the emitters are joined by it)."""
