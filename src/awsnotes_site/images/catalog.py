@@ -82,6 +82,7 @@ class ImageCatalog:
         self._by_name: dict[str, list[str]] = {}  # image_name -> outputs (and dark ones)
         self._resolved: dict[tuple[str, str], ResolvedImage | None] = {}
         self._context = self._site = ""  # context_key(), site_key()
+        self._names: dict[frozenset[str], str] = {}  # names_key() by the names asked
         self.refs: ImageRefs | None = None  # what note files name (note_key)
         self.image_shortcodes: frozenset[str] = frozenset()  # shortcodes writing <img
 
@@ -92,6 +93,7 @@ class ImageCatalog:
         self.probed = {out: self.probes.get(path, self.work) for out, path in files.items()}
         self._resolved = {}
         self._site = ""
+        self._names = {}
         by_name: dict[str, list[str]] = {}
         for out in sorted(self.probed):
             name = image_name(out)
@@ -188,13 +190,19 @@ class ImageCatalog:
         those names anywhere in the site (with their dark siblings) and its probe result;
         "" when none is in the site. A note whose names' key is unchanged renders the
         same image markup (see :mod:`.refs`)."""
-        outputs = sorted({o for name in names for o in self._by_name.get(name, ())})
-        if not outputs:
-            return ""
-        h = hashlib.blake2b(digest_size=16)
-        for out in outputs:
-            h.update(f"\x1f{out}\x1e{self.probed.get(out)!r}".encode())
-        return h.hexdigest()
+        asked = frozenset(names)
+        known = self._names.get(asked)
+        if known is not None:  # (many notes name the same few images)
+            return known
+        outputs = sorted({o for name in asked for o in self._by_name.get(name, ())})
+        key = ""
+        if outputs:
+            h = hashlib.blake2b(digest_size=16)
+            for out in outputs:
+                h.update(f"\x1f{out}\x1e{self.probed.get(out)!r}".encode())
+            key = h.hexdigest()
+        self._names[asked] = key
+        return key
 
     def site_key(self) -> str:
         """A key of every image's probe result: the images part of the render key of a

@@ -54,9 +54,9 @@ def owners(config: SiteConfig, notes: Iterable[Note]) -> tuple[dict[str, str], d
             bundles[note.rel[: -len("/index.md")]] = note.url
         if place.kind != PAGE and place.dirs:
             sections["/".join(place.dirs)] = note.url  # [permalinks.section], url
-        elif place.dirs:
+        elif place.dirs and place.dirs[0] not in sections:
             top = place.dirs[:1]
-            sections.setdefault(top[0], section_page_url(top, config.permalinks, lower))
+            sections[top[0]] = section_page_url(top, config.permalinks, lower)
     return bundles, sections
 
 
@@ -83,11 +83,11 @@ def content_files(config: SiteConfig, notes: Iterable[Note], reporter: Reporter)
     others at their path, as Hugo publishes them (a vault publishes what notes link)."""
     if config.kind == "vault" or not config.content_dir.is_dir():
         return {}
+    files = list(_files(config.content_dir, reporter, markdown=False))
+    if not files:  # (most of our own sites: no need to place the notes' folders)
+        return {}
     bundles, sections = owners(config, notes)
-    return {
-        resource_path(rel, bundles, sections): path
-        for rel, path in _files(config.content_dir, reporter, markdown=False)
-    }
+    return {resource_path(rel, bundles, sections): path for rel, path in files}
 
 
 def source_folder(config: SiteConfig, source: Path) -> Path:
