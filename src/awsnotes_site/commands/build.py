@@ -120,6 +120,8 @@ def _build(
     config = result.config
     if options.no_cache or config.kind == "hugo" or config.lastmod == "git":
         return 0, None, None, []
+    if any(d.path == ".cache" for d in result.diagnostics):
+        return 0, None, None, []  # cache entries were mended: not a report to repeat
     return 0, printed, result.stats.valid_until, [*result.files, *result.static]
 
 

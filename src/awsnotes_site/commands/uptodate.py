@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 RECORD = "uptodate.json"
-FORMAT = "awsnotes-uptodate/1"
+FORMAT = "awsnotes-uptodate/2"
 SKIPPED = frozenset({".cache", ".git", "node_modules", "__pycache__"})
 
 Listing = list[tuple[str, int, int]]  # (path, size, modification time in ns)
@@ -96,6 +96,16 @@ def _key(root: Path, options: dict[str, Any]) -> dict[str, Any]:
 PACKAGE = Path(__file__).resolve().parent.parent  # its theme and assets are inputs too
 
 
+def _caches(root: Path) -> Listing:
+    """The build's own cache files (``.cache/*.json`` but this record): a cache deleted or
+    damaged since is for the build to notice and say."""
+    with contextlib.suppress(OSError):
+        with os.scandir(root / ".cache") as entries:
+            names = sorted(e.path for e in entries if e.name.endswith(".json") and e.name != RECORD)
+        return _stats(names)
+    return []
+
+
 def _inputs(root: Path, output: str) -> Listing:
     return _walk(str(root.resolve()), frozenset({output})) + _walk(str(PACKAGE))
 
@@ -124,6 +134,7 @@ def save(
         ),
         "outputs": _stats(os.path.join(printed.output, rel) for rel in sorted(outputs)),
         "modules": _stats(_modules()),
+        "caches": _caches(root),
     }
     with contextlib.suppress(OSError):
         tmp = folder / f".{RECORD}.{os.getpid()}"
@@ -165,6 +176,7 @@ def check(root: Path, options: dict[str, Any]) -> Seen:
             _listing(data["inputs"]) == seen.inputs
             and _listing(data["modules"]) == _stats(p for p, _, _ in data["modules"])
             and _listing(data["outputs"]) == _stats(p for p, _, _ in data["outputs"])
+            and _listing(data["caches"]) == _caches(root)
         )
     except (OSError, ValueError, KeyError, TypeError):
         return seen
