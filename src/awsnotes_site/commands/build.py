@@ -59,6 +59,7 @@ def run(options: BuildCommand) -> int:
         strict=options.strict,
         use_cache=not options.no_cache,
         progress=bar,
+        asset_hashes=True,
     )
     try:
         try:
