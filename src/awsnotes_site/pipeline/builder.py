@@ -91,7 +91,7 @@ class Builder:
             static.update(linked_files(config, views))
         static = {**feature_assets(v.facts for v in views), **static}
         assets = asset_links(self.assets, config, static, options.asset_hashes)
-        templates.jinja.globals["asset"] = assets
+        templates.jinja.filters["asset"] = assets.filter
         # 4: plan the pages and generated files
         related = self.related([v.note for v in views], self.state.related_folder())
         specs = assemble(config, views, related)

@@ -79,7 +79,7 @@ def check_overlaps(
 def asset_links(
     assets: PublishedAssets, config: SiteConfig, static: Mapping[str, Path], versioned: bool
 ) -> AssetLinks:
-    """How the build's pages link its CSS and JavaScript (``asset(path)`` in templates):
+    """How the build's pages link its CSS and JavaScript (``path | asset`` in templates):
     with ``?v=`` and the content hash of the published file when ``versioned`` (the build
     command), plain otherwise (``serve``).  STATIC: every published static file; the
     generated syntax stylesheet (pipeline/generated.py) is hashed by its text."""

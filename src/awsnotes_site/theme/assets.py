@@ -17,8 +17,9 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+
+import jinja2
 
 from awsnotes_site.theme import STATIC_DIR
 
@@ -85,25 +86,28 @@ class AssetVersions:
         return {path: self.version(path) for path in sorted(found)}
 
 
-@dataclass(frozen=True)
 class AssetLinks:
-    """The URLs templates link CSS and JavaScript by: ``asset('static/css/site.css')`` is
-    ``{base}static/css/site.css?v=HASH`` when the build versions assets (``versions``:
+    """The URLs templates link CSS and JavaScript by: ``{{ 'static/css/site.css' | asset }}``
+    is ``{base}static/css/site.css?v=HASH`` when the build versions assets (``versions``:
     published path -> content hash), the plain ``{base}static/css/site.css`` otherwise
     (``serve``) and for a path with no hash.  ``key`` is what output pages depend on
     (part of their signature: :func:`~awsnotes_site.incremental.keys.page_fingerprint`)."""
 
-    base_path: str
-    versions: Mapping[str, str] = field(default_factory=dict)
+    def __init__(self, base_path: str, versions: Mapping[str, str] | None = None) -> None:
+        self.base_path = base_path
+        self.versions = dict(versions or {})
+        self.key = json.dumps(sorted(self.versions.items())) if self.versions else ""
+        urls = {path: f"{base_path}{path}?v={v}" for path, v in self.versions.items() if v}
+        get = urls.get
 
-    def __call__(self, path: str) -> str:
-        version = self.versions.get(path)
-        url = self.base_path + path
-        return f"{url}?v={version}" if version else url
+        # A filter is called directly by compiled templates (a function in the globals
+        # goes through Context.call).  pass_context keeps Jinja from evaluating it on a
+        # constant path at compile time: compiled templates are cached by their source.
+        @jinja2.pass_context
+        def asset(_context: jinja2.runtime.Context, path: str) -> str:
+            return get(path) or base_path + path
 
-    @property
-    def key(self) -> str:
-        return json.dumps(sorted(self.versions.items())) if self.versions else ""
+        self.filter = asset
 
 
 class PublishedAssets:
