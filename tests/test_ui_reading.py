@@ -235,7 +235,7 @@ def test_on_a_phone_the_title_comes_before_the_folded_toc(ko: Site, page: Page) 
     expect(page.locator("aside.toc nav a").first).to_be_visible()
     # Wide again: beside the text, sticky, open.
     page.set_viewport_size({"width": 1280, "height": 900})
-    expect(page.locator(".note-layout > aside.toc")).to_have_count(1)
+    expect(page.locator("article.note > aside.toc")).to_have_count(1)
     toc = page.locator("aside.toc").bounding_box()
     note = page.locator("article.note").bounding_box()
     assert toc is not None and note is not None

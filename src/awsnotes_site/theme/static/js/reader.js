@@ -31,7 +31,7 @@
     // beside the text on wide ones, where its list shows even when folded), so nothing
     // moves after the first paint.  This only keeps the fold's state in step: open on wide
     // screens, where its title does not fold it.
-    var fold = doc.querySelector(".note-layout > aside.toc > details");
+    var fold = doc.querySelector(".note-layout aside.toc > details");
     if (!fold || !window.matchMedia) return;
     var query = window.matchMedia(WIDE);
     function sync() {
