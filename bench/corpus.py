@@ -13,6 +13,8 @@ generated introduction and 1–3 generated sections are added, and 1–3 extra c
 (python, yaml, json, go) with line numbers are placed among the blocks. Notes get 1–4
 tags from a pool of 30 (Zipf-like, so a few tags are common) and about one in ten notes
 opens a series of 5–20 notes (50 series at 1,000 notes; ~60 % of notes are in one).
+``--series-length N`` gives the long-series shape instead: the N newest notes in one
+series (``--series-length 1000 --notes 1000``: every note in one series).
 
 The same notes are written for every format; only the project scaffolding, the front
 matter syntax and the code block syntax differ:
@@ -402,9 +404,22 @@ def _series_plan(n: int, seed: int) -> dict[int, tuple[str, int]]:
     return plan
 
 
-def make_notes(n: int, seed: int = 1, source: Path = SOURCE_NOTE) -> list[NoteSpec]:
+LONG_SERIES = "AWS 네트워크 완전 정복"
+
+
+def _one_series_plan(n: int, length: int) -> dict[int, tuple[str, int]]:
+    """note index -> (series name, part number): the ``length`` newest notes form one
+    series, ``LONG_SERIES`` (part 1 the oldest of them); the other notes are in none."""
+    length = min(length, n)
+    return {idx: (LONG_SERIES, length - idx) for idx in range(length)}
+
+
+def make_notes(
+    n: int, seed: int = 1, source: Path = SOURCE_NOTE, series_length: int = 0
+) -> list[NoteSpec]:
+    """``series_length``: put that many notes in one series instead of the usual plan."""
     base_blocks = read_source(source)
-    plan = _series_plan(n, seed)
+    plan = _one_series_plan(n, series_length) if series_length else _series_plan(n, seed)
     notes: list[NoteSpec] = []
     for i in range(n):
         rng = random.Random(f"{seed}:{i}")
@@ -689,7 +704,12 @@ def scaffold_mkdocs(out: Path, highlight: str) -> None:
 
 
 def generate(
-    n: int, out: Path, fmt: str = "awsnotes", seed: int = 1, mkdocs_highlight: str = "pymdownx"
+    n: int,
+    out: Path,
+    fmt: str = "awsnotes",
+    seed: int = 1,
+    mkdocs_highlight: str = "pymdownx",
+    series_length: int = 0,
 ) -> list[NoteSpec]:
     """Write the corpus for ``fmt`` into ``out`` (which must be empty or absent)."""
     if fmt not in FORMATS:
@@ -705,12 +725,23 @@ def generate(
         scaffold_pelican(out)
     else:
         scaffold_mkdocs(out, mkdocs_highlight)
-    notes = make_notes(n, seed)
+    notes = make_notes(n, seed, series_length=series_length)
     for note in notes:
         path = out / note_path(note, fmt)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(front_matter(note, fmt) + body_markdown(note, fmt), encoding="utf-8")
     return notes
+
+
+def _series_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--series-length",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the long-series shape: N notes (all of them with N = --notes) in one series "
+        f"({LONG_SERIES!r}), the others in none; 0: the usual 5-20-note series",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -725,11 +756,19 @@ def main(argv: list[str] | None = None) -> int:
         default="pymdownx",
         help="MkDocs code highlighting (codehilite needs no extra package)",
     )
+    _series_option(parser)
     args = parser.parse_args(argv)
     if args.notes < 1:
         parser.error("--notes must be at least 1")
     try:
-        notes = generate(args.notes, args.out, args.format, args.seed, args.mkdocs_highlight)
+        notes = generate(
+            args.notes,
+            args.out,
+            args.format,
+            args.seed,
+            args.mkdocs_highlight,
+            args.series_length,
+        )
     except FileExistsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

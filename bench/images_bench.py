@@ -1,11 +1,18 @@
-"""Image cost of a build (issue 21): a blog of N notes with 270 PNG screenshots, built cold
-with images on and off, rebuilt warm with nothing changed, and the same images resized by
-Hugo in its templates (page bundles, ``.Process`` to the same widths, WebP).
+"""Image cost of a build (issue 21): a blog of N notes with 270 PNG screenshots.
+
+- ours with images off and on (the defaults: a screenshot gets one lossless WebP of its
+  own width), cold and then warm (nothing changed), and the CPU seconds a warm build
+  spends in the image stage (timed around it in the build's process);
+- ours set to what Hugo can do (``lossless = false``, ``formats = ["webp"]``, the default
+  widths) against Hugo resizing the same images in its templates (page bundles,
+  ``.Process`` to the same widths, each capped at the image's width as ours are, WebP at
+  quality 75), cold and warm (``resources/_gen`` kept).
 
     .venv/bin/python bench/images_bench.py [--images 270] [--per-note 9] [--markdown]
 
 Everything runs in a temporary folder; the figures are wall-clock seconds of one run
-each (the cold builds start with no ``.cache/`` and no output)."""
+each (the cold builds start with no ``.cache/`` and no output). The load average is
+printed before and after: on a shared machine the figures are only as good as it."""
 
 from __future__ import annotations
 
@@ -27,14 +34,18 @@ HUGO = ROOT / ".venv" / "bin" / "hugo"
 WIDTHS = (480, 720, 1080, 1440)
 
 HUGO_LAYOUT = """<!doctype html><html><body>{{ .Content }}
-{{ range .Resources.ByType "image" }}{{ $img := . }}<picture><source type="image/webp" srcset="
-{{- range $i, $w := slice 480 720 1080 1440 }}{{ if le $w $img.Width }}{{ if $i }}, {{ end }}
-{{- ($img.Process (printf "resize %dx webp drawing" $w)).RelPermalink }}
-{{- " " }}{{ $w }}w{{ end }}{{ end }}">
+{{ range .Resources.ByType "image" }}{{ $img := . }}{{ $ws := slice }}
+{{- range slice 480 720 1080 1440 }}{{ $w := cond (le . $img.Width) . $img.Width }}
+{{- if not (in $ws $w) }}{{ $ws = $ws | append $w }}{{ end }}{{ end -}}
+<picture><source type="image/webp" srcset="
+{{- range $i, $w := $ws }}{{ if $i }}, {{ end }}
+{{- ($img.Process (printf "resize %dx webp q75" $w)).RelPermalink }}
+{{- " " }}{{ $w }}w{{ end }}">
 <img src="{{ $img.RelPermalink }}" width="{{ $img.Width }}" height="{{ $img.Height }}"
  alt=""></picture>
 {{ end }}</body></html>
 """
+LIKE_HUGO = '[images]\nlossless = false\nformats = ["webp"]\nwidths = [480, 720, 1080, 1440]\n'
 
 
 def screenshot(path: Path, rng: random.Random) -> None:
@@ -104,13 +115,88 @@ def timed(cmd: list[str], cwd: Path) -> float:
     return took
 
 
-def ours(project: Path, images_on: bool) -> float:
+def ours(project: Path, images: str, cold: bool = True) -> float:
+    """Build our project with ``images`` as its ``[images]`` table (cold: no cache, no
+    output)."""
     config = project / "site.toml"
     text = config.read_text(encoding="utf-8").split("[images]")[0]
-    config.write_text(text + ("" if images_on else "[images]\nenabled = false\n"), "utf-8")
-    shutil.rmtree(project / ".cache", ignore_errors=True)
-    shutil.rmtree(project / "public", ignore_errors=True)
+    config.write_text(text + images, "utf-8")
+    if cold:
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        shutil.rmtree(project / "public", ignore_errors=True)
     return timed([PYTHON, "-m", "awsnotes_site", "build"], project)
+
+
+STAGE_TIMER = """
+import sys, time
+from pathlib import Path
+from awsnotes_site.images.catalog import ImageCatalog
+from awsnotes_site.pipeline.builder import build
+from awsnotes_site.pipeline.images import ImageStage
+from awsnotes_site.pipeline.options import BuildOptions
+spent = [0.0]
+def timer(fn):
+    def timed(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent[0] += time.process_time() - start
+    return timed
+for name in ("prepare", "publish", "save"):
+    setattr(ImageStage, name, timer(getattr(ImageStage, name)))
+ImageCatalog.note_key = timer(ImageCatalog.note_key)
+result, _ = build(Path("."), BuildOptions())
+print(f"{spent[0]:.4f} {result.stats.rendered_notes}")
+"""
+
+
+def stage_seconds(project: Path) -> tuple[float, int]:
+    """A warm build's CPU seconds in the image stage (probing, planning, the render keys'
+    image part, making and publishing variants and cards, saving the probe cache), and
+    how many notes it rendered."""
+    proc = subprocess.run(
+        [PYTHON, "-c", STAGE_TIMER], cwd=project, capture_output=True, text=True, check=True
+    )
+    seconds, rendered = proc.stdout.split()
+    return float(seconds), int(rendered)
+
+
+def variants(out: Path) -> int:
+    return sum(1 for p in out.rglob("*") if p.suffix in (".webp", ".avif") and "w." in p.name)
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run(args: argparse.Namespace, tmp: Path) -> tuple[dict[str, float], str]:
+    project, hugo = tmp / "ours", tmp / "hugo"
+    start = time.perf_counter()
+    make_blog(project, args.images, args.per_note, hugo=False)
+    make_blog(hugo, args.images, args.per_note, hugo=True)
+    made = time.perf_counter() - start
+    off = "[images]\nenabled = false\n"
+    rows = {"ours, images off (cold)": ours(project, off)}
+    rows["ours, images off (warm)"] = ours(project, off, cold=False)
+    rows["ours, images on, defaults (cold)"] = ours(project, "")
+    rows["ours, images on, defaults (warm)"] = ours(project, "", cold=False)
+    stage, rendered = stage_seconds(project)
+    defaults = variants(project / "public")
+    rows["ours, images on, like Hugo (cold)"] = ours(project, LIKE_HUGO)
+    rows["ours, images on, like Hugo (warm)"] = ours(project, LIKE_HUGO, cold=False)
+    like_hugo = variants(project / "public")
+    hugo_cmd = [str(HUGO), "--quiet", "--destination", "public"]
+    rows["Hugo, .Process resize + webp (cold)"] = timed(hugo_cmd, hugo)
+    rows["Hugo, .Process resize + webp (warm, resources/_gen kept)"] = timed(hugo_cmd, hugo)
+    hugo_variants = sum(1 for p in (hugo / "public").rglob("*.webp"))
+    counts = (
+        f"inputs made in {made:.1f} s; variants published: ours (defaults) {defaults}, "
+        f"ours (like Hugo) {like_hugo}, Hugo {hugo_variants}\n"
+        f"a warm build (defaults, nothing changed): {stage:.3f} CPU s in the image stage, "
+        f"{rendered} notes rendered"
+    )
+    return rows, counts
 
 
 def main() -> None:
@@ -121,40 +207,23 @@ def main() -> None:
     args = parser.parse_args()
     env_src = str(ROOT / "src")
     os.environ["PYTHONPATH"] = env_src + os.pathsep + os.environ.get("PYTHONPATH", "")
+    before = load()
     with tempfile.TemporaryDirectory(prefix="images-bench-") as tmp:
-        project, hugo = Path(tmp) / "ours", Path(tmp) / "hugo"
-        start = time.perf_counter()
-        make_blog(project, args.images, args.per_note, hugo=False)
-        make_blog(hugo, args.images, args.per_note, hugo=True)
-        made = time.perf_counter() - start
-        rows = {
-            "ours, images off (cold)": ours(project, images_on=False),
-            "ours, images on (cold)": ours(project, images_on=True),
-        }
-        rows["ours, images on (warm, nothing changed)"] = timed(
-            [PYTHON, "-m", "awsnotes_site", "build"], project
-        )
-        out = project / "public"
-        variants = sum(1 for p in out.rglob("*.webp")) + sum(1 for p in out.rglob("*.avif"))
-        rows["Hugo, .Process resize + webp (cold)"] = timed(
-            [str(HUGO), "--quiet", "--destination", "public"], hugo
-        )
-        rows["Hugo (warm, resources/_gen kept)"] = timed(
-            [str(HUGO), "--quiet", "--destination", "public"], hugo
-        )
-        hugo_variants = sum(1 for p in (hugo / "public").rglob("*.webp"))
-    cores = os.cpu_count()
-    head = f"{args.images} screenshots, {args.per_note} a note, {cores} CPUs; inputs {made:.1f} s"
+        rows, counts = run(args, Path(tmp))
+    after = load()
+    head = (
+        f"{args.images} screenshots, {args.per_note} a note, {os.cpu_count()} CPUs; "
+        f"load average before {before}, after {after}"
+    )
     if args.markdown:
         print(f"{head}\n\n| build | seconds |\n|---|---:|")
         for name, sec in rows.items():
             print(f"| {name} | {sec:.2f} |")
-        print(f"\nvariants published: ours {variants}, Hugo {hugo_variants}")
     else:
         print(head)
         for name, sec in rows.items():
-            print(f"{name:45} {sec:8.2f} s")
-        print(f"variants published: ours {variants}, Hugo {hugo_variants}")
+            print(f"{name:58} {sec:8.2f} s")
+    print(f"\n{counts}")
 
 
 if __name__ == "__main__":

@@ -72,20 +72,18 @@ def _env_with_src(env: dict[str, str] | None = None) -> dict[str, str]:
     return merged
 
 
-def build_site(
-    out_dir: str | os.PathLike[str],
+def run_cli(
     *args: str,
     cwd: str | os.PathLike[str] = ROOT,
     env: dict[str, str] | None = None,
     timeout: float = BUILD_TIMEOUT,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m awsnotes_site build --output OUT_DIR *args`` and return the result.
+    """Run ``python -m awsnotes_site *args`` in CWD and return the result.
 
     Never raises on a non-zero exit: look at ``.returncode``, ``.stdout``, ``.stderr``.
     """
-    cmd = [sys.executable, "-m", "awsnotes_site", "build", "--output", str(out_dir), *args]
     return subprocess.run(
-        cmd,
+        [sys.executable, "-m", "awsnotes_site", *args],
         cwd=str(cwd),
         env=_env_with_src(env),
         capture_output=True,
@@ -96,6 +94,17 @@ def build_site(
         timeout=timeout,
         check=False,
     )
+
+
+def build_site(
+    out_dir: str | os.PathLike[str],
+    *args: str,
+    cwd: str | os.PathLike[str] = ROOT,
+    env: dict[str, str] | None = None,
+    timeout: float = BUILD_TIMEOUT,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m awsnotes_site build --output OUT_DIR *args`` and return the result."""
+    return run_cli("build", "--output", str(out_dir), *args, cwd=cwd, env=env, timeout=timeout)
 
 
 def describe_process(proc: subprocess.CompletedProcess[str]) -> str:

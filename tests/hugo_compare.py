@@ -8,6 +8,7 @@ theme was not copied), so :func:`hugo_build` adds minimal ones that print the co
 from __future__ import annotations
 
 import posixpath
+import re
 import shutil
 import subprocess
 import sys
@@ -81,6 +82,17 @@ class Structure:
     images: list[str] = field(default_factory=list)  # resolved paths
     links: list[str] = field(default_factory=list)  # resolved paths (internal) or URLs
     code: list[tuple[str, str]] = field(default_factory=list)  # language, text
+    embeds: list[str] = field(default_factory=list)  # "youtube.com/embed/ID"
+
+
+_EMBED = re.compile(r"(youtube|vimeo)[\w.-]*\.com/(?:embed/|video/)?([\w-]+)")
+
+
+def _embed(url: str) -> str:
+    """An embedded player's URL as provider and video: Hugo's iframe and our placeholder's
+    ``data-embed`` (youtube-nocookie, autoplay on click) name the same video."""
+    found = _EMBED.search(url)
+    return f"{found.group(1)}:{found.group(2)}" if found else url
 
 
 class _Extractor(HTMLParser):
@@ -97,6 +109,8 @@ class _Extractor(HTMLParser):
         self.code: list[str] | None = None
         self.code_lang = ""
         self.skip = 0  # inside heading anchor links / line numbers
+        self.caption = 0  # >0 inside a <figcaption>
+        self.embed = 0  # >0 inside our embed placeholder
 
     def _resolve(self, url: str) -> str:
         parts = urllib.parse.urlsplit(url)
@@ -120,7 +134,26 @@ class _Extractor(HTMLParser):
 
     def _inside(self, tag: str, a: dict[str, str]) -> None:
         classes = a.get("class", "").split()
-        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        if self.embed:
+            # Inside our embed placeholder (a title, a button and a link to the video's
+            # page, the player loaded on click): Hugo's shortcode prints the player's
+            # <iframe> at once, which loads from outside when the page opens. Compared:
+            # the video (``embeds``), not the placeholder's link, which Hugo has not.
+            self.embed += tag not in VOID
+        elif "embed" in classes and a.get("data-embed"):
+            self.embed = 1
+            self.out.embeds.append(_embed(a["data-embed"]))
+        elif tag == "iframe":
+            self.out.embeds.append(_embed(a.get("src", "")))
+        elif tag == "figcaption":
+            self.caption += 1
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6") and self.caption:
+            # Hugo's figure shortcode prints its title as an <h4> in the caption; ours
+            # does not, by design: a heading there would break the page's outline (a
+            # level skipped after an <h2>, a heading that is not a section) and show in
+            # the table of contents. Captions' headings are left out on both sides.
+            self.skip += 1
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             self.heading = [int(tag[1]), a.get("id", ""), ""]
         elif tag == "img":
             self.out.images.append(self._resolve(a.get("src", "")))
@@ -143,7 +176,14 @@ class _Extractor(HTMLParser):
         if not self.depth or tag in VOID:
             return
         self.depth -= 1
-        if tag in ("h1", "h2", "h3", "h4", "h5", "h6") and self.heading is not None:
+        if self.embed:
+            self.embed -= 1
+            return
+        if tag == "figcaption" and self.caption:
+            self.caption -= 1
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6") and self.caption and self.skip:
+            self.skip -= 1
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6") and self.heading is not None:
             level, ident, text = self.heading
             self.out.headings.append((int(str(level)), str(ident), " ".join(str(text).split())))
             self.heading = None
@@ -154,7 +194,7 @@ class _Extractor(HTMLParser):
             self.skip -= 1
 
     def handle_data(self, data: str) -> None:
-        if not self.depth or self.skip:
+        if not self.depth or self.skip or self.embed:
             return
         if self.heading is not None:
             self.heading[2] = str(self.heading[2]) + data

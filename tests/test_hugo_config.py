@@ -4,6 +4,7 @@ line, and ``check`` on the built fixture site."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -15,9 +16,19 @@ import pytest
 from awsnotes_site.cli import main
 from awsnotes_site.config import load_config
 from awsnotes_site.diagnostics import BuildError
-from awsnotes_site.hugo.paths import Place, alias_path, page_url, place_of, resource_path
+from awsnotes_site.hugo.paths import (
+    Place,
+    alias_path,
+    page_url,
+    place_of,
+    resource_path,
+    section_page_url,
+    taxonomy_url,
+    term_url,
+)
+from awsnotes_site.hugo.permalinks import permalink_rules
 from hugo_compare import hugo_build
-from test_hugo_site import FIXTURES, cut_waiting
+from test_hugo_site import FIXTURES
 
 CLI = Path(sys.executable).parent / "awsnotes-site"
 
@@ -51,7 +62,7 @@ def test_devlog_config_maps_to_site_config() -> None:
         "noclasses": False,
         "codefences": True,
     }
-    assert config.markdown["has_cjk_language"] is True
+    assert set(config.markdown) == {"typographer", "definition_list", "emoji", "highlight"}
     assert config.shortcode_dirs == ("layouts/shortcodes", "themes/LoveIt/layouts/shortcodes")
 
 
@@ -84,15 +95,45 @@ def test_unused_keys_are_one_warning(tmp_path: Path) -> None:
     assert diags[0].message.endswith("foobar, zeta")  # rssLimit is quiet: no effect expected
 
 
-def test_multilingual_builds_default_language_and_names_the_others() -> None:
+def test_multilingual_root_is_the_default_language_and_the_others_are_listed() -> None:
     config, diags = load_config(FIXTURES / "bilingual")
     assert config.content_dirname == "content/ko"
     assert config.language == "ko"
     assert config.hugo_language == "ko"
+    assert config.languages == {
+        "en": {
+            "title": "Two Languages",
+            "description": "",
+            "language": "en",
+            "content_dirname": "content/en",
+            "params": {},
+        }
+    }
     assert config.description == "한국어 글"
-    assert [d.message for d in diags] == [
-        "multilingual site: only the default language 'ko' is built; skipped: en"
-    ]
+    assert diags == []
+
+
+def test_languages_built_and_the_multihost_ones_named_in_one_warning(tmp_path: Path) -> None:
+    """Languages sharing a content folder (Hugo's file-suffix style, ``index.en.md``) are
+    built; a language with a baseURL of its own (a multihost site) is not, and one warning
+    names them; disabled languages are not languages of the site."""
+    (tmp_path / "hugo.toml").write_text(
+        'defaultContentLanguage = "ko"\ndefaultContentLanguageInSubdir = true\n'
+        'disableLanguages = ["fr"]\n'
+        "[languages.ko]\nweight = 1\n[languages.en]\nweight = 2\n"
+        '[languages.ja]\ncontentDir = "content/ja"\nweight = 3\n'
+        '[languages.de]\nbaseURL = "https://de.example.kr/"\nweight = 4\n'
+        '[languages.es]\nbaseURL = "https://es.example.kr/"\nweight = 5\n'
+        "[languages.fr]\nweight = 6\n[languages.it]\ndisabled = true\n",
+        encoding="utf-8",
+    )
+    config, diags = load_config(tmp_path)
+    assert (config.hugo_language, list(config.languages)) == ("ko", ["ko", "en", "ja"])
+    assert config.languages["ja"]["content_dirname"] == "content/ja"
+    assert config.languages["en"]["content_dirname"] == "content"
+    (diag,) = diags
+    assert not diag.is_error
+    assert diag.message.endswith("skipped: de, es")
 
 
 @pytest.mark.parametrize(
@@ -119,7 +160,7 @@ def test_bad_config_is_path_line_message(tmp_path: Path, name: str, text: str, l
 def test_init_from_hugo_writes_equivalent_site_toml(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in ("devlog", "yamlnotes", "bilingual"):
+    for name in ("devlog", "yamlnotes", "bilingual", "permalinks", "suffixes"):
         site = _site(tmp_path, name)
         hugo_config, _ = load_config(site)
         assert main(["init", "--from-hugo", str(site)]) == 0
@@ -154,6 +195,39 @@ def test_place_and_urls_like_hugo() -> None:
     assert page_url(section, "T", None, "", "", {"Posts": "/:slug/"}, True) == "posts/sub/"
 
 
+def test_permalinks_by_kind_like_hugo() -> None:
+    """Hugo 0.120's tables per kind, and the old flat form: a section's pages, a
+    taxonomy's terms (the URLs checked against Hugo in test_hugo_site.py)."""
+    nested = {
+        "page": {"posts": "/articles/:year/:slug/"},
+        "section": {"posts": "/articles/:sections[1:]/"},
+        "taxonomy": {"tags": "/tagged/"},
+        "term": {"tags": "/tagged/:slug/"},
+    }
+    flat = {"posts": "/p/:slug/", "tags": "/topic/:slug/"}
+    assert permalink_rules(flat) == {
+        "page": flat,
+        "section": {},
+        "taxonomy": {},
+        "term": flat,
+    }
+    date = dt.datetime(2024, 5, 6)
+    page = place_of("posts/linux/Bash Tips.md")
+    assert page_url(page, "Bash!", date, "", "", nested, True) == "articles/2024/bash/"
+    assert page_url(page, "Bash!", date, "", "", flat, True) == "p/bash/"
+    top, sub = place_of("posts/_index.md"), place_of("posts/Linux/_index.md")
+    assert page_url(top, "글", None, "", "", nested, True) == "articles/"
+    assert page_url(sub, "리눅스", None, "x", "", nested, True) == "articles/linux/"
+    assert page_url(sub, "리눅스", None, "", "", flat, True) == "posts/linux/"
+    assert page_url(sub, "리눅스", None, "", "/own/", nested, True) == "own/"  # url wins
+    assert section_page_url(("posts",), nested, True) == "articles/"
+    assert term_url("tags", "Web Dev", nested, True) == "tagged/web-dev/"
+    assert term_url("tags", "Web Dev", flat, True) == "topic/web-dev/"
+    assert term_url("categories", "Web Dev", nested, True) is None
+    assert taxonomy_url("tags", nested, True) == "tagged/"
+    assert taxonomy_url("Tags", flat, True) == "tags/"
+
+
 def test_aliases_and_content_files_like_hugo() -> None:
     assert alias_path("/Old/One/", "Foo/Bar Baz/") == "Old/One/index.html"
     assert alias_path("rel-alias", "Foo/Bar Baz/") == "Foo/rel-alias/index.html"
@@ -175,11 +249,24 @@ def _problems(output: str) -> set[str]:
 def test_check_finds_nothing_hugos_output_does_not_have(tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(FIXTURES / "devlog", site)
-    for md in site.rglob("*.md"):
-        md.write_text(cut_waiting(md.read_text(encoding="utf-8")), encoding="utf-8")
     hugo_out = hugo_build(site, tmp_path)
     ours = run_cli("check", "-s", str(site))
     assert "checked" in ours.stdout, ours.stderr
     theirs = run_cli("check", "-s", str(site), "--output", str(hugo_out))
     assert "checked" in theirs.stdout, theirs.stderr
     assert _problems(ours.stderr) <= _problems(theirs.stderr), ours.stderr
+
+
+def test_canonify_urls_under_a_sub_path_is_a_warning(tmp_path: Path) -> None:
+    """Hugo's canonifyURLs puts the base path into root-relative links; we keep them as
+    written (and warn about each that leaves the base path): say so once."""
+    (tmp_path / "hugo.toml").write_text(
+        'baseURL = "https://u.github.io/blog/"\ncanonifyURLs = true\n', encoding="utf-8"
+    )
+    _, diags = load_config(tmp_path)
+    (diag,) = diags
+    assert not diag.is_error
+    assert diag.message.startswith("canonifyURLs is not supported")
+    assert "/blog/" in diag.message
+    (tmp_path / "hugo.toml").write_text("canonifyURLs = true\n", encoding="utf-8")
+    assert load_config(tmp_path)[1] == []  # at the root it changes nothing

@@ -17,14 +17,12 @@ from awsnotes_site.pipeline.builder import build
 from awsnotes_site.pipeline.options import BuildOptions, BuildResult
 from awsnotes_site.serve.preview import PreviewServer
 from awsnotes_site.serve.project import ProjectBuilder
-from test_hugo_site import FIXTURES, cut_waiting
+from test_hugo_site import FIXTURES
 
 
 def _build(tmp_path: Path, name: str) -> BuildResult:
     site = tmp_path / name
     shutil.copytree(FIXTURES / name, site)
-    for md in site.rglob("*.md"):
-        md.write_text(cut_waiting(md.read_text(encoding="utf-8")), encoding="utf-8")
     now = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
     result, _ = build(site, BuildOptions(use_cache=False, save_cache=False, jobs=1, now=now))
     return result

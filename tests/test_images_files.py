@@ -447,29 +447,31 @@ def test_og_image_prefers_front_matter_then_first_image_then_card() -> None:
     )
 
 
-def test_dependency_key_follows_the_images_a_note_shows(tmp_path: Path) -> None:
+def test_names_key_follows_the_images_a_note_names(tmp_path: Path) -> None:
     a = noise_image(tmp_path / "img" / "a.png", (300, 200))
     b = noise_image(tmp_path / "img" / "b.png", (300, 200))
     images = {"img/a.png": a, "img/b.png": b}
 
-    def key(urls: list[str], settings: ImageSettings | None = None) -> str:
+    def key(names: list[str], settings: ImageSettings | None = None) -> str:
         catalog = ImageCatalog(images, settings or ImageSettings(), "/notes/")
         catalog.scan()
-        return catalog.dependency_key(urls, "posts/x/")
+        return catalog.names_key(names) + catalog.context_key()
 
-    before = key(["/notes/img/a.png"])
-    assert key(["../../img/a.png", "/notes/img/a.png"]) == before  # the same file
+    before = key(["a.png"])
+    assert key(["a.png", "c.png"]) == before  # a name no image has
     noise_image(b, (300, 200))
-    assert key(["/notes/img/a.png"]) == before  # another image changed
+    assert key(["a.png"]) == before  # another image changed
     noise_image(a, (301, 200))
-    changed = key(["/notes/img/a.png"])
+    changed = key(["a.png"])
     assert changed != before
     noise_image(tmp_path / "img" / "a.dark.png", (301, 200))
     images["img/a.dark.png"] = tmp_path / "img" / "a.dark.png"
-    assert key(["/notes/img/a.png"]) != changed  # a dark sibling appeared
-    assert key(["/notes/img/a.png"], ImageSettings(lossless=False, quality=10)) != key(
-        ["/notes/img/a.png"]
-    )
+    assert key(["a.png"]) != changed  # a dark sibling appeared
+    other = tmp_path / "elsewhere" / "a.png"
+    noise_image(other, (50, 50))
+    images["posts/x/a.png"] = other
+    assert key(["a.png"]) != changed  # an image of that name elsewhere (a bundle's)
+    assert key(["a.png"], ImageSettings(lossless=False, quality=10)) != key(["a.png"])
 
 
 def test_a_large_jpeg_is_resized_to_the_exact_size(tmp_path: Path) -> None:

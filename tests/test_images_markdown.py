@@ -318,3 +318,34 @@ def test_korean_file_names_with_spaces_make_valid_srcsets(tmp_path: Path) -> Non
     for candidate in source["srcset"].split(", "):
         url, width = candidate.split(" ")
         assert unquote(url).removeprefix(BASE) in outputs and width.endswith("w")
+
+
+def test_an_authors_picture_over_several_inline_tokens_is_not_nested(tmp_path: Path) -> None:
+    site = Site(tmp_path)
+    body = (
+        '글 <picture><source srcset="/img/x.webp"> 사이 <img src="/img/wide.png" alt="f">'
+        "</picture> 끝. [Picture 1] <figcaption>Picture</figcaption> 뒤"
+        ' <img src="/img/wide.png" alt="g">\n'
+    )
+    html = site.render(body).html
+    imgs = {i["alt"]: i for i in _imgs(html)}
+    assert imgs["f"].parent is not None and imgs["f"].parent.tag == "picture"
+    assert imgs["f"]["width"] == "400" and imgs["f"]["data-full"] == "/notes/img/wide.png"
+    assert html.count("<picture>") == 2  # the author's, and the one around g
+    assert imgs["g"].parent is not None and imgs["g"].parent.tag == "picture"
+
+
+def test_relative_urls_resolve_per_page_folder(tmp_path: Path) -> None:
+    x = _image(tmp_path / "x" / "local.png", (150, 100))
+    y = _image(tmp_path / "y" / "local.png", (90, 30))
+    catalog = ImageCatalog({"posts/x/local.png": x, "posts/y/local.png": y}, SETTINGS, BASE)
+    catalog.scan()
+    for _ in range(2):  # (answered again from what it remembers)
+        seen = [catalog.resolve("local.png", page) for page in ("posts/x/", "posts/y/")]
+        assert [(r.info.width, r.info.height) for r in seen if r and r.info] == [
+            (150, 100),
+            (90, 30),
+        ]
+        root = catalog.resolve("/notes/posts/y/local.png", "posts/x/")
+        assert root is not None and root.info is not None and root.info.width == 90
+        assert catalog.resolve("local.png", "posts/z/") is None

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from awsnotes_site.config import PLACEHOLDER_BASE_URL, load_config
-from helpers import _env_with_src, describe_process, parse_html
+from helpers import describe_process, parse_html, run_cli
 from sitefactory import ROOT
 
 if sys.version_info >= (3, 11):
@@ -25,17 +25,7 @@ FILES = ["site.toml", "content/posts/first-note.md", ".gitignore", ".github/work
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "awsnotes_site", *args],
-        cwd=cwd,
-        env=_env_with_src(),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        stdin=subprocess.DEVNULL,
-        timeout=300,
-        check=False,
-    )
+    return run_cli(*args, cwd=cwd)
 
 
 def snapshot(folder: Path) -> dict[str, str]:

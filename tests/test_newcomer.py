@@ -8,31 +8,20 @@ import hashlib
 import re
 import shlex
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from awsnotes_site.commands.build import drafts_line, summary
 from awsnotes_site.config import PLACEHOLDER_BASE_URL, base_url_warning
-from helpers import _env_with_src, describe_process, parse_html
+from helpers import describe_process, parse_html, run_cli
 from sitefactory import DEFAULT_CONFIG, ROOT, make_project
 
 NOTE = '+++\ntitle = "한 노트"\ndate = 2024-01-02\n+++\n\n본문.\n'
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "awsnotes_site", *args],
-        cwd=cwd,
-        env=_env_with_src(),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        stdin=subprocess.DEVNULL,
-        timeout=300,
-        check=False,
-    )
+    return run_cli(*args, cwd=cwd)
 
 
 def snapshot(folder: Path) -> dict[str, str]:

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page
 
 from helpers import (
+    Element,
     build_site,
     describe_process,
     format_axe,
@@ -28,6 +29,8 @@ HOME = "홈/index.html"
 INDEX = "데이터베이스/인덱스/index.html"
 PLACEMENT = "aws/배치-그룹/index.html"
 ENDPOINT = "aws/네트워크/vpc-엔드포인트/index.html"
+NORMAL = "데이터베이스/정규화/index.html"  # embeds 트랜잭션: the same heading, footnotes
+MATHML = "http://www.w3.org/1998/Math/MathML"
 
 
 def copy_vault(where: Path) -> Path:
@@ -135,9 +138,90 @@ def test_backlinks_with_context(built: tuple[Path, str]) -> None:
     assert "/aws/배치-그룹/" not in backlinks(out / HOME)
 
 
+def test_section_urls_are_lower_cased_like_note_urls(built: tuple[Path, str]) -> None:
+    out, _ = built
+    assert (out / "aws" / "index.html").is_file() and not (out / "AWS").exists()
+    section = parse_html(out / "aws" / "index.html")
+    assert [link["href"] for link in section.find_all("link", rel="canonical")] == ["/aws/"]
+    listed = [a["href"] for a in section.find_all("a")]
+    assert "/aws/배치-그룹/" in listed and "/aws/네트워크/vpc-엔드포인트/" in listed
+    assert not [p for p in out.rglob("*.html") if "/AWS/" in p.read_text(encoding="utf-8")]
+
+
+def callouts(path: Path) -> dict[str, Element]:
+    """The page's callouts by title."""
+    doc = parse_html(path)
+    found: dict[str, Element] = {}
+    for callout in doc.find_all(None, class_="callout"):
+        title = callout.find_all(None, class_="callout-title-text")[0]
+        found[title.text().strip()] = callout
+    return found
+
+
+def test_callouts(built: tuple[Path, str]) -> None:
+    out, _ = built
+    tip = callouts(out / HOME)["읽는 순서"]  # > [!tip] 읽는 순서
+    assert tip.tag == "div" and tip["data-callout"] == "tip" and tip["role"] == "note"
+    assert "/aws/배치-그룹/" in [a["href"] for a in tip.find_all("a")]  # wikilinks inside
+    note = callouts(out / ENDPOINT)["참고"]  # > [!NOTE]: GitHub's alert, its Korean title
+    assert note["data-callout"] == "note" and "S3와 DynamoDB" in note.text()
+    placement = callouts(out / PLACEMENT)
+    folded = placement["제한 사항 (펼치기)"]  # > [!warning]- : folded
+    assert folded.tag == "details" and "open" not in folded.attrs
+    assert folded.find_all("summary") and "AZ당 인스턴스 7개" in folded.text()
+    admonition = placement["Admonition 플러그인"]  # ```ad-note with title:
+    assert admonition["data-callout"] == "note" and "title:" not in admonition.text()
+    opened = callouts(out / NORMAL)["예시 (펼쳐 둠)"]  # > [!example]+ inside an embed
+    assert opened.tag == "details" and "open" in opened.attrs
+    for callout in [tip, note, folded, admonition, opened]:
+        icons = callout.find_all("svg", class_="callout-icon")
+        assert icons and icons[0]["aria-hidden"] == "true"
+
+
+def formulas(path: Path) -> list[Element]:
+    content = parse_html(path).find_all(None, class_="note-content")[0]
+    return content.find_all("math")
+
+
+def test_math_is_mathml_and_dollars_in_prose_stay_text(built: tuple[Path, str]) -> None:
+    out, _ = built
+    endpoint = formulas(out / ENDPOINT)
+    assert [m["display"] for m in endpoint] == ["inline", "block"]
+    assert all(m["xmlns"] == MATHML for m in endpoint)
+    assert "월\xa0비용" in endpoint[1].text()  # \text{월 비용}: Hangul in <mtext>
+    assert endpoint[1].find_all("mtext")
+    content = parse_html(out / ENDPOINT).find_all(None, class_="note-content")[0].text()
+    assert "시간당 $0.01, 처리량 GB당 $0.01이다." in content  # prices
+    index = formulas(out / INDEX)
+    assert len(index) == 1 and "log" in index[0].text()  # $O(\log n)$
+    prose = parse_html(out / INDEX).find_all(None, class_="note-content")[0].text()
+    assert "셸 변수 $HOME 과 가격 5$ 는 수식이 아니다." in prose
+    embedded = formulas(out / NORMAL)  # $\text{잔액}_{A} + …$ in an embedded callout
+    assert len(embedded) == 1 and embedded[0].text().count("잔액") == 2
+
+
+def test_embedded_note_ids_are_unique_and_links_land(built: tuple[Path, str]) -> None:
+    out, _ = built
+    doc = parse_html(out / NORMAL)
+    ids = [el["id"] for el in doc.find_all(None) if "id" in el.attrs]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert {"개요", "개요-1", "acid-속성", "^acid", "fn1", "fn-embed1-1"} <= set(ids)
+    embed = doc.find_all("div", class_="note-embed")[0]
+    own = {a.text(): a["href"] for a in embed.find_all("a", class_="wikilink")}
+    assert own == {"개요": "#개요-1"}  # the embedded note's [[#개요]]: its own heading
+    page = hrefs(out / NORMAL)
+    assert "#개요" in page  # the page's own [[#개요]]
+    assert "/데이터베이스/정규화/#acid-속성" in page  # [[정규화#ACID 속성]]: in the embed
+    refs = [a["href"] for a in embed.find_all("a") if "footnote" in " ".join(a.classes)]
+    assert refs == ["#fnref-embed1-1"]
+    assert [a["href"] for a in embed.find_all("sup")[0].find_all("a")] == ["#fn-embed1-1"]
+    errors = run_vnu(str(out / NORMAL))
+    assert not errors, format_vnu(errors)
+
+
 def test_vault_pages_are_valid_html(built: tuple[Path, str]) -> None:
     out, _ = built
-    pages = [str(out / p) for p in (HOME, INDEX, PLACEMENT, ENDPOINT)]
+    pages = [str(out / p) for p in (HOME, INDEX, PLACEMENT, ENDPOINT, NORMAL)]
     errors = run_vnu(*pages)
     assert not errors, format_vnu(errors)
 

@@ -96,3 +96,25 @@ def test_settings_from_app_json() -> None:
     settings = load_settings(FIXTURE)
     assert settings.use_markdown_links and settings.ignore == ("/^비공개/",)
     assert load_settings(FIXTURE / "폴더1").ignore == ()  # no app.json: defaults
+
+
+def test_nested_embeds_keep_ids_unique(tmp_path: Path) -> None:
+    """A embeds B, B embeds C, each with a ``## 개요``, a ``^point`` block, a footnote and a
+    ``[[#개요]]``: one id of each on A's page, every note's own link to its own heading."""
+    vault = tmp_path / "nested"
+    (vault / ".obsidian").mkdir(parents=True)
+    body = "# {name}\n\n## 개요\n\n{name} 본문[^1]과 [[#개요]]. ^point\n\n{embed}\n\n[^1]: {name} 각주\n"
+    for name, embed in (("A", "![[B]]"), ("B", "![[C]]"), ("C", "")):
+        text = body.format(name=name, embed=embed)
+        (vault / f"{name}.md").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    proc = build_site(out, "--no-cache", cwd=vault)
+    assert proc.returncode == 0, describe_process(proc)
+    doc = parse_html(out / "a" / "index.html")
+    ids = [el["id"] for el in doc.find_all(None) if "id" in el.attrs]
+    assert len(ids) == len(set(ids)), ids
+    assert {"개요", "개요-1", "개요-2", "^point", "^point-1", "^point-2"} <= set(ids)
+    self_links = [a["href"] for a in doc.find_all("a", class_="wikilink") if a.text() == "개요"]
+    assert self_links == ["#개요", "#개요-1", "#개요-2"]
+    notes = [" ".join(li.text().split()) for li in doc.find_all("li", class_="footnote-item")]
+    assert notes == ["C 각주 ↩︎", "B 각주 ↩︎", "A 각주 ↩︎"]  # each in its own note's block

@@ -220,7 +220,7 @@ def test_a_bad_markdown_setting_is_reported(tmp_path: Path) -> None:
     proc = build_site(project / "public", cwd=project)
     assert proc.returncode == 1
     assert "site.toml: error: 'markdown.typographer' must be true or false" in proc.stderr
-    assert "markdown.highlight: style have no effect here" in proc.stderr
+    assert "markdown.highlight: style has no effect here" in proc.stderr
     assert "markdown.highlight: unknown option(s) nope" in proc.stderr
 
 

@@ -55,7 +55,7 @@ class SiteConfig:
     taxonomies: dict[str, str] = field(
         default_factory=lambda: {"tag": "tags", "series": "series"}
     )  # singular -> plural (the URL segment and front matter key)
-    permalinks: dict[str, str] = field(default_factory=dict)  # section -> pattern
+    permalinks: dict[str, Any] = field(default_factory=dict)  # Hugo's [permalinks]
     disable_path_to_lower: bool = False
     summary_length: int = 0  # 0: our summary; N: Hugo's first N words
     # -- Markdown and shortcodes
@@ -63,6 +63,9 @@ class SiteConfig:
     shortcode_dirs: tuple[str, ...] = ()  # Go-template shortcode folders, first wins
     unknown_shortcodes: str = "error"  # or "warn": render the inner text, marked
     hugo_language: str = ""  # a multilingual Hugo site: the language built ("ko")
+    # and those built under /CODE/: code -> the values it changes (pipeline.hugo_languages)
+    languages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    language_dir: str = ""  # "CODE/" when this is one of those, built under base_url + CODE/
     # -- features
     images: dict[str, Any] = field(default_factory=dict)  # [images] enabled, widths, …
     comments: dict[str, Any] = field(default_factory=dict)  # [comments] provider = "giscus"
@@ -133,6 +136,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "summary_length": int,
     "shortcode_dirs": list,
     "hugo_language": str,
+    "languages": dict,
 }
 
 
@@ -179,6 +183,8 @@ def _check_hugo_keys(values: dict[str, Any], path: str, diags: list[Diagnostic])
     for key in ("static_dirs", "shortcode_dirs"):
         if key in values:
             values[key] = tuple(str(v) for v in values[key])
+    if any(not isinstance(v, dict) for v in values.get("languages", {}).values()):
+        diags.append(error(path, None, "each of 'languages' must be a table ([languages.en])"))
 
 
 def load_config(

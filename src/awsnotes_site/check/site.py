@@ -207,7 +207,8 @@ class _Checker:
             self.stats.unresolved += 1
             hint = (
                 "root-relative URLs must include the base path; templates should use "
-                "the url filter (or url_for), notes get it added"
+                "the url filter (or url_for), notes get it added (but on a Hugo site, "
+                "which keeps them as written as Hugo does: write it, or a relative link)"
                 if raw.startswith("/")
                 else None
             )

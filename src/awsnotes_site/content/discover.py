@@ -8,13 +8,19 @@ from pathlib import Path
 from awsnotes_site.diagnostics import Diagnostic, error, warning
 
 
+def _is_index(name: str, stem: str = "_index") -> bool:
+    """``index.md``, or ``index.en.md`` (Hugo's file-suffix style for languages)."""
+    parts = name.split(".")
+    return parts[0] == stem and parts[-1] == "md" and len(parts) in (2, 3)
+
+
 def discover(
     content_dir: Path, folders: list[Path] | None = None, hugo: bool = False
 ) -> tuple[list[Path], list[Diagnostic]]:
     """Every ``.md`` file below ``content_dir``, sorted; symlink loops skipped with a warning.
     ``folders``, if given, receives every folder walked. ``hugo``: ``_index.md`` files
     too, and of a leaf bundle (a folder with ``index.md``) only that file (the rest of
-    the bundle is its resources)."""
+    the bundle is its resources); ``index.en.md`` and ``_index.en.md`` likewise."""
     found: list[Path] = []
     diags: list[Diagnostic] = []
     if not content_dir.is_dir():
@@ -35,11 +41,12 @@ def discover(
         except OSError as exc:
             diags.append(error(current, None, f"cannot read folder: {exc.strerror}"))
             continue
-        if hugo and current != content_dir and any(e.name == "index.md" for e in entries):
-            found.append(Path(current) / "index.md")
+        index = [e.name for e in entries if _is_index(e.name, "index")] if hugo else None
+        if index and current != content_dir:
+            found += [Path(current) / name for name in index]
             continue
         for entry in entries:
-            if entry.name.startswith((".", "_")) and not (hugo and entry.name == "_index.md"):
+            if entry.name.startswith((".", "_")) and not (hugo and _is_index(entry.name)):
                 continue
             path = Path(entry.path)
             try:

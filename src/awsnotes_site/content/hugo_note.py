@@ -13,7 +13,7 @@ from awsnotes_site.config import SiteConfig
 from awsnotes_site.content import load as base
 from awsnotes_site.content.frontmatter import FrontMatter
 from awsnotes_site.diagnostics import BuildError, Diagnostic, error
-from awsnotes_site.hugo.paths import PAGE, page_url, place_of
+from awsnotes_site.hugo.paths import PAGE, page_url, place_of, without_language
 from awsnotes_site.hugo.permalinks import urlize
 from awsnotes_site.model.note import Note
 
@@ -74,6 +74,8 @@ def load_hugo_note(
     path: Path, raw: bytes, rel: str, display: str, fm: FrontMatter, config: SiteConfig
 ) -> Note:
     r = _Reader(fm, display, config)
+    if config.languages:  # Hugo's file-suffix style: hello.en.md is the page hello.md
+        rel = without_language(rel, (config.hugo_language, *config.languages))
     place = place_of(rel)
     title = r.text("title")
     if not title and place.kind != PAGE:

@@ -69,10 +69,13 @@ def load_note(path: Path, config: SiteConfig, folders: dict[Path, str] | None = 
             error(display, fm.line_of("slug"), f"slug {slug!r} may not contain '/', '\\' or '..'")
         )
         slug = ""
-    slug = slugify_name(slug or path.stem)
+    parent = PurePosixPath(rel).parent
+    bundle = path.stem == "index" and bool(parent.parts)  # x/index.md + its files -> /x/
+    slug = slugify_name(slug or (parent.name if bundle else path.stem))
     if not slug or slug in (".", ".."):
         slug = "note"
-    parent = PurePosixPath(rel).parent
+    if bundle:
+        parent = parent.parent
     section = parent.parts[0] if parent.parts else ""
     url = "/".join([*parent.parts, slug]) + "/"
     url = "/".join(slugify_name(p) for p in url.split("/")[:-1]) + "/"

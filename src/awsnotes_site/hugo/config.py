@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from awsnotes_site.diagnostics import BuildError, error
+from awsnotes_site.hugo.permalinks import KINDS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -33,7 +34,8 @@ USED_KEYS = frozenset(
         "contentdir", "staticdir", "pagination", "summarylength",
         "hascjklanguage", "disablepathtolower", "enableemoji", "markup", "theme", "themesdir",
         "timezone", "author", "copyright", "publishdir", "builddrafts", "buildfuture",
-        "disablekinds", "enablerobotstxt", "unknown_shortcodes",
+        "disablekinds", "enablerobotstxt", "unknown_shortcodes", "disablelanguages",
+        "canonifyurls",
     }
 )  # fmt: skip
 # Keys people commonly have whose absence of effect is harmless and expected: no warning.
@@ -42,7 +44,7 @@ QUIET_KEYS = frozenset(
      "privacy", "minify", "caches", "imaging", "related", "sitemap", "build", "security",
      "server", "deployment", "frontmatter", "googleanalytics", "disqusshortname",
      "enablegitinfo", "enableinlineshortcodes", "ignorefiles", "pluralizelisttitles",
-     "canonifyurls", "relativeurls", "rsslimit", "sectionpageslimit", "cleandestinationdir",
+     "relativeurls", "rsslimit", "sectionpageslimit", "cleandestinationdir",
      "newcontentdir", "archetypedir", "layoutdir", "resourcedir", "assetdir", "datadir",
      "i18ndir", "enablemissingtranslationplaceholders", "notimes", "buildexpired",
      "titlecasestyle", "footnotereturnlinkcontents", "removepathaccents", "disablealiases"}
@@ -57,6 +59,8 @@ class Language:
     weight: int
     params: dict[str, Any]
     language_code: str  # "ko-KR"
+    base_url: str = ""  # its own baseURL: a multihost site
+    disabled: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,8 +75,8 @@ class HugoConfig:
     languages: tuple[Language, ...] = ()
     params: dict[str, Any] = field(default_factory=dict)
     taxonomies: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TAXONOMIES))
-    permalinks: dict[str, str] = field(default_factory=dict)  # section -> pattern (pages)
-    section_permalinks: dict[str, str] = field(default_factory=dict)
+    # [permalinks]: section or taxonomy -> pattern, and kind -> that (permalink_rules)
+    permalinks: dict[str, Any] = field(default_factory=dict)
     content_dir: str = "content"
     static_dirs: tuple[str, ...] = ("static",)
     publish_dir: str = "public"
@@ -89,6 +93,7 @@ class HugoConfig:
     author: str = ""
     copyright: str = ""
     unknown_shortcodes: str = "error"
+    canonify_urls: bool = False
     unused: tuple[str, ...] = ()  # top-level keys that change nothing here
 
     @property
@@ -209,16 +214,17 @@ def _strs(value: Any) -> tuple[str, ...]:
     return ()
 
 
-def _permalinks(raw: Any) -> tuple[dict[str, str], dict[str, str]]:
-    """(page patterns, section patterns) by section; the old flat form is for pages."""
+def _permalinks(raw: Any) -> dict[str, Any]:
+    """``[permalinks]`` as written (flat keys, and tables per kind), what is not a pattern
+    left out; :func:`permalink_rules` reads it."""
     if not isinstance(raw, dict):
-        return {}, {}
-    pages = {k: str(v) for k, v in raw.items() if isinstance(v, str)}
-    nested = raw.get("page")
-    if isinstance(nested, dict):
-        pages.update({k: str(v) for k, v in nested.items()})
-    sections = raw.get("section")
-    return pages, {k: str(v) for k, v in sections.items()} if isinstance(sections, dict) else {}
+        return {}
+    result: dict[str, Any] = {k: v for k, v in raw.items() if isinstance(v, str)}
+    for kind in KINDS:
+        table = raw.get(kind)
+        if isinstance(table, dict):
+            result[kind] = {str(k): v for k, v in table.items() if isinstance(v, str)}
+    return result
 
 
 def _languages(raw: dict[str, Any], content_dir: str) -> tuple[Language, ...]:
@@ -238,10 +244,13 @@ def _languages(raw: dict[str, Any], content_dir: str) -> tuple[Language, ...]:
                 weight=_int(spec, "weight", 0),
                 params=params or {},
                 language_code=_str(spec, "languagecode", code),
+                base_url=_str(spec, "baseurl"),
+                disabled=bool(spec.get("disabled", False)),
             )
         )
     result.sort(key=lambda lang: (lang.weight or 1 << 30, lang.code))
-    return tuple(result)
+    off = {str(code).lower() for code in _strs(raw.get("disablelanguages"))}
+    return tuple(lang for lang in result if not lang.disabled and lang.code not in off)
 
 
 def _paginate(raw: dict[str, Any]) -> int:
@@ -262,7 +271,6 @@ def load_hugo_config(root: Path) -> HugoConfig | None:
     markup = raw.get("markup") if isinstance(raw.get("markup"), dict) else {}
     assert isinstance(markup, dict)
     taxonomies = raw.get("taxonomies")
-    pages, sections = _permalinks(raw.get("permalinks"))
     content_dir = _str(raw, "contentdir", "content")
     params = raw.get("params") if isinstance(raw.get("params"), dict) else {}
     unused = sorted(k for k in raw if k not in USED_KEYS and k not in QUIET_KEYS)
@@ -281,8 +289,7 @@ def load_hugo_config(root: Path) -> HugoConfig | None:
             if isinstance(taxonomies, dict)
             else dict(DEFAULT_TAXONOMIES)
         ),
-        permalinks=pages,
-        section_permalinks=sections,
+        permalinks=_permalinks(raw.get("permalinks")),
         content_dir=content_dir,
         static_dirs=_strs(raw.get("staticdir", "static")) or ("static",),
         publish_dir=_str(raw, "publishdir", "public"),
@@ -299,6 +306,7 @@ def load_hugo_config(root: Path) -> HugoConfig | None:
         author=_author(raw, params or {}),
         copyright=_str(raw, "copyright"),
         unknown_shortcodes=_str(raw, "unknown_shortcodes", "error"),
+        canonify_urls=bool(raw.get("canonifyurls", False)),
         unused=tuple(unused),
     )
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 _HEX = frozenset("0123456789abcdefABCDEF")
 _ALLOWED_PUNCT = frozenset("./\\_#+~-@")
@@ -29,6 +31,7 @@ MONTHS = [
     "November",
     "December",
 ]
+KINDS = ("page", "section", "taxonomy", "term")
 WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 
 
@@ -136,3 +139,19 @@ def expand(pattern: str, facts: PageFacts, lower: bool = True) -> str:
     path = TOKEN.sub(lambda m: _token(m.group(1), facts, lower), pattern)
     path = re.sub(r"/{2,}", "/", path)
     return path.lower() if lower else path
+
+
+def permalink_rules(permalinks: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """``[permalinks]`` by page kind: ``{"page": {section: pattern}, "section": …,
+    "taxonomy": {plural: pattern}, "term": …}``. Hugo 0.120's form has a table per kind;
+    in the old flat form (``posts = "/:year/:slug/"``) a key names a section, whose pages
+    it places, or a taxonomy, whose term pages it places (as Hugo reads it)."""
+    rules: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
+    for key, value in permalinks.items():
+        if isinstance(value, str):
+            rules["page"][key] = rules["term"][key] = value
+    for kind in KINDS:
+        table = permalinks.get(kind)
+        if isinstance(table, Mapping):
+            rules[kind].update({str(k): str(v) for k, v in table.items() if isinstance(v, str)})
+    return rules

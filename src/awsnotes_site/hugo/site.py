@@ -8,6 +8,7 @@ from typing import Any
 
 from awsnotes_site.diagnostics import Diagnostic, warning
 from awsnotes_site.hugo.config import HugoConfig, Language
+from awsnotes_site.urls import raw_base_path
 
 
 def _language(hc: HugoConfig) -> str:
@@ -17,26 +18,56 @@ def _language(hc: HugoConfig) -> str:
 
 
 def default_language(hc: HugoConfig) -> Language | None:
-    """The language built for a multilingual site (``defaultContentLanguage``'s)."""
+    """The language built at the site root of a multilingual site
+    (``defaultContentLanguage``'s)."""
     for lang in hc.languages:
         if lang.code.lower() == hc.default_language.lower():
             return lang
     return hc.languages[0] if hc.languages else None
 
 
+def built_languages(hc: HugoConfig) -> tuple[list[Language], list[Language]]:
+    """(built, skipped): every language (``disabled`` ones and ``disableLanguages`` are
+    not languages of the site), with its own ``contentDir`` or sharing one (Hugo's
+    file-suffix style, ``index.en.md``); but those with a ``baseURL`` of their own (a
+    multihost site, one site per host), which are skipped."""
+    default = default_language(hc)
+    if default is None:
+        return [], []
+    built: list[Language] = [default]
+    skipped: list[Language] = []
+    for lang in hc.languages:
+        if lang is not default:
+            (skipped if lang.base_url else built).append(lang)
+    return built, skipped
+
+
+def _language_values(hc: HugoConfig, lang: Language) -> dict[str, Any]:
+    """What language LANG changes of the site's values: title, content folder, UI
+    language, params (the site's, then its own) and the description among them."""
+    params = {**hc.params, **lang.params}
+    description = params.get("description")
+    return {
+        "title": lang.title or hc.title or "Hugo site",
+        "description": description if isinstance(description, str) else "",
+        "language": lang.language_code.split("-")[0].split("_")[0].lower() or lang.code,
+        "content_dirname": lang.content_dir,
+        "params": params,
+    }
+
+
 def markdown_options(hc: HugoConfig) -> dict[str, Any]:
     """Goldmark's switches and site-wide highlight settings, for the Markdown renderer:
-    ``typographer``, ``definition_list``, ``emoji`` (bools), ``unsafe`` (raw HTML kept),
-    ``highlight`` (``[markup.highlight]``, lower-cased keys) and ``has_cjk_language``."""
-    renderer = hc.goldmark.get("renderer")
-    unsafe = bool(renderer.get("unsafe", False)) if isinstance(renderer, dict) else False
+    ``typographer``, ``definition_list``, ``emoji`` (bools) and ``highlight``
+    (``[markup.highlight]``, lower-cased keys). Only keys the renderer knows (see
+    :mod:`awsnotes_site.markdown.settings`): ``renderer.unsafe`` and ``hasCJKLanguage``
+    change nothing here (raw HTML is always kept), so they are not passed on to be
+    reported as unknown ``markdown.*`` keys on every build."""
     return {
         "typographer": hc.goldmark_extension("typographer"),
         "definition_list": hc.goldmark_extension("definitionList"),
         "emoji": hc.enable_emoji,
-        "unsafe": unsafe,
         "highlight": dict(hc.highlight),
-        "has_cjk_language": hc.has_cjk_language,
     }
 
 
@@ -54,56 +85,60 @@ def static_dirs(hc: HugoConfig) -> tuple[str, ...]:
     return hc.static_dirs + extra
 
 
+def _skipped_warning(hc: HugoConfig, skipped: list[Language]) -> Diagnostic:
+    return warning(
+        str(hc.path),
+        None,
+        "multihost site: languages with a baseURL of their own are not built; skipped: "
+        f"{', '.join(lang.code for lang in skipped)}",
+        hint="build each host as a site of its own, or drop their baseURL to build them "
+        "under /CODE/",
+    )
+
+
 def site_values(hc: HugoConfig) -> tuple[dict[str, Any], list[Diagnostic]]:
-    """SiteConfig keyword values for the Hugo site HC, and the warnings about it."""
+    """SiteConfig keyword values for the Hugo site HC, and the warnings about it. A
+    multilingual site: the default language's values at the root, and ``languages``, what
+    each language built under ``/CODE/`` changes (:mod:`awsnotes_site.pipeline.hugo_languages`)."""
     diags: list[Diagnostic] = []
-    where = str(hc.path)
-    params = dict(hc.params)
-    title, content_dir = hc.title, hc.content_dir
-    lang = default_language(hc)
-    values_lang = ""
-    language = _language(hc)
-    if lang is not None:
-        title = lang.title or title
-        content_dir = lang.content_dir
-        params.update(lang.params)
-        language = lang.language_code.split("-")[0].lower() or lang.code
-        values_lang = lang.code
-        skipped = [other.code for other in hc.languages if other is not lang]
-        if skipped:
-            diags.append(
-                warning(
-                    where,
-                    None,
-                    f"multilingual site: only the default language {lang.code!r} is built; "
-                    f"skipped: {', '.join(skipped)}",
-                )
+    description = hc.params.get("description")
+    own: dict[str, Any] = {
+        "title": hc.title or "Hugo site",
+        "description": description if isinstance(description, str) else "",
+        "language": _language(hc),
+        "content_dirname": hc.content_dir,
+        "params": dict(hc.params),
+    }
+    built, skipped = built_languages(hc)
+    languages = {lang.code: _language_values(hc, lang) for lang in built}
+    if built:
+        own = languages[built[0].code]
+        if not hc.default_language_in_subdir:
+            del languages[built[0].code]
+    if skipped:
+        diags.append(_skipped_warning(hc, skipped))
+    if hc.canonify_urls and raw_base_path(hc.base_url) != "/":
+        diags.append(
+            warning(
+                str(hc.path),
+                None,
+                "canonifyURLs is not supported: root-relative links in notes stay as "
+                f"written, and those that leave the base path {raw_base_path(hc.base_url)} "
+                "are warned about",
+                hint="write links relative to the page, or with the base path",
             )
-        if hc.default_language_in_subdir:
-            diags.append(
-                warning(
-                    where,
-                    None,
-                    f"defaultContentLanguageInSubdir: the {lang.code!r} pages are built at the "
-                    f"site root, not under /{lang.code}/",
-                    hint=f"until that is supported, set base_url to end in /{lang.code}/ "
-                    "and publish the output folder there",
-                )
-            )
+        )
     if hc.unused:
-        diags.append(warning(where, None, f"Hugo settings not used here: {', '.join(hc.unused)}"))
-    description = params.get("description")
+        diags.append(
+            warning(str(hc.path), None, f"Hugo settings not used here: {', '.join(hc.unused)}")
+        )
     values: dict[str, Any] = {
         "kind": "hugo",
-        "title": title or "Hugo site",
-        "description": description if isinstance(description, str) else "",
+        **own,
         "author": hc.author,
-        "language": language,
         "base_url": hc.base_url,
         "output_dir": hc.publish_dir,
         "paginate": max(1, hc.paginate),
-        "params": params,
-        "content_dirname": content_dir,
         "static_dirs": static_dirs(hc),
         "static_at_root": True,
         "taxonomies": dict(hc.taxonomies),
@@ -116,8 +151,9 @@ def site_values(hc: HugoConfig) -> tuple[dict[str, Any], list[Diagnostic]]:
         if hc.unknown_shortcodes in ("error", "warn")
         else "error",
     }
-    if values_lang:
-        values["hugo_language"] = values_lang
+    if built:
+        values["hugo_language"] = built[0].code
+        values["languages"] = languages
     if hc.timezone:
         values["timezone"] = hc.timezone
     return values, diags

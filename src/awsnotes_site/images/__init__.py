@@ -8,9 +8,12 @@
 - :mod:`.catalog`: the site's images by URL, the resolver the Markdown rule
   (:mod:`awsnotes_site.markdown.images`) asks
 - :mod:`.cards`: share cards and the choice of a note's ``og:image``
+- :mod:`.refs`: the image names a note's text holds, for the images part of its render
+  key (:meth:`~.catalog.ImageCatalog.note_key`)
 
-A build: ``ProbeCache.load`` -> ``ImageCatalog(images, settings, base_path, probes).scan()``
-(before rendering; forked render workers inherit the catalog) -> render with
+A build: ``ProbeCache.load`` -> ``ImageCatalog(images, settings, base_path, probes,
+candidates=vault attachments).scan()`` (before rendering; forked render workers inherit
+the catalog) -> each note's render key takes ``catalog.note_key(note)`` -> render with
 ``images_plugin(md, resolve=catalog.resolve)`` -> ``make(catalog.derivatives, cache)``
 (in the parent, while or after pages render) -> publish ``made.files`` (output path ->
 cached file) -> ``probes.save``.

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
 from awsnotes_site.images.probe import ImageInfo, ImageProblem, ImageWork, ProbeCache
+from awsnotes_site.images.refs import ImageRefs, NoteSource, image_name
 from awsnotes_site.images.variants import (
     Derivative,
     ImageSettings,
@@ -53,6 +54,10 @@ def dark_sibling(output: str) -> str:
 
 
 class ImageCatalog:
+    """``images``: the published images (output path -> file); ``candidates``: images
+    that are published only when a note links them (a vault's attachments): they are
+    probed and resolved alike, their variants planned by :meth:`derivatives_for`."""
+
     def __init__(
         self,
         images: Mapping[str, Path],
@@ -60,25 +65,55 @@ class ImageCatalog:
         base_path: str = "/",
         probes: ProbeCache | None = None,
         work: ImageWork | None = None,
+        candidates: Mapping[str, Path] | None = None,
     ) -> None:
         self.images = {nfc(k): v for k, v in images.items()}
+        self.candidates = {
+            out: path
+            for out, path in ((nfc(k), v) for k, v in (candidates or {}).items())
+            if out not in self.images
+        }
         self.settings = settings
         self.base_path = base_path
         self.probes = probes if probes is not None else ProbeCache(settings.max_pixels)
         self.work = work
         self.probed: dict[str, ImageInfo | ImageProblem] = {}
         self.derivatives: list[Derivative] = []
+        self._by_name: dict[str, list[str]] = {}  # image_name -> outputs (and dark ones)
+        self._resolved: dict[tuple[str, str], ResolvedImage | None] = {}
+        self._context = self._site = ""  # context_key(), site_key()
+        self.refs: ImageRefs | None = None  # what note files name (note_key)
+        self.image_shortcodes: frozenset[str] = frozenset()  # shortcodes writing <img
 
     def scan(self) -> list[Derivative]:
-        """Probe every image (a stat each when cached) and plan the derivatives."""
-        self.probed = {out: self.probes.get(path, self.work) for out, path in self.images.items()}
-        sources = [
-            SourceImage(out, self.images[out], info)
-            for out, info in sorted(self.probed.items())
-            if isinstance(info, ImageInfo)
-        ]
-        self.derivatives = plan(sources, self.settings)
+        """Probe every image (a stat each when cached) and plan the derivatives of the
+        published ones."""
+        files = {**self.candidates, **self.images}
+        self.probed = {out: self.probes.get(path, self.work) for out, path in files.items()}
+        self._resolved = {}
+        self._site = ""
+        by_name: dict[str, list[str]] = {}
+        for out in sorted(self.probed):
+            name = image_name(out)
+            by_name.setdefault(name, []).append(out)
+            stem, dot, ext = name.rpartition(".")
+            if stem.endswith(".dark"):  # x.dark.png changes the markup of x.png
+                by_name.setdefault(f"{stem[: -len('.dark')]}{dot}{ext}", []).append(out)
+        self._by_name = by_name
+        self.derivatives = self._plan(self.images)
         return self.derivatives
+
+    def derivatives_for(self, outputs: Iterable[str]) -> list[Derivative]:
+        """The derivatives of the candidates among ``outputs`` (those being published)."""
+        return self._plan({o: self.candidates[o] for o in outputs if o in self.candidates})
+
+    def _plan(self, files: Mapping[str, Path]) -> list[Derivative]:
+        sources = [
+            SourceImage(out, files[out], info)
+            for out in sorted(files)
+            if isinstance(info := self.probed.get(out), ImageInfo)
+        ]
+        return plan(sources, self.settings)
 
     def output_of(self, url: str, page_url: str) -> str | None:
         """The output path an image URL points at (``page_url``: the note's site URL,
@@ -96,7 +131,18 @@ class ImageCatalog:
         return nfc(path[1:])
 
     def resolve(self, url: str, page_url: str = "") -> ResolvedImage | None:
-        """What is known about the image at ``url``; None when it is not the site's."""
+        """What is known about the image at ``url``; None when it is not the site's.
+        Remembered per (the page's folder, url): a relative URL means the same file
+        from every page of a folder, a root-relative one from every page."""
+        folder = "" if url.startswith("/") else page_url[: page_url.rfind("/") + 1]
+        memo = (folder, url)
+        if memo in self._resolved:
+            return self._resolved[memo]
+        resolved = self._resolve(url, page_url)
+        self._resolved[memo] = resolved
+        return resolved
+
+    def _resolve(self, url: str, page_url: str) -> ResolvedImage | None:
         output = self.output_of(url, page_url)
         if output is None:
             return None
@@ -111,27 +157,54 @@ class ImageCatalog:
         offered = responsive(clean, probed, self.settings)
         return ResolvedImage(url, probed, None, offered, self._dark(output, clean))
 
-    def dependency_key(self, urls: Iterable[str], page_url: str = "") -> str:
-        """A key of everything a note's image markup depends on: for each image URL it
-        shows (its ``LinkRef``s of kind "image"), the image's and its dark sibling's
-        probe results, and the settings. A note whose key is unchanged renders the same
-        image markup; the pipeline adds this to the note's render fingerprint."""
+    def context_key(self) -> str:
+        """What every note's image markup depends on: the settings and the base path."""
+        if not self._context:
+            text = f"{self.settings!r}\x1f{self.base_path}"
+            self._context = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        return self._context
+
+    def same_as(self, other: ImageCatalog) -> bool:
+        """Whether ``other`` (scanned) knows the same images as this one, alike."""
+        return (
+            (self.settings, self.base_path) == (other.settings, other.base_path)
+            and (self.images, self.candidates) == (other.images, other.candidates)
+            and self.site_key() == other.site_key()
+        )
+
+    def note_key(self, note: NoteSource) -> str:
+        """The images part of a note's render key: the images it names, or all of the
+        site's when they cannot be told from its source (see :mod:`.refs`)."""
+        if self.refs is None:
+            return f"{self.context_key()}:*{self.site_key()}"
+        body = note.body if note.body_loaded else None
+        refs = self.refs.of(note.digest, note.source, body)
+        if refs.embeds or not refs.shortcodes.isdisjoint(self.image_shortcodes):
+            return f"{self.context_key()}:*{self.site_key()}"
+        return f"{self.context_key()}:{self.names_key(refs.names)}"
+
+    def names_key(self, names: Iterable[str]) -> str:
+        """A key of the images a note names (:func:`~.refs.image_name`s): every image of
+        those names anywhere in the site (with their dark siblings) and its probe result;
+        "" when none is in the site. A note whose names' key is unchanged renders the
+        same image markup (see :mod:`.refs`)."""
+        outputs = sorted({o for name in names for o in self._by_name.get(name, ())})
+        if not outputs:
+            return ""
         h = hashlib.blake2b(digest_size=16)
-        h.update(repr(self.settings).encode())
-        outputs = {self.output_of(url, page_url) for url in urls} - {None}
-        for output in sorted(o for o in outputs if o is not None):
-            for out in (output, dark_sibling(output)):
-                h.update(f"\x1f{out}\x1e{self.probed.get(out)!r}".encode())
+        for out in outputs:
+            h.update(f"\x1f{out}\x1e{self.probed.get(out)!r}".encode())
         return h.hexdigest()
 
     def site_key(self) -> str:
-        """A key of every image's probe result, the settings and the base path: what the
-        render key of every note takes (a changed image re-renders the notes)."""
-        h = hashlib.blake2b(digest_size=16)
-        h.update(f"{self.settings!r}\x1f{self.base_path}".encode())
-        for out in sorted(self.probed):
-            h.update(f"\x1f{out}\x1e{self.probed[out]!r}".encode())
-        return h.hexdigest()
+        """A key of every image's probe result: the images part of the render key of a
+        note whose images cannot be told from its source (see :mod:`.refs`)."""
+        if not self._site:
+            h = hashlib.blake2b(digest_size=16)
+            for out in sorted(self.probed):
+                h.update(f"\x1f{out}\x1e{self.probed[out]!r}".encode())
+            self._site = h.hexdigest()
+        return self._site
 
     def _dark(self, output: str, url: str) -> tuple[PictureSource, ...]:
         dark_out = dark_sibling(output)

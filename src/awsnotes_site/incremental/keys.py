@@ -31,6 +31,7 @@ from awsnotes_site.model.note import (
     Note,
     covered,
 )
+from awsnotes_site.model.views import BACKLINKS
 
 
 @lru_cache(maxsize=1)
@@ -70,18 +71,21 @@ def go_shortcodes_digest(root: Path, dirs: tuple[str, ...]) -> str:
 def render_context(config: SiteConfig, images: str = "") -> str:
     """What every rendered note depends on besides its own file: the renderer and its
     code, the settings (``config.markdown``'s switches among them, through the config's
-    fingerprint), the shortcode templates, Jinja and Go, and ``images``: the site's
-    images' key (:meth:`~awsnotes_site.images.catalog.ImageCatalog.site_key`: a changed,
-    added or removed image re-renders the notes)."""
+    fingerprint), the shortcode templates, Jinja and Go, and ``images``: the image
+    settings' key (:meth:`~awsnotes_site.images.catalog.ImageCatalog.context_key`; the
+    images themselves are in each note's own key, :func:`render_key`)."""
     shortcodes = shortcodes_digest(config.templates_dir)
     if config.shortcode_dirs:
         shortcodes += ":" + go_shortcodes_digest(config.root, config.shortcode_dirs)
     return f"{RENDERER_VERSION}:{code_digest()}:{config.fingerprint()}:{shortcodes}:{images}"
 
 
-def render_key(digest: str, rel: str, context: str) -> str:
-    """A rendered note's key: its file's hash, its path and :func:`render_context`."""
-    return hashlib.sha256(f"{digest}\0{rel}\0{context}".encode()).hexdigest()
+def render_key(digest: str, rel: str, context: str, images: str = "") -> str:
+    """A rendered note's key: its file's hash, its path, :func:`render_context` and
+    ``images``: the images it shows
+    (:meth:`~awsnotes_site.images.catalog.ImageCatalog.note_key`: a changed, added or
+    removed image re-renders the notes that name it)."""
+    return hashlib.sha256(f"{digest}\0{rel}\0{context}\0{images}".encode()).hexdigest()
 
 
 def notes_context(config: SiteConfig) -> str:
@@ -159,9 +163,12 @@ class PageSigner:
         self.cards: dict[str, str] = {}  # note path -> its card part
         self.keys: dict[str, str] = {}  # note path -> its render key part
 
-    def know(self, rel: str, card: str, key: str) -> None:
+    def know(self, rel: str, card: str, key: str, links: str | None = None) -> None:
+        """A note's card and render key; LINKS: its backlinks' digest (a vault's)."""
         self.cards[rel] = f"\0{rel}:{card}"
         self.keys[rel] = f"\1{rel}:{key}"
+        if links:
+            self.keys[BACKLINKS + rel] = f"\1{BACKLINKS}{rel}:{links}"
 
     def reset(self) -> None:
         self.cards, self.keys = {}, {}
@@ -176,3 +183,9 @@ class PageSigner:
             ]
         )
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+def vault_key(base: str, dependencies: str) -> str:
+    """A vault note's render key: its :func:`render_key` and the state of what its HTML
+    depends on in the vault (``pipeline.vault.VaultSite.dependencies``)."""
+    return hashlib.sha256(f"{base}\0{dependencies}".encode()).hexdigest()

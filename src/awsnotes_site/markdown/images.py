@@ -191,8 +191,10 @@ class _Annotator:
         """Annotated raw HTML's events, or None when it has no ``<img>``. ``events``: the
         source's events when known (other rules keep them in token.meta; they are used
         only when they still spell the source)."""
-        lowered = source.lower()
-        if "<img" not in lowered and "picture" not in lowered:
+        if "<" not in source:
+            return None
+        lowered = source.lower()  # (tags: <img>, and <picture> whose nesting is tracked)
+        if "<img" not in lowered and "<picture" not in lowered and "</picture" not in lowered:
             return None
         if events is None or join(events) != source:
             events = tokenize(source)

@@ -4,7 +4,9 @@ Formulas become MathML with ``latex2mathml`` (pure Python), which browsers draw 
 script or a font download. Dollars follow Pandoc's rules, so prices and shell variables
 stay prose: an opening ``$`` has a non-space right after it, a closing ``$`` has a
 non-space right before it and no digit right after it (``$0.023/GB``, ``$HOME``, ``5$``,
-``$5 and $10`` are text). ``\\$`` is a literal dollar.
+``$5 and $10`` are text). ``\\$`` is a literal dollar. Korean notes add one rule: Hangul
+between single dollars outside ``\\text{…}`` is prose (``$HOME 과 가격 5$ 는``), as a
+formula writes its words in ``\\text{}``.
 
 Tokens: ``math_inline`` (inside paragraphs; ``meta["display"]`` is True for ``$$…$$`` and
 ``\\[…\\]`` written inside a paragraph) and ``math_block`` (a ``$$`` or ``\\[`` block on
@@ -46,6 +48,9 @@ _UNKNOWN_COMMAND = re.compile(r"^\\[A-Za-z]+$")
 _DELIMS = {"$": "$", "$$": "$$", "\\(": "\\)", "\\[": "\\]"}
 # environments latex2mathml lacks, written as ones it has that look the same
 _ENVIRONMENTS = {"aligned": "align*", "gathered": "array}{c", "gather": "array}{c"}
+# a text group of a formula, and Hangul outside of one (then it is prose, not a formula)
+_TEXT_GROUP = re.compile(r"\\(?:text[a-z]*|mathrm|mbox|operatorname)\s*\{[^{}]*\}")
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 _ENVIRONMENT = re.compile(r"\\(begin|end)\{(aligned|gathered|gather)\*?\}")
 
 
@@ -135,7 +140,9 @@ def _find_inline(src: str, pos: int, end: int) -> tuple[str, int, int] | None:
         if pos + 1 >= end or src[pos + 1].isspace():
             return None
         close = _closing_dollar(src, pos + 1, end)
-        return None if close < 0 else ("$", close, close + 1)
+        if close < 0 or _HANGUL.search(_TEXT_GROUP.sub("", src[pos + 1 : close])):
+            return None
+        return "$", close, close + 1
     opener = src[pos : pos + 2]
     if opener not in ("\\(", "\\["):
         return None

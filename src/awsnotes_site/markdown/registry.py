@@ -97,6 +97,8 @@ class RefResolver:
         clean = path.strip("/")
         if not path.startswith("/"):
             base = PurePosixPath(current).parent
+            if PurePosixPath(current).name == "index.md":  # a leaf bundle: as Hugo, the
+                base = base.parent  # folder that holds the bundle (its ContainerDir)
             joined = _normalize(str(base / path))
             if joined is not None:
                 candidates += [joined, joined + ".md", joined + "/index.md"]

@@ -60,7 +60,8 @@ def markdown_settings(markdown: dict[str, Any], kind: str, where: str) -> Markdo
             diags.append(error(where, None, f"markdown.highlight: {exc}"))
     if highlight.ignored:
         keys = ", ".join(highlight.ignored)
-        diags.append(warning(where, None, f"markdown.highlight: {keys} have no effect here"))
+        verb = "has" if len(highlight.ignored) == 1 else "have"
+        diags.append(warning(where, None, f"markdown.highlight: {keys} {verb} no effect here"))
     if highlight.unknown:
         keys = ", ".join(highlight.unknown)
         diags.append(warning(where, None, f"markdown.highlight: unknown option(s) {keys}"))

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import MutableMapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, MutableMapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Protocol
 from urllib.parse import unquote
@@ -28,6 +28,7 @@ from markdown_it.utils import OptionsDict
 from awsnotes_site.diagnostics import Severity
 from awsnotes_site.markdown.context import get_env
 from awsnotes_site.markdown.headings import slugify
+from awsnotes_site.obsidian.embeds import PageIds
 
 IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "webp", "svg", "avif", "bmp"})
 AUDIO_EXTENSIONS = frozenset({"mp3", "wav", "m4a", "ogg", "flac", "webm3"})
@@ -67,7 +68,11 @@ class WikiResolver(Protocol):
 @dataclass
 class WikiState:
     """What the rules found in a note, for the build: resolved link targets (backlinks,
-    dependencies), embedded notes, inline tags; and the chain of notes being embedded."""
+    dependencies), embedded notes, inline tags; and the chain of notes being embedded.
+
+    ``resolved`` and ``embedded`` are what the note's HTML depends on besides its own
+    bytes: every ``(linking note, target)`` it asked the resolver about (its own links and
+    those of the notes it embeds, at any depth), and every note whose content it shows."""
 
     source: str = ""  # vault path of the note being rendered
     targets: list[str] | None = None
@@ -76,6 +81,10 @@ class WikiState:
     files: list[str] | None = None  # non-note files linked or embedded (published)
     links: list[tuple[str, str]] | None = None  # (note linked to, the sentence around)
     chain: tuple[str, ...] = ()
+    resolved: dict[tuple[str, str], None] = field(default_factory=dict)  # an ordered set
+    embedded: list[str] | None = None  # notes shown inside this one, at any depth
+    ids: PageIds | None = None  # the ids of the page being rendered (shared by embeds)
+    tokens: list[Token] | None = None  # the note's token stream (its first parse: the body)
 
     def add(self, field: str, value: str) -> None:
         items = getattr(self, field)
@@ -84,6 +93,18 @@ class WikiState:
             setattr(self, field, items)
         if value not in items:
             items.append(value)
+
+    def absorb(self, inner: WikiState) -> None:
+        """What an embedded note's rendering depended on is this note's too."""
+        self.resolved.update(inner.resolved)
+        for path in inner.embedded or ():
+            self.add("embedded", path)
+
+
+def resolve(resolver: WikiResolver, wiki: WikiState, target: str) -> Target | None:
+    """The file TARGET names from the note being rendered, recorded as a dependency."""
+    wiki.resolved[(wiki.source, target)] = None
+    return resolver.resolve(target, wiki.source)
 
 
 def wiki_state(env: MutableMapping[str, Any]) -> WikiState:
@@ -135,6 +156,23 @@ def _find_close(src: str, start: int, end: int) -> int:
     return -1 if newline >= 0 or opener >= 0 or close == start else close
 
 
+def _scan(
+    state: StateInline, silent: bool, opener: str, push: Callable[[StateInline, Link], None]
+) -> bool:
+    """An inline rule for ``[[…]]`` (OPENER ``[[``) or ``![[…]]``: PUSH makes its tokens."""
+    src, pos = state.src, state.pos
+    if not src.startswith(opener, pos):
+        return False
+    start = pos + len(opener)
+    close = _find_close(src, start, state.posMax)
+    if close < 0:
+        return False
+    if not silent:
+        push(state, Link.parse(src[start:close]))
+    state.pos = close + 2
+    return True
+
+
 class WikiRules:
     """The inline rules, bound to the resolver of one build."""
 
@@ -142,23 +180,14 @@ class WikiRules:
         self.resolver = resolver
 
     def link(self, state: StateInline, silent: bool) -> bool:
-        src, pos = state.src, state.pos
-        if not src.startswith("[[", pos):
-            return False
-        close = _find_close(src, pos + 2, state.posMax)
-        if close < 0:
-            return False
-        if not silent:
-            self._push_link(state, Link.parse(src[pos + 2 : close]))
-        state.pos = close + 2
-        return True
+        return _scan(state, silent, "[[", self._push_link)
 
     def _push_link(self, state: StateInline, link: Link) -> None:
         wiki = wiki_state(state.env)
         if not link.target:  # [[#제목]]: this note
             self._push_anchor(state, link.href_fragment(), link.shown)
             return
-        found = self.resolver.resolve(link.target, wiki.source)
+        found = resolve(self.resolver, wiki, link.target)
         if found is None:
             self._missing(state, link)
             return
@@ -187,20 +216,11 @@ class WikiRules:
         token.meta = {"target": link.target}
 
     def embed(self, state: StateInline, silent: bool) -> bool:
-        src, pos = state.src, state.pos
-        if not src.startswith("![[", pos):
-            return False
-        close = _find_close(src, pos + 3, state.posMax)
-        if close < 0:
-            return False
-        if not silent:
-            self._push_embed(state, Link.parse(src[pos + 3 : close]))
-        state.pos = close + 2
-        return True
+        return _scan(state, silent, "![[", self._push_embed)
 
     def _push_embed(self, state: StateInline, link: Link) -> None:
         wiki = wiki_state(state.env)
-        found = self.resolver.resolve(link.target, wiki.source) if link.target else None
+        found = resolve(self.resolver, wiki, link.target) if link.target else None
         if found is None:
             self._missing(state, link)
             return
@@ -340,6 +360,9 @@ def report_lines(state: StateCore) -> None:
     """Warn about each missing link target with the line of its paragraph, and give note
     embeds that line (inline rules do not know lines; block tokens do)."""
     env = get_env(state.env)
+    wiki = wiki_state(state.env)
+    if wiki.tokens is None:
+        wiki.tokens = state.tokens
     for token in state.tokens:
         if token.type != "inline" or not token.children:
             continue
@@ -386,13 +409,18 @@ class EmbedRenderer:
                 Severity.WARNING, token.meta.get("line"), f"embed of '{found.path}': {reason}"
             )
             return f'<p class="embed-skipped"><a href="/{html.escape(found.url)}">{name}</a></p>\n'
-        sub_env: dict[str, Any] = {
-            WIKI_ENV: WikiState(source=found.path, chain=(*chain, found.path))
-        }
+        if wiki.ids is None:  # the page's own ids, before its first embed
+            wiki.ids = PageIds(wiki.tokens or ())
+        inner_wiki = WikiState(source=found.path, chain=(*chain, found.path), ids=wiki.ids)
+        sub_env: dict[str, Any] = {WIKI_ENV: inner_wiki, "docId": wiki.ids.footnote_prefix()}
         inner = self.resolver.embed(found, token.meta.get("fragment", ""), sub_env)
+        wiki.add("embedded", found.path)
+        wiki.absorb(inner_wiki)
         inner_env = sub_env.get("awsnotes")
         if inner_env is not None and inner_env is not get_env(env):
-            get_env(env).diagnostics.extend(inner_env.diagnostics)
+            outer = get_env(env)
+            outer.diagnostics.extend(inner_env.diagnostics)
+            outer.features |= inner_env.features
         href = html.escape("/" + found.url)
         return (
             f'<div class="note-embed" data-src="{href}">'
@@ -439,7 +467,7 @@ class LinkRecorder:
             if not value or value.startswith(("/", "#")) or _SCHEME.match(value):
                 continue
             path, _, fragment = unquote(value).partition("#")
-            found = self.resolver.resolve(path, wiki.source) if path else None
+            found = resolve(self.resolver, wiki, path) if path else None
             if found is None:
                 continue
             wiki.add("targets", found.path)
@@ -477,17 +505,23 @@ def _record(children: list[Token], wiki: WikiState) -> None:
 
 
 def wiki_record(env: MutableMapping[str, Any]) -> dict[str, Any]:
-    """What the build keeps of a note's :class:`WikiState` (tags, files, links)."""
+    """What the build keeps of a note's :class:`WikiState`: tags, files, links, and what
+    its HTML depends on (``note``: its path, ``resolved``: ``[note, target]`` pairs asked
+    of the resolver, ``embedded``: the notes it shows)."""
     state = env.get(WIKI_ENV)
     if not isinstance(state, WikiState):
         return {}
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"note": state.source}
     if state.tags:
         out["tags"] = list(state.tags)
     if state.files:
         out["files"] = list(state.files)
     if state.links:
         out["links"] = [list(link) for link in state.links]
+    if state.resolved:
+        out["resolved"] = [list(pair) for pair in state.resolved]
+    if state.embedded:
+        out["embedded"] = list(state.embedded)
     return out
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from awsnotes_site.model.note import Note, slugify_name
 from awsnotes_site.model.pages import PAGE_KINDS, PageKind, PageSpec, Resource
+from awsnotes_site.model.series import SeriesBox
 from awsnotes_site.model.taxonomies import Term
 from awsnotes_site.model.views import (
     DependencyTracker,
     NoteView,
     Paginator,
     SearchPart,
-    SeriesBox,
     SiteView,
 )
 

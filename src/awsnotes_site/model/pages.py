@@ -76,13 +76,13 @@ class TaxonomyContext(TermsContext):
 
 
 @dataclass
-class SeriesContext:
-    """One series, its notes in reading order."""
+class SeriesContext(TermListContext):
+    """One page of a series' notes, in reading order (``paginator.notes``; ``notes`` is
+    the same list, for templates written before series pages were paginated), the first
+    of them at place ``offset`` (from 0) in the series."""
 
-    term: Term
-    notes: list[NoteView]
-    title: str
-    kind: str
+    notes: list[NoteView] = field(default_factory=list, kw_only=True)
+    offset: int = field(default=0, kw_only=True)
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """What templates see: a note (``page``, and the items of lists), the site, a paginator and
-a series box, as dataclasses (attribute lookups in Jinja are faster on them than on dicts),
-and the :class:`DependencyTracker` through which a page records whose body it used."""
+a series box (:mod:`.series`), as dataclasses (attribute lookups in Jinja are faster on
+them than on dicts), and the :class:`DependencyTracker` through which a page records
+whose body it used."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from markupsafe import Markup
 from awsnotes_site.markdown import NoteFacts, RenderedNote
 from awsnotes_site.markdown.headings import toc_tree
 from awsnotes_site.model.note import Note
+from awsnotes_site.model.series import SeriesBox
 from awsnotes_site.model.taxonomies import Term
 
 SearchPart = tuple[str, tuple[str, str] | None]  # a note's plain text, packed search keys
+BACKLINKS = "\0backlinks\0"  # + a note's path: the dependency on its backlinks
 
 
 class DependencyTracker:
@@ -70,18 +73,6 @@ class Paginator:
     url: str
 
 
-@dataclass
-class SeriesBox:
-    """One entry of ``page.series``: a series the note is in and its place there."""
-
-    name: str
-    url: str
-    notes: list[NoteView]
-    index: int
-    prev: NoteView | None
-    next: NoteView | None
-
-
 @dataclass(eq=False)
 class NoteView:
     """What templates see as ``page`` on a note (and as items of lists). The rendered
@@ -101,7 +92,8 @@ class NoteView:
     next: NoteView | None = None
     related: list[NoteView] = field(default_factory=list)
     loaded: RenderedNote | None = None
-    backlinks: list[Any] = field(default_factory=list)  # vault: pipeline.vault.Backlink
+    links_in: list[Any] = field(default_factory=list)  # vault: pipeline.vault.Backlink
+    links_key: str | None = None  # digest of links_in ("": none; None: not a vault note)
 
     def __getattr__(self, name: str) -> Any:
         if name == "body":
@@ -114,6 +106,14 @@ class NoteView:
         if self.loaded is None:
             self.loaded = self.load()
         return self.loaded
+
+    @property
+    def backlinks(self) -> list[Any]:
+        """The notes linking to this one (a vault's), a dependency of the page showing
+        them apart from the note's content."""
+        if self.links_key is not None:
+            self.tracker.note_dependency(BACKLINKS + self.note.rel)
+        return self.links_in
 
     @property
     def text(self) -> str:

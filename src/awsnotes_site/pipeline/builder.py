@@ -27,6 +27,7 @@ from awsnotes_site.incremental.state import CacheState
 from awsnotes_site.model.note import Note
 from awsnotes_site.model.views import DependencyTracker, NoteView
 from awsnotes_site.pipeline.generated import plan_generated
+from awsnotes_site.pipeline.hugo_languages import LanguageBuilds, language_config, of_language
 from awsnotes_site.pipeline.images import ImageStage
 from awsnotes_site.pipeline.links import MissingTargets
 from awsnotes_site.pipeline.load import NoteLoader, apply_git_dates, unique_urls
@@ -34,7 +35,7 @@ from awsnotes_site.pipeline.options import BuildOptions, BuildResult, BuildStats
 from awsnotes_site.pipeline.pages import PageRenderer
 from awsnotes_site.pipeline.plan import RelatedNotes, assemble, site_view
 from awsnotes_site.pipeline.render import NoteRenderer, RenderSettings
-from awsnotes_site.pipeline.resources import collect_site_files
+from awsnotes_site.pipeline.resources import collect_site_files, content_files
 from awsnotes_site.pipeline.static import asset_links, check_overlaps, collect_static
 from awsnotes_site.pipeline.templates import TemplateCache
 from awsnotes_site.pipeline.vault import linked_files
@@ -46,9 +47,11 @@ from awsnotes_site.theme.assets import PublishedAssets
 class Builder:
     """Builds a site; keeps caches between builds so rebuilds do only what changed."""
 
-    def __init__(self, root: Path, options: BuildOptions) -> None:
+    def __init__(self, root: Path, options: BuildOptions, language: str = "") -> None:
         self.root = root
         self.options = options
+        self.language = language  # one language of a multilingual Hugo site, under /CODE/
+        self.languages = LanguageBuilds()  # the others, when this builds the site root
         self.state = CacheState(options.use_cache, options.save_cache)
         self.tracker = DependencyTracker()
         self.signer = PageSigner()
@@ -71,6 +74,8 @@ class Builder:
         options = self.options
         self.state.use_cache, self.state.save = options.use_cache, options.save_cache
         config, warns = load_config(self.root, options.base_url, options.output)
+        if self.language:
+            config, warns = language_config(config, self.language), []
         reporter.extend(warns)
         self.state.bind(config)
         # 1, 2: discover and load the notes; keep the published ones, newest first
@@ -81,8 +86,11 @@ class Builder:
         templates.jinja.globals["share_image"] = self.images.share_url
         if config.static_at_root:  # a Hugo site: static/ at the root, content files
             static = collect_site_files(config, published, reporter)
-        else:
-            static = collect_static(config, reporter)
+        else:  # ours: static/ under /static/, content files beside their notes
+            static = {
+                **collect_static(config, reporter),
+                **content_files(config, published, reporter),
+            }
         cache = self.state.folder if self.state.use_cache else None
         catalog = self.images.prepare(config, static, cache, reporter)
         views = self._render_notes(config, published, reporter, catalog)
@@ -118,7 +126,7 @@ class Builder:
             seconds=time.perf_counter() - started,
             drafts_skipped=self._drafts,
         )
-        return BuildResult(
+        result = BuildResult(
             config,
             done.files,
             static,
@@ -129,11 +137,14 @@ class Builder:
             done.deps,
             frozenset(done.reused),
         )
+        if config.languages and not config.language_dir:  # a multilingual Hugo site
+            result = self.languages.add(self, config, result)
+        return result
 
     def _published(self, config: SiteConfig, reporter: Reporter) -> list[Note]:
         options = self.options
         records = self.state.note_records(config)
-        notes = self.loader.load(config, records, options.jobs, reporter)
+        notes = of_language(config, self.loader.load(config, records, options.jobs, reporter))
         if config.lastmod == "git":
             apply_git_dates(config, notes)
         now = options.now or _now(config)
@@ -168,7 +179,7 @@ class Builder:
         self._keys = {v.note.source: v.key for v in views}
         self.signer.reset()
         for v in views:
-            self.signer.know(v.note.rel, v.card, v.key)
+            self.signer.know(v.note.rel, v.card, v.key, v.links_key)
         return views
 
     def _meanwhile(self, published: list[Note]) -> None:

@@ -10,10 +10,11 @@ from pygments import __version__ as pygments_version
 
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.feeds import FEED_LIMIT, FeedItem, atom, robots, rss, sitemap
+from awsnotes_site.hugo.paths import hugo_terms
 from awsnotes_site.markdown.highlight import stylesheet
 from awsnotes_site.model.note import Note
 from awsnotes_site.model.pages import PageSpec
-from awsnotes_site.model.taxonomies import TAGS, Term, group_hugo_terms, group_terms
+from awsnotes_site.model.taxonomies import TAGS, Term, group_terms
 from awsnotes_site.model.views import NoteView
 from awsnotes_site.search import (
     SearchDoc,
@@ -112,7 +113,7 @@ def _feed_terms(config: SiteConfig, notes: list[Note]) -> list[Term]:
     return [
         term
         for plural in config.taxonomies.values()
-        for term in group_hugo_terms(notes, plural, plural.lower() if lower else plural, lower)
+        for term in hugo_terms(notes, plural, config.permalinks, lower)  # [permalinks.term]
     ]
 
 

@@ -16,13 +16,19 @@ from html import escape
 from urllib.parse import quote
 
 from awsnotes_site.config import SiteConfig
-from awsnotes_site.hugo.paths import alias_path, place_of, section_url
+from awsnotes_site.hugo.paths import (
+    alias_path,
+    hugo_terms,
+    place_of,
+    section_page_url,
+    taxonomy_url,
+)
 from awsnotes_site.hugo.permalinks import urlize
 from awsnotes_site.model import pages as kinds
 from awsnotes_site.model.note import Note
 from awsnotes_site.model.pages import PageSpec, context_of
 from awsnotes_site.model.strings import strings_for
-from awsnotes_site.model.taxonomies import Term, group_hugo_terms, series_order
+from awsnotes_site.model.taxonomies import Term, series_order
 from awsnotes_site.model.views import NoteView, Paginator
 from awsnotes_site.pipeline.generated import generated
 from awsnotes_site.pipeline.plan import (
@@ -87,7 +93,9 @@ def _sections(
             entries[parent].append(view)
     for dirs in sorted(folders):
         members = sorted(entries[dirs], key=lambda v: v.note.sort_key)
-        yield dirs, section_url(dirs, lower), members
+        own = index.get(dirs)
+        url = own.note.url if own else section_page_url(dirs, config.permalinks, lower)
+        yield dirs, url, members
 
 
 def _taxonomy_title(plural: str, text: dict[str, str]) -> str:
@@ -95,7 +103,12 @@ def _taxonomy_title(plural: str, text: dict[str, str]) -> str:
 
 
 def _taxonomy_pages(
-    config: SiteConfig, plural: str, terms: list[Term], by_rel: dict[str, NoteView], title: str
+    config: SiteConfig,
+    plural: str,
+    terms: list[Term],
+    by_rel: dict[str, NoteView],
+    title: str,
+    url: str,
 ) -> list[PageSpec]:
     specs: list[PageSpec] = []
     for term in terms:
@@ -105,7 +118,6 @@ def _taxonomy_pages(
             _paginate(config, members, term.url, kinds.TAG, term.name, term, None, (plural, title)),
             term.url,
         )
-    url = f"{plural}/"
     size = config.paginate
     chunks = [terms[i : i + size] for i in range(0, len(terms), size)] or [[]]
     deps = tuple({n.rel: n for t in terms for n in t.notes}.values())
@@ -157,7 +169,10 @@ def assemble_hugo(
         specs += _with_page_one(config, listed, url)
     for plural in config.taxonomies.values():
         prefix = plural if not lower else plural.lower()
-        terms = group_hugo_terms(notes, plural, prefix, lower)
+        terms = hugo_terms(notes, plural, config.permalinks, lower)
+        url = taxonomy_url(plural, config.permalinks, lower)
+        if plural == "tags" and url != "tags/":  # the header links to /tags/
+            specs.append(redirect(config, "tags/index.html", url, ()))
         if plural == "tags":
             slugs = {t.slug: t for t in terms}
             for v in pages:
@@ -167,11 +182,11 @@ def assemble_hugo(
             for term in terms:
                 _series_boxes(term, [by_rel[n.rel] for n in series_order(term)])
         title = _taxonomy_title(plural, text)
-        specs += _taxonomy_pages(config, prefix, terms, by_rel, title)
+        specs += _taxonomy_pages(config, prefix, terms, by_rel, title, url)
     for v in pages:
         for alias in v.note.aliases:
             specs.append(redirect(config, alias_path(alias, v.note.url), v.note.url, (v.note,)))
-    if config.hugo_language:  # Hugo's /ko/ -> / for the default language
+    if config.hugo_language and not config.language_dir:  # Hugo's /ko/ -> / (default)
         specs.append(redirect(config, f"{config.hugo_language}/index.html", "", ()))
     specs.append(_fixed(kinds.SEARCH, (), kinds.TitledContext(text["search"], kinds.SEARCH.name)))
     specs.append(

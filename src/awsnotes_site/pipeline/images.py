@@ -25,11 +25,13 @@ from awsnotes_site.config import CONFIG_NAME, SiteConfig
 from awsnotes_site.diagnostics import Reporter, warning
 from awsnotes_site.images.cache import PROBES_FILE, images_dir, write_atomic
 from awsnotes_site.images.cards import CardFont, card, find_font, front_matter_image, og_image
-from awsnotes_site.images.catalog import ImageCatalog
+from awsnotes_site.images.catalog import ImageCatalog, dark_sibling
 from awsnotes_site.images.probe import ImageWork, ProbeCache, is_image_path
+from awsnotes_site.images.refs import REFS_FILE, ImageRefs, image_shortcodes
 from awsnotes_site.images.variants import ImageSettings, make
 from awsnotes_site.markdown import RenderedNote
 from awsnotes_site.model.views import NoteView
+from awsnotes_site.pipeline.resources import content_images, shortcode_folders
 
 CARD_NAME = "og.png"  # a note's drawn share card, next to its page
 FIRST_FILE = "first.json"  # under .cache/images: each render key's first image URL
@@ -58,6 +60,7 @@ class ImageStage:
         self._first_loaded: Path | None = None
         self._font: CardFont | None = None
         self._scratch: tempfile.TemporaryDirectory[str] | None = None  # no .cache/ to use
+        self.refs = ImageRefs()  # what each note file names, for its render key
 
     def prepare(
         self,
@@ -91,8 +94,15 @@ class ImageStage:
             if not os.access(path, os.R_OK):  # (a link to nothing, no permission)
                 reporter.add(warning(path, None, "image cannot be read; not published"))
                 del static[out]
-        catalog = ImageCatalog(images, settings, config.base_path, probes, self.work)
+        candidates = content_images(config)
+        catalog = ImageCatalog(images, settings, config.base_path, probes, self.work, candidates)
         catalog.scan()
+        if self.catalog is not None and self.catalog.same_as(catalog):
+            catalog = self.catalog  # (and what it resolved; a Markdown parser kept with it)
+        self.refs.load(folder / REFS_FILE)
+        self.refs.start()
+        catalog.refs = self.refs
+        catalog.image_shortcodes = image_shortcodes(shortcode_folders(config))
         self.catalog = catalog
         return catalog
 
@@ -109,7 +119,8 @@ class ImageStage:
         catalog, folder = self.catalog, self.folder
         if catalog is None or folder is None:
             return
-        made = make(catalog.derivatives, folder, self.work)
+        linked = self._linked(catalog, views, static)
+        made = make([*catalog.derivatives, *catalog.derivatives_for(linked)], folder, self.work)
         for derivative, problem in made.problems:
             reporter.add(warning(derivative.source, None, f"no {derivative.output}: {problem}"))
         static.update(made.files)
@@ -132,6 +143,24 @@ class ImageStage:
                 self.share[view.note.rel] = url
         self.first = live
 
+    @staticmethod
+    def _linked(catalog: ImageCatalog, views: list[NoteView], static: dict[str, Path]) -> set[str]:
+        """The candidate images the notes link (a vault's attachments, published by the
+        builder with the notes' other files), with their dark siblings, which are
+        published here: their variants are made like the published images'."""
+        linked = {
+            rel
+            for view in views
+            for rel in view.facts.wiki.get("files", ())
+            if rel in catalog.candidates
+        }
+        for rel in list(linked):
+            dark = dark_sibling(rel)
+            if dark in catalog.candidates and dark not in static:
+                static[dark] = catalog.candidates[dark]
+                linked.add(dark)
+        return linked
+
     def share_url(self, page: Any) -> str:
         """The Jinja global ``share_image(page)``: the note's absolute ``og:image`` URL,
         "" when there is none (images off)."""
@@ -144,6 +173,7 @@ class ImageStage:
             return
         if self.probes is not None:
             self.probes.save(self.folder / PROBES_FILE)
+        self.refs.save(self.folder / REFS_FILE)
         with contextlib.suppress(OSError):
             data = json.dumps(self.first, ensure_ascii=False, sort_keys=True).encode()
             target = self.folder / FIRST_FILE

@@ -57,18 +57,52 @@ class MissingTargets:
             diags = self._found.get(memo)
             if diags is None:
                 index = index or OutputIndex(paths)
-                diags = _missing_in(view, index, config.base_path)
+                diags = _missing_in(view, index, config.base_path, _hugo_base(config))
             found[memo] = diags
             reporter.extend(diags)
         self._found = found
 
 
-def _missing_in(view: NoteView, index: OutputIndex, base: str) -> list[Diagnostic]:
+def _hugo_base(config: SiteConfig) -> str | None:
+    """A Hugo site's base path (the whole site's, for a language under /CODE/); None for
+    other sites, whose notes' root-relative links get the base path."""
+    if config.kind != "hugo":
+        return None
+    return config.base_path[: len(config.base_path) - len(config.language_dir)]
+
+
+def _escapes(url: str, base: str | None) -> bool:
+    """A root-relative URL, left as written (as Hugo does), that is not under BASE."""
+    if base is None or not url.startswith("/") or url.startswith("//") or base == "/":
+        return False
+    return not (nfc(unquote(urlsplit(url).path)) + "/").startswith(nfc(unquote(base)))
+
+
+def _missing_in(
+    view: NoteView, index: OutputIndex, base: str, hugo_base: str | None
+) -> list[Diagnostic]:
     diags: list[Diagnostic] = []
     for ref in view.facts.links:
         if ref.kind not in ("link", "image"):
             continue
-        rel = internal_target(view.note.url, ref.url, base)
+        if _escapes(ref.url, hugo_base):  # Hugo keeps root-relative links as written
+            diags.append(
+                Diagnostic(
+                    view.note.display_path,
+                    ref.line or None,
+                    Severity.WARNING,
+                    f"{ref.url!r} leaves the site's base path {hugo_base}: Hugo sites keep "
+                    "root-relative links as written, so it points outside the site",
+                    hint=f"write {hugo_base}{ref.url[1:]}, a relative link, or "
+                    '{{< relref "..." >}}',
+                )
+            )
+            continue
+        if hugo_base is not None and ref.url.startswith("/") and not ref.url.startswith("//"):
+            path = nfc(unquote(urlsplit(ref.url).path))  # as written: under BASE or not ours
+            rel = path[len(base) :] if path.startswith(base) else None
+        else:
+            rel = internal_target(view.note.url, ref.url, base)
         if rel is not None and index.find(rel) is None:
             what = "image" if ref.kind == "image" else "link target"
             diags.append(

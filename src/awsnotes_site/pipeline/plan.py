@@ -5,6 +5,7 @@ series and fixed page, each of a kind of :mod:`awsnotes_site.model.pages`."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.incremental.keys import RelatedKey, related_digest, related_key
@@ -13,10 +14,11 @@ from awsnotes_site.model import pages as kinds
 from awsnotes_site.model.archive import pinned_first
 from awsnotes_site.model.note import Note, slugify_name
 from awsnotes_site.model.pages import PageKind, PageSpec, context_of
+from awsnotes_site.model.series import series_boxes
 from awsnotes_site.model.strings import strings_for
 from awsnotes_site.model.taxonomies import SERIES, TAGS, Term, group_terms, series_order
 from awsnotes_site.model.taxonomies import related_notes as rank_related
-from awsnotes_site.model.views import NoteView, Paginator, SeriesBox, SiteView
+from awsnotes_site.model.views import NoteView, Paginator, SiteView
 from awsnotes_site.pipeline.archive import plan_reader_pages as _archive_pages
 from awsnotes_site.urls import output_path
 
@@ -73,7 +75,7 @@ def assemble(
         v.related = [by_rel[rel] for rel in related[v.note.rel]]
         v.tags = [tag_by_slug[slugify_name(t) or "_"] for t in v.note.tags]
     for term in series:
-        _series_boxes(term, [by_rel[n.rel] for n in series_order(term)])
+        _series_boxes(term, [by_rel[n.rel] for n in series_order(term)], config.paginate)
     specs = [_note_page(v) for v in views]
     specs += _paginate(config, pinned_first(views), "", kinds.HOME, config.title)
     specs += _archive_pages(config, views, _paginate)
@@ -82,7 +84,8 @@ def assemble(
         if v.note.section:
             sections.setdefault(v.note.section, []).append(v)
     for name, members in sorted(sections.items()):
-        specs += _paginate(config, members, f"{name}/", kinds.SECTION, name)
+        url = f"{slugify_name(name)}/" if config.kind == "vault" else f"{name}/"  # as notes'
+        specs += _paginate(config, members, url, kinds.SECTION, name)
     for term in tags:
         members = [by_rel[n.rel] for n in term.notes]
         specs += _paginate(config, members, term.url, kinds.TAG, term.name, term)
@@ -91,17 +94,7 @@ def assemble(
         _fixed(kinds.TAGS, all_notes, kinds.TermsContext(tags, text["tags"], kinds.TAGS.name))
     )
     for term in series:
-        members = [by_rel[n.rel] for n in series_order(term)]
-        context = kinds.SeriesContext(term, members, term.name, kinds.SERIES.name)
-        specs.append(
-            PageSpec(
-                output_path(term.url),
-                kinds.SERIES.template,
-                tuple(m.note for m in members),
-                ("series", term.name),
-                context_of(context),
-            )
-        )
+        specs += _series_pages(config, term, [by_rel[n.rel] for n in series_order(term)])
     if series:
         counts = {s.name: len(s.notes) for s in series}
         index = kinds.SeriesIndexContext(series, text["series"], kinds.SERIES_INDEX.name, counts)
@@ -113,18 +106,22 @@ def assemble(
     return specs
 
 
-def _series_boxes(term: Term, ordered: list[NoteView]) -> None:
-    for i, v in enumerate(ordered):
-        v.series.append(
-            SeriesBox(
-                name=term.name,
-                url=term.url,
-                notes=ordered,
-                index=i,
-                prev=ordered[i - 1] if i > 0 else None,
-                next=ordered[i + 1] if i + 1 < len(ordered) else None,
-            )
-        )
+def _series_boxes(term: Term, ordered: list[NoteView], per_page: int = 0) -> None:
+    """Each note's box of the series ``term`` (a window, see :mod:`.model.series`)."""
+    series_boxes(term, ordered, per_page)
+
+
+def _series_pages(config: SiteConfig, term: Term, ordered: list[NoteView]) -> list[PageSpec]:
+    """The series page, paginated like lists (``series/x/page/2/``): each page depends on
+    the notes it lists, the series' length (in the key) and its name."""
+    specs = _paginate(config, ordered, term.url, kinds.SERIES, term.name, term)
+    for spec in specs:
+        listed = spec.context()
+        if isinstance(listed, kinds.TermListContext):
+            offset = (listed.paginator.number - 1) * config.paginate
+            page = kinds.SeriesContext(**vars(listed), notes=listed.paginator.notes, offset=offset)
+            spec.context = context_of(page)
+    return specs
 
 
 def _note_page(v: NoteView) -> PageSpec:
@@ -132,7 +129,7 @@ def _note_page(v: NoteView) -> PageSpec:
         output_path(v.note.url),
         kinds.NOTE.template,
         _note_deps(v),
-        ("note",),
+        _note_key(v),
         context_of(kinds.NoteContext(v)),
         v.note.display_path,
     )
@@ -149,9 +146,19 @@ def _note_deps(v: NoteView) -> tuple[Note, ...]:
         if other is not None:
             deps[other.note.rel] = other.note
     for box in v.series:
-        for member in box.notes:
+        for member in box.window:
             deps[member.note.rel] = member.note
     return tuple(deps.values())
+
+
+def _note_key(v: NoteView) -> tuple[Any, ...]:
+    """A note page's key: what its series boxes and tag links show beyond their notes'
+    cards (a tag is shown as its newest note spells it)."""
+    return ("note", _tag_names([v]), *(box.key() for box in v.series))
+
+
+def _tag_names(views: list[NoteView]) -> tuple[str, ...]:
+    return tuple(t.name for v in views for t in v.tags)
 
 
 def _link_neighbours(views: list[NoteView]) -> None:
@@ -212,7 +219,10 @@ def _paginate(
                 output_path(page_url),
                 kind.template,
                 deps,
-                (kind.template, url, number, total, len(views)),
+                # the title too: a term's name comes from its newest note, which pages
+                # after the first do not list
+                (kind.template, url, number, total, len(views), title, *taxonomy)
+                + _tag_names(chunk),
                 context_of(context),
             )
         )

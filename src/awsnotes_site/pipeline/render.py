@@ -49,6 +49,8 @@ class Parser:
     resolver: RefResolver
     md: MarkdownIt
     diagnostics: tuple[Diagnostic, ...] = ()  # about the Markdown settings
+    vault: VaultSite | None = None  # an Obsidian vault's files (refreshed every build)
+    images: ImageCatalog | None = None  # what ``md`` asks about images
 
 
 @dataclass
@@ -79,12 +81,18 @@ class NoteRenderer:
         jinja = run.jinja
         urls = {n.rel: n.url for n in notes}
         images = run.images
-        context = render_context(config, images.site_key() if images else "")
-        vault = VaultSite(config, notes) if config.kind == "vault" else None
-        context += vault.context() if vault else ""
+        context = render_context(config, images.context_key() if images else "")
         old = self._parser
-        if old is not None and (old.urls, old.context, old.jinja) == (urls, context, jinja):
-            return old  # same notes, URLs and settings
+        kept = old is not None and old.images is images  # (kept by the stage while alike)
+        if (
+            kept
+            and old is not None
+            and (old.urls, old.context, old.jinja) == (urls, context, jinja)
+        ):
+            if old.vault is not None:
+                old.vault.refresh(notes)
+            return old  # same notes, URLs, settings and images
+        vault = VaultSite(config, notes) if config.kind == "vault" else None
         resolver = RefResolver(urls)
         go = GoShortcodes.scan(
             config.root,
@@ -111,7 +119,7 @@ class NoteRenderer:
         settings = markdown_settings(config.markdown, config.kind, where)
         md = create_markdown(
             registry,
-            config.base_path,
+            "/" if config.kind == "hugo" else config.base_path,  # Hugo: links as written
             config.toc_min_level,
             config.toc_max_level,
             highlight=settings.highlight,
@@ -121,7 +129,9 @@ class NoteRenderer:
         )
         if vault:
             vault.attach(md)
-        self._parser = Parser(urls, context, jinja, resolver, md, settings.diagnostics)
+        self._parser = Parser(
+            urls, context, jinja, resolver, md, settings.diagnostics, vault, images
+        )
         return self._parser
 
     def render(
@@ -135,14 +145,25 @@ class NoteRenderer:
         """Render the notes that need it (``meanwhile``: see :func:`render_all`) and
         return a view of every note."""
         parser = self.parser(run.config, notes, run)
-        keys = [render_key(n.digest, n.rel, parser.context) for n in notes]
+        images = run.images
+        keys = bases = [
+            render_key(n.digest, n.rel, parser.context, images.note_key(n) if images else "")
+            for n in notes
+        ]
+        vault = parser.vault
+        if vault is not None:  # and what the notes' last renderings depended on
+            known = [*self.facts.values(), *(r.facts for r in records.values() if r.facts)]
+            keys = vault.keys(notes, bases, known)
         todo = [
             (key, with_body(note, run.config))
             for key, note in zip(keys, notes, strict=True)
             if self._stale(key, note, records, run.store, parser.resolver)
         ]
         saver = run.store if run.save else None
-        done = render_all(parser.md, todo, run.jobs, run.progress, saver, meanwhile)
+        kept = saver if vault is None else None  # a vault's: once their keys are settled
+        done = render_all(parser.md, todo, run.jobs, run.progress, kept, meanwhile)
+        if vault is not None:
+            todo = vault.settle(todo, done, dict(zip(keys, bases, strict=True)), keys, saver)
         self.count = len(done)
         for (key, _), (rendered, facts) in zip(todo, done, strict=True):
             self.rendered[key] = rendered

@@ -11,9 +11,11 @@ from pathlib import Path
 
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.diagnostics import Reporter, warning
-from awsnotes_site.hugo.paths import PAGE, place_of, resource_path, section_url
+from awsnotes_site.hugo.paths import PAGE, place_of, resource_path, section_page_url
+from awsnotes_site.images.probe import is_image_path
 from awsnotes_site.model.note import Note
 from awsnotes_site.pipeline.static import static_root
+from awsnotes_site.pipeline.vault import vault_files
 from awsnotes_site.theme import STATIC_DIR as THEME_STATIC
 
 
@@ -27,7 +29,13 @@ def _files(root: Path, reporter: Reporter, markdown: bool) -> Iterator[tuple[str
             if name.startswith(".") or (not markdown and name.endswith(".md")):
                 continue
             path = Path(dirpath) / name
-            if not path.resolve().is_relative_to(real_root):
+            try:
+                real = path.resolve(strict=True)
+            except (OSError, RuntimeError):  # a symlink loop or a dangling link
+                if markdown:  # (under content/, discovery has said so already)
+                    reporter.add(warning(path, None, "symlink loop or broken link; skipped"))
+                continue
+            if not real.is_relative_to(real_root):
                 reporter.add(warning(path, None, f"symlink points outside {root.name}/; skipped"))
                 continue
             rel = unicodedata.normalize("NFC", path.relative_to(root).as_posix())
@@ -45,9 +53,10 @@ def owners(config: SiteConfig, notes: Iterable[Note]) -> tuple[dict[str, str], d
         if place.kind == PAGE and note.rel.endswith("/index.md"):
             bundles[note.rel[: -len("/index.md")]] = note.url
         if place.kind != PAGE and place.dirs:
-            sections["/".join(place.dirs)] = section_url(place.dirs, lower)
+            sections["/".join(place.dirs)] = note.url  # [permalinks.section], url
         elif place.dirs:
-            sections.setdefault(place.dirs[0], section_url(place.dirs[:1], lower))
+            top = place.dirs[:1]
+            sections.setdefault(top[0], section_page_url(top, config.permalinks, lower))
     return bundles, sections
 
 
@@ -64,19 +73,51 @@ def collect_site_files(
         if folder.is_dir():
             for rel, path in _files(folder, reporter, markdown=True):
                 result[rel] = path
-    if config.content_dir.is_dir():
-        bundles, sections = owners(config, notes)
-        for rel, path in _files(config.content_dir, reporter, markdown=False):
-            result[resource_path(rel, bundles, sections)] = path
+    result.update(content_files(config, notes, reporter))
     return result
+
+
+def content_files(config: SiteConfig, notes: Iterable[Note], reporter: Reporter) -> dict[str, Path]:
+    """Output path -> file of every file under the content folder but Markdown: a leaf
+    bundle's files beside its page (``x/index.md`` + ``x/a.png`` -> ``/x/a.png``), the
+    others at their path, as Hugo publishes them (a vault publishes what notes link)."""
+    if config.kind == "vault" or not config.content_dir.is_dir():
+        return {}
+    bundles, sections = owners(config, notes)
+    return {
+        resource_path(rel, bundles, sections): path
+        for rel, path in _files(config.content_dir, reporter, markdown=False)
+    }
 
 
 def source_folder(config: SiteConfig, source: Path) -> Path:
     """The folder SOURCE was published from (the theme's or a static folder or, on a Hugo
     site, the content folder): serve sends a file only while it still lies inside it."""
+    if config.kind != "vault" and source.is_relative_to(config.content_dir):
+        return config.content_dir
     if config.static_at_root:
         folders = (*(config.root / name for name in config.static_dirs), config.content_dir)
+        folders += tuple(  # the other languages' of a multilingual site
+            config.root / str(values["content_dirname"])
+            for values in config.languages.values()
+            if "content_dirname" in values
+        )
         for folder in (*folders, THEME_STATIC):
             if source.is_relative_to(folder):
                 return folder
     return static_root(config, source)
+
+
+def content_images(config: SiteConfig) -> dict[str, Path]:
+    """Images under the content folder that are published only when a note links them
+    (output path -> file): a vault's attachments, at their vault path. The image stage
+    catalogues them beside the published files (a Hugo site's content files are among
+    those already: :func:`collect_site_files`)."""
+    if config.kind != "vault":
+        return {}
+    return {rel: path for rel, path in vault_files(config).items() if is_image_path(path)}
+
+
+def shortcode_folders(config: SiteConfig) -> list[Path]:
+    """The folders of the site's own shortcode templates, Jinja and Go."""
+    return [config.templates_dir / "shortcodes", *(config.root / d for d in config.shortcode_dirs)]

@@ -10,16 +10,21 @@
   module gives it the vault's files (:class:`VaultSite`) and, after rendering, merges the
   inline tags into the notes' tags and gives every note its backlinks.
 
-Rendering a vault note depends on which files exist and on the notes it embeds: the render
-context of a vault (:meth:`VaultSite.context`) covers every file's path and every note's
-bytes, so a change anywhere renders the vault's notes again (exact; a vault is small)."""
+Rendering a vault note depends, besides its own bytes, on what each link it wrote resolves
+to (which file, at which URL) and on the bytes of the notes it embeds: rendering records
+those (``wiki["resolved"]``, ``wiki["embedded"]``, at any embedding depth) and the note's
+render key covers their state now (:meth:`VaultSite.keys`), so an edit re-renders the
+edited note and the notes that embed it, a new or removed file the notes whose links now
+resolve elsewhere. A note's backlinks are no part of its rendering: the page that shows
+them records them through the dependency tracker (``NoteView.backlinks``)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import re
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,9 +33,13 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from awsnotes_site.config import SiteConfig
+from awsnotes_site.incremental.keys import vault_key
+from awsnotes_site.incremental.store import RenderStore
+from awsnotes_site.markdown import NoteFacts, RenderedNote
 from awsnotes_site.markdown.context import RenderEnv
-from awsnotes_site.markdown.wikilinks import WikiResolver, wikilinks_plugin
+from awsnotes_site.markdown.wikilinks import WIKI_ENV, WikiResolver, WikiState, wikilinks_plugin
 from awsnotes_site.model.note import Note, slugify_name
+from awsnotes_site.model.views import NoteView
 from awsnotes_site.obsidian.resolve import LinkIndex, VaultFile
 from awsnotes_site.obsidian.settings import VaultSettings, load_settings
 from awsnotes_site.urls import nfc
@@ -103,10 +112,16 @@ class Backlink:
 
 
 class VaultSite:
-    """The vault's files for one build: the link index and the notes by vault path."""
+    """The vault's files for one build: the link index and the notes by vault path. A
+    parser kept between builds keeps its site: :meth:`refresh` gives it the new files."""
 
     def __init__(self, config: SiteConfig, notes: Sequence[Note]) -> None:
         self.config = config
+        self.md: MarkdownIt | None = None
+        self.refresh(notes)
+
+    def refresh(self, notes: Sequence[Note]) -> None:
+        config = self.config
         self.files = vault_files(config)
         self.notes = {n.rel: n for n in notes}
         entries = []
@@ -118,15 +133,69 @@ class VaultSite:
             else:
                 entries.append(VaultFile(rel, href_path(rel)))
         self.index = LinkIndex(entries)
-        self.md: MarkdownIt | None = None
+        self._found: dict[tuple[str, str], VaultFile | None] = {}
 
-    def context(self) -> str:
-        """What every note's rendering depends on: the vault's paths and notes' bytes."""
+    def resolve(self, target: str, source: str) -> VaultFile | None:
+        """:meth:`LinkIndex.resolve`, once per target and linking folder in a build."""
+        where = (target, posixpath.dirname(source))
+        if where not in self._found:
+            self._found[where] = self.index.resolve(target, source)
+        return self._found[where]
+
+    def dependencies(self, wiki: Mapping[str, Any]) -> str:
+        """The state now of what a rendering recorded in WIKI (``wiki_record``): where each
+        link resolves, the bytes of each embedded note."""
         h = hashlib.sha256()
-        for f in self.index.files:
-            note = self.notes.get(f.path)
-            h.update(f"{f.path}\0{f.url}\0{note.digest if note else ''}\n".encode())
-        return ":vault:" + h.hexdigest()[:16]
+        resolve = self.resolve
+        for source, target in wiki.get("resolved", ()):
+            found = resolve(target, source)
+            where = f"{found.path}\0{found.url}" if found is not None else ""
+            h.update(f"{source}\0{target}\0{where}\n".encode())
+        for path in wiki.get("embedded", ()):
+            note = self.notes.get(path)
+            h.update(f"{path}\0{note.digest if note is not None else ''}\n".encode())
+        return h.hexdigest()
+
+    def keys(
+        self, notes: Sequence[Note], bases: Sequence[str], known: Iterable[NoteFacts]
+    ) -> list[str]:
+        """Each note's render key: its base key (its bytes, the renderer, the settings)
+        and the state now of what its last rendering depended on, from KNOWN facts (of
+        the last build, in memory or in ``notes.json``). A note never rendered, or whose
+        edit changed what it links to, gets a provisional key: :meth:`settle` files it
+        under the right one once rendered."""
+        last: dict[str, Mapping[str, Any]] = {}
+        for facts in known:
+            if facts is not None and "note" in facts.wiki:
+                last.setdefault(facts.wiki["note"], facts.wiki)
+        return [
+            vault_key(base, self.dependencies(last.get(note.rel, {})))
+            for note, base in zip(notes, bases, strict=True)
+        ]
+
+    def settle(
+        self,
+        todo: list[tuple[str, Note]],
+        done: Sequence[tuple[RenderedNote, NoteFacts]],
+        bases: Mapping[str, str],
+        keys: list[str],
+        store: RenderStore | None,
+    ) -> list[tuple[str, Note]]:
+        """The notes just rendered (TODO: under the keys :meth:`keys` gave them, DONE:
+        what came out) under the keys of what they depended on; KEYS corrected in place,
+        each note put into STORE under its key."""
+        settled: list[tuple[str, Note]] = []
+        moved: dict[str, str] = {}
+        for (key, note), (rendered, facts) in zip(todo, done, strict=True):
+            new = vault_key(bases[key], self.dependencies(facts.wiki))
+            if new != key:
+                moved[key] = new
+            if store is not None:
+                store.put(new, rendered)
+            settled.append((new, note))
+        if moved:
+            keys[:] = [moved.get(key, key) for key in keys]
+        return settled
 
     def attach(self, md: MarkdownIt) -> None:
         self.md = md
@@ -142,7 +211,7 @@ class VaultResolver:
         self.tag_prefix = site.config.taxonomies.get("tag", "tags")
 
     def resolve(self, target: str, source: str) -> VaultFile | None:
-        return self.site.index.resolve(target, source)
+        return self.site.resolve(target, source)
 
     def tag_url(self, tag: str) -> str:
         return f"/{self.tag_prefix}/{href_path(slugify_name(tag) or '_')}/"
@@ -163,6 +232,9 @@ class VaultResolver:
         tokens = md.parse(note.body, env)
         if fragment:
             tokens = section(tokens, fragment)
+        wiki = env.get(WIKI_ENV)
+        if isinstance(wiki, WikiState) and wiki.ids is not None:
+            wiki.ids.claim(tokens)
         return str(md.renderer.render(tokens, md.options, env))
 
 
@@ -206,10 +278,10 @@ def merge_tags(notes: Sequence[Note], wiki: Sequence[dict[str, Any]]) -> None:
                 note.tags = [*note.tags, name]
 
 
-def backlinks(views: Sequence[Any]) -> None:
-    """Give each view (``NoteView``) the notes that link to it, with each link's sentence,
-    and fold them into its card (its page's signature covers them: a link added to or
-    removed from another note renders this note's page again)."""
+def backlinks(views: Sequence[NoteView]) -> None:
+    """Give each view the notes that link to it, with each link's sentence
+    (``links_in``), and their digest (``links_key``: the page that shows them depends on
+    it, through the tracker, not on the linking notes' whole content)."""
     found: dict[str, list[Backlink]] = {}
     for view in views:
         contexts: dict[str, list[str]] = {}
@@ -223,10 +295,9 @@ def backlinks(views: Sequence[Any]) -> None:
             found.setdefault(target, []).append(link)
     for view in views:
         links = found.get(view.note.rel, [])
-        view.backlinks = links
-        if links:
-            blob = "\0".join(f"{b.title}\1{b.url}\1{chr(2).join(b.contexts)}" for b in links)
-            view.card = hashlib.sha256(f"{view.card}\0{blob}".encode()).hexdigest()
+        view.links_in = links
+        blob = "\0".join(f"{b.title}\1{b.url}\1{chr(2).join(b.contexts)}" for b in links)
+        view.links_key = hashlib.sha256(blob.encode()).hexdigest()[:32] if links else ""
 
 
 def linked_files(config: SiteConfig, views: Sequence[Any]) -> dict[str, Path]:
