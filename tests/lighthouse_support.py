@@ -1,12 +1,12 @@
 """Lighthouse on built pages: the two test sites, the run, the figures and the shortfalls.
 
-Shared by ``tests/test_lighthouse.py`` (one run per page, fails below the issue's scores)
-and ``bench/lighthouse.py`` (medians over several runs).  The bench imports this module
-(``tests/`` on ``sys.path``), never the other way round.
+Shared by ``tests/test_lighthouse.py`` (three runs per page, fails below the issue's
+scores) and ``bench/lighthouse.py`` (medians over several runs).  The bench imports this
+module (``tests/`` on ``sys.path``), never the other way round.
 
-Lighthouse is the npm package pinned in package.json (``npm ci`` installs it), run with
-node from ``node_modules/lighthouse/cli/index.js``; it drives Debian's Chromium
-(``CHROME_PATH=/usr/bin/chromium``).  Pages are served from 127.0.0.1 by the test
+Lighthouse is the npm package pinned in package.json (``npm ci`` installs it), run through
+its Node API by ``tests/lighthouse_runs.mjs`` (every run of a batch in one Node process
+with one browser); it drives Debian's Chromium (``CHROME_PATH=/usr/bin/chromium``).  Pages are served from 127.0.0.1 by the test
 suite's own static server; nothing is fetched from outside (Chromium's background
 networking is off and every request Lighthouse saw is checked to be local).
 """
@@ -40,6 +40,7 @@ from helpers import (
 from sitefactory import ROOT, make_project
 
 LIGHTHOUSE_CLI = NODE_MODULES / "lighthouse" / "cli" / "index.js"
+RUNNER = Path(__file__).resolve().parent / "lighthouse_runs.mjs"
 LIGHTHOUSE_VERSION = "12.2.3"
 CHROME_FLAGS = ["--headless=new", *CHROMIUM_ARGS]
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -56,16 +57,14 @@ SCREENSHOT_PAGE = "posts/screenshots/"
 SCREENSHOT_COUNT = 15
 
 # Lighthouse 12's mobile profile is a Moto G Power: 412 x 823 CSS px at DPR 1.75.  The
-# "phone360" screen is the older, smaller phone profile (360 x 640 at DPR 3).
-SCREENS: dict[str, list[str]] = {
-    "mobile": ["--form-factor=mobile"],
-    "phone360": [
-        "--form-factor=mobile",
-        "--screenEmulation.mobile",
-        "--screenEmulation.width=360",
-        "--screenEmulation.height=640",
-        "--screenEmulation.deviceScaleFactor=3",
-    ],
+# "phone360" screen is the older, smaller phone profile (360 x 640 at DPR 3).  Lighthouse
+# flags, as its Node API takes them.
+SCREENS: dict[str, dict[str, Any]] = {
+    "mobile": {"formFactor": "mobile"},
+    "phone360": {
+        "formFactor": "mobile",
+        "screenEmulation": {"mobile": True, "width": 360, "height": 640, "deviceScaleFactor": 3},
+    },
 }
 
 
@@ -252,34 +251,46 @@ def served(site: SiteUnderTest, out_dir: Path) -> Iterator[str]:
 # ---------------------------------------------------------------------- lighthouse
 
 
-def lighthouse_command(url: str, output: Path, screen: str = "mobile") -> list[str]:
+@dataclass(frozen=True)
+class LighthouseRun:
+    """One Lighthouse run: a URL, the categories to score, a screen of :data:`SCREENS`."""
+
+    url: str
+    categories: tuple[str, ...] | None = None  # None: every one of CATEGORIES
+    screen: str = "mobile"
+
+
+def _runner_command(plan: Path) -> list[str]:
     node = shutil.which("node")
     if node is None:
         raise RuntimeError("no node on PATH")
     if not LIGHTHOUSE_CLI.is_file():
         raise RuntimeError(f"{LIGHTHOUSE_CLI} is missing; run `npm ci` at the repo root")
-    return [
-        node,
-        str(LIGHTHOUSE_CLI),
-        url,
-        "--output=json",
-        f"--output-path={output}",
-        "--quiet",
-        f"--chrome-flags={' '.join(CHROME_FLAGS)}",
-        "--only-categories=" + ",".join(CATEGORIES),
-        "--disable-full-page-screenshot",
-        "--no-enable-error-reporting",
-        *SCREENS[screen],
-    ]
+    return [node, str(RUNNER), str(plan)]
 
 
-def run_lighthouse(url: str, screen: str = "mobile") -> dict[str, Any]:
-    """One Lighthouse run on URL; returns its JSON report (raises when it did not run)."""
+def run_lighthouse_many(runs: list[LighthouseRun]) -> list[dict[str, Any]]:
+    """The runs, in order, in one Node process with one Chromium (``lighthouse_runs.mjs``);
+    returns their JSON reports (raises when one did not run)."""
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
-        output = Path(tmp) / "report.json"
+        folder = Path(tmp)
+        outputs = [folder / f"report-{i}.json" for i in range(len(runs))]
+        plan = {
+            "chromeFlags": CHROME_FLAGS,
+            "runs": [
+                {
+                    "url": run.url,
+                    "output": str(output),
+                    "categories": list(run.categories or CATEGORIES),
+                    "flags": SCREENS[run.screen],
+                }
+                for run, output in zip(runs, outputs, strict=True)
+            ],
+        }
+        (folder / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
         env = dict(os.environ, CHROME_PATH=CHROMIUM, TMPDIR=tmp)
         proc = subprocess.run(
-            lighthouse_command(url, output, screen),
+            _runner_command(folder / "plan.json"),
             cwd=ROOT,
             env=env,
             capture_output=True,
@@ -287,19 +298,32 @@ def run_lighthouse(url: str, screen: str = "mobile") -> dict[str, Any]:
             encoding="utf-8",
             errors="replace",
             stdin=subprocess.DEVNULL,
-            timeout=LIGHTHOUSE_TIMEOUT,
+            timeout=LIGHTHOUSE_TIMEOUT * len(runs),
             check=False,
         )
-        if proc.returncode != 0 or not output.is_file():
-            raise RuntimeError(f"Lighthouse failed on {url}\n{describe_process(proc)}")
-        report: dict[str, Any] = json.loads(output.read_text(encoding="utf-8"))
+        missing = [
+            run.url for run, output in zip(runs, outputs, strict=True) if not output.is_file()
+        ]
+        if proc.returncode != 0 or missing:
+            raise RuntimeError(f"Lighthouse failed on {missing}\n{describe_process(proc)}")
+        reports = [json.loads(output.read_text(encoding="utf-8")) for output in outputs]
+    for run, report in zip(runs, reports, strict=True):
+        _check_report(run.url, report)
+    return reports
+
+
+def _check_report(url: str, report: dict[str, Any]) -> None:
     if report.get("runtimeError"):
         raise RuntimeError(f"Lighthouse runtime error on {url}: {report['runtimeError']}")
     if report.get("lighthouseVersion") != LIGHTHOUSE_VERSION:
         raise RuntimeError(
             f"expected Lighthouse {LIGHTHOUSE_VERSION}, ran {report.get('lighthouseVersion')}"
         )
-    return report
+
+
+def run_lighthouse(url: str, screen: str = "mobile") -> dict[str, Any]:
+    """One Lighthouse run on URL (every category); returns its JSON report."""
+    return run_lighthouse_many([LighthouseRun(url, screen=screen)])[0]
 
 
 # ------------------------------------------------------------------------- figures
@@ -328,7 +352,8 @@ class PageFigures:
 
 
 def _score(report: dict[str, Any], category: str) -> float:
-    score = report["categories"][category]["score"]
+    """The category's score (0..100), -1 when the run did not score it."""
+    score = report["categories"].get(category, {}).get("score")
     return -1.0 if score is None else round(float(score) * 100, 1)
 
 

@@ -84,7 +84,9 @@ def test_an_init_site_builds_with_the_packaged_theme_alone(site: Path) -> None:
         assert asset in built
     page = parse_html(site / "public" / NOTE_PAGE)
     stylesheet = page.find("link", rel="stylesheet")
-    assert stylesheet is not None and stylesheet.get("href") == "/REPOSITORY/static/css/site.css"
+    theme_hash = content_hash(THEME / "static" / "css" / "site.css")
+    assert stylesheet is not None
+    assert stylesheet.get("href") == f"/REPOSITORY/static/css/site.css?v={theme_hash}"
     assert not (site / "templates").exists() and not (site / "static").exists()
 
 
@@ -137,8 +139,10 @@ def test_a_site_static_file_overrides_the_theme_asset(site: Path, tmp_path: Path
     css.write_bytes(b"body { color: rgb(1, 2, 3); }\n")
     (site / "static" / "extra.txt").write_text("사이트 파일\n", encoding="utf-8")
     after = build(site)
-    # sw.js too: the service worker keeps assets under their hash (issue 23)
-    assert changed(before, after) == {"static/css/site.css", "static/extra.txt", "sw.js"}
+    # sw.js too: the service worker keeps assets under their hash (issue 23); and every
+    # page, which links the stylesheet by its new content hash.
+    html = {p for p in before if p.endswith(".html")}
+    assert changed(before, after) == {"static/css/site.css", "static/extra.txt", "sw.js", *html}
     public = site / "public" / "static"
     assert (public / "css" / "site.css").read_bytes() == css.read_bytes()
     assert (public / "js" / "site.js").read_bytes() == (THEME / "static/js/site.js").read_bytes()
@@ -146,6 +150,58 @@ def test_a_site_static_file_overrides_the_theme_asset(site: Path, tmp_path: Path
     css.unlink()
     (site / "static" / "extra.txt").unlink()
     assert build(site) == before
+
+
+def content_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def linked_assets(page: Path) -> dict[str, str]:
+    """The page's stylesheets and scripts under static/: path -> its ``?v=`` (or "")."""
+    doc = parse_html(page)
+    urls = [str(e.get("href")) for e in doc.find_all("link", rel="stylesheet")]
+    urls += [str(e.get("src")) for e in doc.find_all("script") if e.get("src")]
+    found = {}
+    for url in urls:
+        path, _, query = url.removeprefix("/REPOSITORY/").partition("?")
+        found[path] = query.removeprefix("v=")
+    return found
+
+
+def test_css_and_js_are_linked_by_content_hash(site: Path, tmp_path: Path) -> None:
+    """Every page links each CSS/JS file with the hash of the file published (issue 23:
+    the service worker keeps assets by that URL); editing site.css gives every page the
+    new URL, and the cached build equals a cold one byte for byte (the hashes are part
+    of the pages' signatures, incremental/keys.py)."""
+    before = build(site)
+    public = site / "public"
+    html = sorted(p for p in before if p.endswith(".html"))
+    for rel in html:
+        linked = linked_assets(public / rel)
+        assert "static/css/site.css" in linked and "static/js/site.js" in linked, rel
+        for path, version in linked.items():
+            assert version == content_hash(public / path), (rel, path)
+    assert "static/css/notes-ext.css" in linked_assets(public / NOTE_PAGE)
+    assert "static/css/syntax.css" in linked_assets(public / NOTE_PAGE)
+    # A site stylesheet in place of the theme's, then an edit of it.
+    css = site / "static" / "css" / "site.css"
+    css.parent.mkdir(parents=True)
+    for text in ("body { color: rgb(1, 2, 3); }\n", "body { color: rgb(4, 5, 6); }\n"):
+        css.write_text(text, encoding="utf-8")
+        previous = {rel: linked_assets(public / rel) for rel in html}
+        after = build(site)
+        new_hash = content_hash(css)
+        for rel in html:
+            linked = linked_assets(public / rel)
+            assert (
+                linked.pop("static/css/site.css")
+                == new_hash
+                != previous[rel].pop("static/css/site.css")
+            ), rel
+            assert linked == previous[rel], rel  # the other assets keep their URLs
+        assert after == fresh_build(site, tmp_path / f"fresh-{new_hash}")
+    # Nothing changed: nothing is written again, and the hashes stay.
+    assert build(site) == after
 
 
 @contextmanager

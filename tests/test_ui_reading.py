@@ -32,7 +32,7 @@ from helpers import (
 from sitefactory import DEMO_NOTES, make_project
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page, Route
+    from playwright.sync_api import Locator, Page, Route
 
 pytestmark = pytest.mark.browser
 
@@ -235,7 +235,7 @@ def test_on_a_phone_the_title_comes_before_the_folded_toc(ko: Site, page: Page) 
     expect(page.locator("aside.toc nav a").first).to_be_visible()
     # Wide again: beside the text, sticky, open.
     page.set_viewport_size({"width": 1280, "height": 900})
-    expect(page.locator(".note-layout > aside.toc")).to_have_count(1)
+    expect(page.locator("article.note > aside.toc")).to_have_count(1)
     toc = page.locator("aside.toc").bounding_box()
     note = page.locator("article.note").bounding_box()
     assert toc is not None and note is not None
@@ -244,18 +244,25 @@ def test_on_a_phone_the_title_comes_before_the_folded_toc(ko: Site, page: Page) 
     expect(page.locator("aside.toc details")).to_have_attribute("open", "")
 
 
+def expect_mode_label(button: Locator, label: str) -> None:
+    """The button's shown label and its accessible name are LABEL (both labels are in the
+    page; the style sheet shows the one for the mode the page is in)."""
+    expect(button.locator(".theme-toggle__label:visible")).to_have_text(label)
+    expect(button).to_have_accessible_name(label)
+
+
 def test_mode_button_names_the_mode_it_switches_to(ko: Site, page: Page) -> None:
     page.emulate_media(color_scheme="light")
     goto(page, ko.at(""))
     button = page.locator("#theme-toggle")
     expect(button).to_have_attribute("aria-pressed", "false")
-    expect(button).to_have_text("다크 모드")
+    expect_mode_label(button, "다크 모드")
     button.click()
     expect(button).to_have_attribute("aria-pressed", "true")
-    expect(button).to_have_text("라이트 모드")
+    expect_mode_label(button, "라이트 모드")
     button.click()
     expect(button).to_have_attribute("aria-pressed", "false")
-    expect(button).to_have_text("다크 모드")
+    expect_mode_label(button, "다크 모드")
 
 
 def test_mode_button_follows_the_system_until_chosen(ko: Site, page: Page) -> None:
@@ -263,10 +270,10 @@ def test_mode_button_follows_the_system_until_chosen(ko: Site, page: Page) -> No
     goto(page, ko.at(""))
     button = page.locator("#theme-toggle")
     expect(button).to_have_attribute("aria-pressed", "true")
-    expect(button).to_have_text("라이트 모드")
+    expect_mode_label(button, "라이트 모드")
     page.emulate_media(color_scheme="light")
     expect(button).to_have_attribute("aria-pressed", "false")
-    expect(button).to_have_text("다크 모드")
+    expect_mode_label(button, "다크 모드")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -397,7 +404,7 @@ def test_opened_notes_and_search_work_offline(ko: Site, page: Page) -> None:
         page.goto(ko.at(rel))
         expect(page.locator("h1")).to_have_text(title)
         assert page.evaluate("getComputedStyle(document.body).fontSize") != ""
-        expect(page.locator("#theme-toggle")).to_have_attribute("data-to-light", "라이트 모드")
+        expect(page.locator(".theme-toggle__label--to-light")).to_have_text("라이트 모드")
     page.goto(ko.at("search/?q=무지개송어"))
     expect(page.locator("#search-results li a").first).to_have_text("코드 주석")
     page.goto(ko.at("search/?q=청둥오리"))
@@ -462,19 +469,34 @@ def test_english_site_has_no_korean_interface_text(en: Site) -> None:
     pages = sorted(en.path.rglob("*.html"))
     assert len(pages) >= 8
     for path in pages:
-        # The heading anchors' label comes from the Markdown renderer (markdown/headings.py,
-        # not the theme's strings): left for the lead, so left out here.
-        text = path.read_text("utf-8").replace('aria-label="이 제목의 링크"', "")
+        text = path.read_text("utf-8")
         found = hangul.findall(text)
         assert not found, f"{path.relative_to(en.path)}: {''.join(found)[:40]}"
     note = parse_html(en.path / "posts" / "second" / "index.html")
     assert "Updated May 1, 2023" in note.find("p", class_="note-meta").norm_text()  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(
+    ("language", "label"), [("ko", "이 제목의 링크"), ("en", "Link to this heading")]
+)
+def test_heading_anchors_are_labelled_in_the_site_language(
+    ko: Site, en: Site, language: str, label: str
+) -> None:
+    """The Markdown renderer's anchor label comes from model/strings, per language."""
+    site = ko if language == "ko" else en
+    anchors = [
+        a
+        for path in sorted((site.path / "posts").rglob("index.html"))
+        for a in parse_html(path).find_all("a", class_="heading-anchor")
+    ]
+    assert len(anchors) >= 2
+    assert {a.get("aria-label") for a in anchors} == {label}
+
+
 def test_english_scripts_speak_english(en: Site, page: Page) -> None:
     goto(page, en.at("posts/first/"))
     expect(page.locator(".code-copy").first).to_contain_text("Copy")
-    expect(page.locator("#theme-toggle")).to_have_text(re.compile("Dark mode|Light mode"))
+    expect_mode_label(page.locator("#theme-toggle"), "Dark mode")
     page.goto(en.at("search/?q=zzzzqqq"))
     expect(page.locator("#search-status")).to_have_text("No results")
 

@@ -102,6 +102,7 @@ def _build(
         strict=options.strict,
         use_cache=not options.no_cache,
         progress=bar,
+        asset_hashes=True,
     )
     try:
         try:

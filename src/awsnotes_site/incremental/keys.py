@@ -92,9 +92,12 @@ def notes_context(config: SiteConfig) -> str:
     return f"{RENDERER_VERSION}:{code_digest()}:{config.fingerprint()}:{config.root}"
 
 
-def page_fingerprint(config: SiteConfig) -> str:
-    """What every output page depends on besides its template, key and notes."""
-    return f"{code_digest()}:{config.fingerprint()}"
+def page_fingerprint(config: SiteConfig, assets: str = "") -> str:
+    """What every output page depends on besides its template, key and notes: the code,
+    the settings and ``assets``, the content hashes in the CSS/JS URLs pages link
+    (:attr:`~awsnotes_site.theme.assets.AssetLinks.key`: an edited stylesheet gives
+    every page its new URL)."""
+    return f"{code_digest()}:{config.fingerprint()}:{assets}"
 
 
 def signature_head(template: str, template_digest: str, fp: str, key: tuple[Any, ...]) -> str:

@@ -31,7 +31,7 @@ from awsnotes_site.markdown.context import LinkRef, RenderEnv, TocEntry
 from awsnotes_site.markdown.figures import figures_plugin
 from awsnotes_site.markdown.footnotes import footnotes_plugin
 from awsnotes_site.markdown.goldmark import goldmark_plugin
-from awsnotes_site.markdown.headings import headings_plugin
+from awsnotes_site.markdown.headings import DEFAULT_ANCHOR_LABEL, headings_plugin
 from awsnotes_site.markdown.highlight import fence_plugin
 from awsnotes_site.markdown.html_tokens import events_text, plain_text
 from awsnotes_site.markdown.images import Resolver, images_plugin, page_images
@@ -116,6 +116,7 @@ def create_markdown(
     dispatch: bool = True,
     features: MarkdownFeatures | None = None,
     images: Resolver | None = None,
+    anchor_label: str = DEFAULT_ANCHOR_LABEL,
 ) -> MarkdownIt:
     """The configured parser. ``highlight``: the site's code block defaults, Hugo's
     ``[markup.highlight]`` table as read from the config (``lineNos``,
@@ -132,14 +133,15 @@ def create_markdown(
     :mod:`.lheading` and :mod:`.normalize`).
 
     ``features``: which of math, Mermaid, callouts, typographer, definition lists and emoji
-    are on (:class:`MarkdownFeatures`; by default the first three)."""
+    are on (:class:`MarkdownFeatures`; by default the first three).  ``anchor_label``:
+    the heading anchors' label, in the site's language (model/strings)."""
     features = features or MarkdownFeatures()
     md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False, "maxNesting": MAX_NESTING})
     md.use(gfm_plugin)
     md.use(footnotes_plugin)  # the footnote block only in the body, not in shortcode text
     md.options["alerts"] = False  # `> [!NOTE]` stays a quote, as in Hugo
     # Core rules run in this order after inline parsing: ids, URLs, figures, shortcodes.
-    md.use(headings_plugin, min_level=toc_min, max_level=toc_max)
+    md.use(headings_plugin, min_level=toc_min, max_level=toc_max, anchor_label=anchor_label)
     md.use(urls_plugin, base_path=base_path)
     md.use(figures_plugin)
     md.use(shortcodes_plugin, registry=registry)

@@ -73,7 +73,18 @@ def _strip_explicit_id(inline: Token) -> str | None:
     return m.group(1)
 
 
-def headings_plugin(md: MarkdownIt, min_level: int = 1, max_level: int = 3) -> None:
+# The anchor's label when the caller gives none: the Korean one (``heading_anchor`` in
+# model/strings.py, which the pipeline passes for the site's language).
+DEFAULT_ANCHOR_LABEL = "이 제목의 링크"
+
+
+def headings_plugin(
+    md: MarkdownIt, min_level: int = 1, max_level: int = 3, anchor_label: str = DEFAULT_ANCHOR_LABEL
+) -> None:
+    """Heading ids and TOC entries (levels MIN_LEVEL to MAX_LEVEL), and after each heading
+    an anchor link labelled ANCHOR_LABEL (the site's language's ``heading_anchor``)."""
+    label = html.escape(anchor_label, quote=True)
+
     def assign_ids(state: StateCore) -> None:
         env = get_env(state.env)
         used: dict[str, int] = {}
@@ -100,7 +111,7 @@ def headings_plugin(md: MarkdownIt, min_level: int = 1, max_level: int = 3) -> N
         if not hid:
             return close + "\n"
         href = html.escape(f"#{hid}", quote=True)
-        return f'<a class="heading-anchor" href="{href}" aria-label="이 제목의 링크">#</a>{close}\n'
+        return f'<a class="heading-anchor" href="{href}" aria-label="{label}">#</a>{close}\n'
 
     md.core.ruler.push("awsnotes_headings", assign_ids)
     md.add_render_rule("heading_close", render_close)

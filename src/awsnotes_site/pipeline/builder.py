@@ -36,11 +36,12 @@ from awsnotes_site.pipeline.pages import PageRenderer
 from awsnotes_site.pipeline.plan import RelatedNotes, assemble, site_view
 from awsnotes_site.pipeline.render import NoteRenderer, RenderSettings
 from awsnotes_site.pipeline.resources import collect_site_files, content_files
-from awsnotes_site.pipeline.static import check_overlaps, collect_static
+from awsnotes_site.pipeline.static import asset_links, check_overlaps, collect_static
 from awsnotes_site.pipeline.templates import TemplateCache
 from awsnotes_site.pipeline.vault import linked_files
 from awsnotes_site.publish import WriteStats, staging_folder, write_site
 from awsnotes_site.search import ShardMemo
+from awsnotes_site.theme.assets import PublishedAssets
 
 
 class Builder:
@@ -58,6 +59,7 @@ class Builder:
         self.notes = NoteRenderer(self.tracker)
         self.pages = PageRenderer(self.tracker, self.signer)
         self.templates = TemplateCache()
+        self.assets = PublishedAssets()  # CSS/JS content hashes, kept between builds
         self.related = RelatedNotes()
         self.missing = MissingTargets()
         self.images = ImageStage()
@@ -97,6 +99,8 @@ class Builder:
         if config.kind == "vault":
             static.update(linked_files(config, views))
         static = {**feature_assets(v.facts for v in views), **static}
+        assets = asset_links(self.assets, config, static, options.asset_hashes)
+        templates.jinja.filters["asset"] = assets.filter
         # 4: plan the pages and generated files
         related = self.related([v.note for v in views], self.state.related_folder())
         specs = assemble(config, views, related)
@@ -104,7 +108,7 @@ class Builder:
         # 5: render the pages that changed
         self.pages.disk = self.state.page_records(config)
         parallel = (options.jobs, options.parallel_pages)
-        done = self.pages.render(config, specs, templates, options.stage, parallel)
+        done = self.pages.render(config, specs, templates, options.stage, parallel, assets.key)
         reporter.extend(done.problems)
         self.state.report_problems(reporter)
         # 6: static files (with the images' variants and cards, linked vault files and

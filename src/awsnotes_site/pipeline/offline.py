@@ -5,8 +5,9 @@ The worker is versioned by build: its build id is a hash of every versioned asse
 the notes (their URLs and render keys), and caches of other builds are deleted when it
 activates. Pages and the search index go network-first (a new deploy is seen at once
 online; the copy cached when a reader opened a page serves them offline); CSS and
-JavaScript go cache-first, kept under their content hash (``site.css?v=HASH`` as the
-cache key; the pages' URLs carry no hash, so that pages a build reuses stay valid)."""
+JavaScript go cache-first, kept under their content-hashed URL (``site.css?v=HASH``, as
+the build's pages link them: theme/assets.py; a page's signature holds the hashes, so a
+changed asset re-renders the pages with its new URL)."""
 
 from __future__ import annotations
 

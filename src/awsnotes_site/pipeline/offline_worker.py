@@ -8,7 +8,8 @@ WORKER_SOURCE = r"""/* The service worker of an awsnotes-site (sw.js at the base
  * (path -> content hash) and the files fetched at install (the search index).
  * - pages and data: network first (a new deploy is seen at once), the copy kept when the
  *   reader opened them serves them offline;
- * - CSS/JS: cache first, kept under their content hash in this build (C.assets);
+ * - CSS/JS: cache first, kept under their content-hashed URL (site.css?v=HASH, as pages
+ *   link them; C.assets: this build's, fetched at install);
  * - caches of other builds are deleted on activate. */
 "use strict";
 var C = /*CONSTANTS*/{};
@@ -82,9 +83,21 @@ function cacheFirst(request, key) {
       return fetch(request).then(function (response) {
         if (response.ok) c.put(key, response.clone());
         return response;
+      }).catch(function () {
+        // Offline, with no copy under this hash (a page kept from an older build): the
+        // same file under this build's hash.
+        return caches.match(request, { ignoreSearch: true }).then(function (other) {
+          return other || Response.error();
+        });
       });
     });
   });
+}
+
+// A content-hashed URL (site.css?v=HASH, as the build links CSS and JavaScript) never
+// changes its content: it is kept under that URL.
+function hashedAsset(url, path) {
+  return /\.(css|js)$/.test(path) && /^\?v=[0-9a-f]+$/.test(url.search);
 }
 
 self.addEventListener("fetch", function (event) {
@@ -96,6 +109,10 @@ self.addEventListener("fetch", function (event) {
   if (path.indexOf("__awsnotes/") === 0) return; // the development server's own files
   if (C.assets[path] && !url.search) {
     event.respondWith(cacheFirst(request, assetKey(path)));
+    return;
+  }
+  if (hashedAsset(url, path)) {
+    event.respondWith(cacheFirst(request, url.href));
     return;
   }
   event.respondWith(networkFirst(request));

@@ -29,6 +29,9 @@ class BuildOptions:
     jobs: int = 0  # worker processes for rendering notes; 0 = one per CPU
     stage: Path | None = None  # a new, empty folder: workers may write pages into it
     parallel_pages: int = 200  # render pages in workers when at least this many changed
+    # CSS/JS linked as ``site.css?v=HASH`` (the build command; serve links plain URLs, so
+    # that an edited stylesheet is swapped in place without a rebuild)
+    asset_hashes: bool = False
 
 
 @dataclass

@@ -68,10 +68,12 @@ class PageRenderer:
         templates: Templates,
         stage: Path | None,
         parallel: tuple[int, int],
+        assets: str = "",
     ) -> PagesOutcome:
-        """``parallel``: (jobs, at least this many pages to render for workers)."""
+        """``parallel``: (jobs, at least this many pages to render for workers); ``assets``:
+        the key of the asset URLs the pages link (``AssetLinks.key``, theme/assets.py)."""
         out = PagesOutcome(PageFiles(config.output_path))
-        fp = page_fingerprint(config)
+        fp = page_fingerprint(config, assets)
         pages: dict[str, PageMemo] = {}
         todo: list[tuple[PageSpec, str]] = []
         published = str(out.files.out_dir)  # resolved once, not once a page

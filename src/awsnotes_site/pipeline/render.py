@@ -28,6 +28,7 @@ from awsnotes_site.markdown.registry import (
 )
 from awsnotes_site.markdown.settings import markdown_settings
 from awsnotes_site.model.note import Note
+from awsnotes_site.model.strings import strings_for
 from awsnotes_site.model.views import DependencyTracker, NoteView, SearchPart
 from awsnotes_site.parallel import chunk_size, fork_map, workers
 from awsnotes_site.pipeline.options import Progress
@@ -129,6 +130,7 @@ class NoteRenderer:
             highlight=settings.highlight,
             features=settings.features,
             images=images.resolve if images else None,
+            anchor_label=strings_for(config.language)["heading_anchor"],
         )
         if vault:
             vault.attach(md)

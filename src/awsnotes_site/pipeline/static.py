@@ -5,15 +5,19 @@ the theme's)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from pathlib import Path
+
+from pygments import __version__ as pygments_version
 
 from awsnotes_site.assets import ASSETS
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.diagnostics import Diagnostic, Reporter, Severity, error
 from awsnotes_site.images.cache import images_dir
 from awsnotes_site.incremental.state import CACHE_DIR
+from awsnotes_site.markdown.highlight import stylesheet
 from awsnotes_site.theme import STATIC_DIR as THEME_STATIC
+from awsnotes_site.theme.assets import AssetLinks, PublishedAssets
 
 
 def static_roots(config: SiteConfig) -> tuple[Path, ...]:
@@ -70,3 +74,14 @@ def check_overlaps(
     for path, source in static.items():
         if path in generated:
             reporter.add(error(source, None, f"static file would overwrite generated /{path}"))
+
+
+def asset_links(
+    assets: PublishedAssets, config: SiteConfig, static: Mapping[str, Path], versioned: bool
+) -> AssetLinks:
+    """How the build's pages link its CSS and JavaScript (``path | asset`` in templates):
+    with ``?v=`` and the content hash of the published file when ``versioned`` (the build
+    command), plain otherwise (``serve``).  STATIC: every published static file; the
+    generated syntax stylesheet (pipeline/generated.py) is hashed by its text."""
+    generated = {"static/css/syntax.css": (pygments_version, stylesheet)}
+    return assets.links(config.base_path, static, generated, versioned)

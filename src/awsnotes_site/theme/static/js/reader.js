@@ -1,8 +1,8 @@
 /*
  * awsnotes-site: reading aids.  Vanilla JavaScript, loaded with `defer`.
  *
- *  - the table of contents: beside the note on wide screens, folded (<details>) after
- *    the note's introduction on narrow ones
+ *  - the table of contents: keeps its fold open on wide screens (the style sheet places
+ *    it: beside the note on wide screens, folded after the introduction on narrow ones)
  *  - offline reading: registers the service worker (sw.js at the site's base path)
  *  - instant navigation: an internal link's page is prefetched on hover, focus or touch
  *    start (once per URL; not with Save-Data or a slow connection)
@@ -27,28 +27,22 @@
   // ------------------------------------------------------------- table of contents
 
   function initToc() {
-    var toc = doc.querySelector(".note-layout > aside.toc");
-    var content = doc.querySelector(".note-content");
-    if (!toc || !content || !window.matchMedia) return;
-    var layout = toc.parentNode;
-    var fold = toc.querySelector("details");
+    // The style sheet places the TOC (after the introduction and folded on narrow screens,
+    // beside the text on wide ones, where its list shows even when folded), so nothing
+    // moves after the first paint.  This only keeps the fold's state in step: open on wide
+    // screens, where its title does not fold it.
+    var fold = doc.querySelector(".note-layout aside.toc > details");
+    if (!fold || !window.matchMedia) return;
     var query = window.matchMedia(WIDE);
-    function place() {
-      if (query.matches) {
-        if (toc.parentNode !== layout) layout.appendChild(toc);
-        toc.classList.remove("is-inline");
-        if (fold) fold.open = true;
-        return;
-      }
-      // After the introduction: before the first section heading.
-      var first = content.querySelector(":scope > h1, :scope > h2, :scope > h3");
-      content.insertBefore(toc, first);
-      toc.classList.add("is-inline");
-      if (fold) fold.open = false;
+    function sync() {
+      fold.open = query.matches;
     }
-    place();
-    if (query.addEventListener) query.addEventListener("change", place);
-    else if (query.addListener) query.addListener(place);
+    if (query.matches) sync();
+    if (query.addEventListener) query.addEventListener("change", sync);
+    else if (query.addListener) query.addListener(sync);
+    fold.addEventListener("click", function (event) {
+      if (query.matches && event.target.closest("summary")) event.preventDefault();
+    });
   }
 
   // ------------------------------------------------------------- offline reading

@@ -84,11 +84,10 @@
     var button = doc.getElementById("theme-toggle");
     if (!button) return;
     var dark = shownTheme() === "dark";
-    // The label names the mode a press switches to; aria-pressed says whether dark is on.
+    // aria-pressed says whether dark is on.  The label naming the mode a press switches
+    // to is chosen by the style sheet from the same state (both labels are in the page),
+    // so it is right at the first paint and the button never changes size.
     button.setAttribute("aria-pressed", dark ? "true" : "false");
-    var label = button.querySelector(".theme-toggle__label");
-    var next = button.getAttribute(dark ? "data-to-light" : "data-to-dark");
-    if (label && next) label.textContent = next;
     var title = button.getAttribute(dark ? "data-title-light" : "data-title-dark");
     if (title) button.title = title;
     var event;
