@@ -117,7 +117,7 @@ def open_note(page: Page, url: str, shot: Path) -> None:
     page.wait_for_load_state("networkidle")
     assert page.title().startswith(NOTE_TITLE), page.title()
     assert page.locator("#note-title").inner_text() == NOTE_TITLE
-    css = [r for r in responses if r.url.endswith("/static/css/site.css")]
+    css = [r for r in responses if r.url.split("?")[0].endswith("/static/css/site.css")]
     assert [r.status for r in css] == [200], [(r.url, r.status) for r in responses]
     font = page.evaluate("getComputedStyle(document.body).fontFamily")
     assert font != default_font, font

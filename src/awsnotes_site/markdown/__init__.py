@@ -201,7 +201,7 @@ def render_markdown(
     return rendered
 
 
-_INLINE_TEXT = frozenset({"text", "code_inline", "image", "math_inline"})
+_INLINE_TEXT = frozenset({"text", "code_inline", "image", "math_inline", "emoji"})
 _BREAKS = frozenset({"softbreak", "hardbreak"})
 
 

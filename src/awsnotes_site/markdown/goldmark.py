@@ -15,18 +15,22 @@ Each is a switch of :func:`goldmark_plugin` (Hugo: ``[markup.goldmark.extensions
 - **Definition lists** (``Term`` / ``: definition``) with ``mdit_py_plugins.deflist``,
   the same ``<dl>/<dt>/<dd>`` Goldmark writes.
 - **Emoji** ``:smile:`` with the GitHub (gemoji) short names that Hugo's ``enableEmoji``
-  knows, taken from the alias table of the ``emoji`` package (maintained upstream, about
-  1,400 names, ``:+1:`` and ``:thumbsup:`` alike) rather than a table shipped here that
-  would go stale; CLDR names such as ``:grinning_face:`` are not GitHub's and stay text.
+  knows, from GitHub's gemoji table shipped as ``gemoji.json`` (1,913 names, ``:+1:`` and
+  ``:thumbsup:`` alike). The ``emoji`` package used before lists a name only as an alias
+  when it differs from the CLDR name, so ``:rocket:`` was missing; CLDR names such as
+  ``:grinning_face:`` are not GitHub's and stay text, as in Hugo. Emoji are tokens of
+  their own (``emoji``): heading ids are made from their short names, as Hugo's are.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -176,17 +180,14 @@ def use_typographer(md: MarkdownIt) -> None:
 
 
 def emoji_table() -> dict[str, str]:
-    """GitHub short name (``smile``) -> emoji, from the ``emoji`` package."""
-    import emoji
+    """GitHub short name (``smile``) -> emoji: GitHub's own gemoji table (``gemoji.json``
+    beside this module, from github/gemoji 4.1.0, MIT), the names Hugo's ``enableEmoji``
+    knows (``:rocket:`` yes, the CLDR ``:grinning_face:`` no)."""
+    import json
+    from pathlib import Path
 
-    table: dict[str, str] = {}
-    for char, data in emoji.EMOJI_DATA.items():
-        for alias in data.get("alias", ()):
-            name = alias.strip(":")
-            # a name listed for two characters: the fully qualified one (with VS16) wins
-            if name not in table or len(char) > len(table[name]):
-                table[name] = char
-    return table
+    data = json.loads((Path(__file__).with_name("gemoji.json")).read_text(encoding="utf-8"))
+    return dict(data["emoji"])
 
 
 def make_emoji_rule(table: dict[str, str]) -> Callable[[StateInline, bool], bool]:
@@ -201,8 +202,8 @@ def make_emoji_rule(table: dict[str, str]) -> Callable[[StateInline, bool], bool
         char = table.get(m.group(1))
         if char is None:
             return False
-        if not silent:
-            token = state.push("text", "", 0)
+        if not silent:  # its own token type: text_join would merge a "text" one away
+            token = state.push("emoji", "", 0)
             token.content = char
             token.markup = m.group(0)
         state.pos = m.end()
@@ -221,3 +222,8 @@ def goldmark_plugin(
         md.use(deflist_plugin)
     if emoji:
         md.inline.ruler.after("text", "emoji", make_emoji_rule(emoji_table()))
+        md.add_render_rule("emoji", _render_emoji)
+
+
+def _render_emoji(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    return escapeHtml(tokens[idx].content)

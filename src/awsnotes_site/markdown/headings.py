@@ -51,13 +51,17 @@ def unique_id(base: str, used: dict[str, int]) -> str:
             return candidate
 
 
-def _inline_text(children: Sequence[Token]) -> str:
+def _inline_text(children: Sequence[Token], as_written: bool = False) -> str:
+    """The text of a heading; ``as_written``: emoji by their short names (``:rocket:``),
+    as Hugo makes heading ids from the text before emoji are put in."""
     parts = []
     for child in children:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
+        elif child.type == "emoji":  # (markdown/goldmark.py)
+            parts.append(child.markup if as_written else child.content)
         elif child.children:
-            parts.append(_inline_text(child.children))
+            parts.append(_inline_text(child.children, as_written))
     return "".join(parts)
 
 
@@ -95,7 +99,8 @@ def headings_plugin(
             inline = tokens[i + 1]
             explicit = _strip_explicit_id(inline)
             title = _inline_text(inline.children or []).strip()
-            hid = unique_id(explicit or slugify(title), used)
+            written = _inline_text(inline.children or [], as_written=True).strip()
+            hid = unique_id(explicit or slugify(written), used)
             token.attrSet("id", hid)
             level = int(token.tag[1])
             if min_level <= level <= max_level:
