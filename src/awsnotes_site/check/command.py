@@ -45,8 +45,9 @@ def _disk_files(out_dir: Path, shown: str) -> SiteFiles:
     return SiteFiles(set(real), read, lambda rel: f"{shown}/{rel}")
 
 
-def _build(root: Path, args: Any) -> BuildResult:
-    """The site built in memory (no cache, nothing written), with the command's options."""
+def _build(root: Path, args: Any, asset_hashes: bool = False) -> BuildResult:
+    """The site built in memory (no cache, nothing written), with the command's options;
+    ``asset_hashes``: asset URLs as ``build`` writes them (to compare with its output)."""
     from awsnotes_site.pipeline import Builder, BuildOptions
 
     options = BuildOptions(
@@ -55,6 +56,7 @@ def _build(root: Path, args: Any) -> BuildResult:
         base_url=getattr(args, "base_url", None),
         output=None,
         use_cache=False,
+        asset_hashes=asset_hashes,
     )
     return Builder(root, options).build()
 
@@ -94,7 +96,7 @@ def _from_output(root: Path, args: Any, output: str) -> _Target | int:
     if config.content_dir.is_dir():
         built: BuildResult | None
         try:
-            built = _build(root, args)
+            built = _build(root, args, asset_hashes=True)
         except BuildError:
             built = None
         if built is not None:
