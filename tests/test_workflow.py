@@ -360,7 +360,7 @@ def test_the_build_command_makes_a_site_that_checks_clean(
     base_path = "/" + pages_url.split("://", 1)[1].partition("/")[2].strip("/") + "/"
     base_path = base_path.replace("//", "/")
     home = (out / "index.html").read_text(encoding="utf-8")
-    assert f'href="{base_path}static/css/site.css"' in home
+    assert f'href="{base_path}static/css/site.css?v=' in home  # with its content hash
     check = subprocess.run(
         [
             sys.executable,
