@@ -280,13 +280,10 @@ class ShortcodeRegistry:
             state.report(Severity.WARNING, call.line, f"shortcode '{tag.name}': {message}")
 
         def resolve_ref(target: str, absolute: bool) -> str:
-            url = self.resolver.resolve(target, state.page.get("rel", ""))
-            state.refs[target] = url
+            url = self._link_to(target, state, absolute)
             if url is None:
                 raise LookupError(f"no note found for {target!r}")
-            if url.startswith("#"):
-                return url
-            return (self.absolute_base if absolute else self.base_path) + url
+            return url
 
         from awsnotes_site.gotemplate import TemplateError  # loaded by go.render already
 
@@ -324,14 +321,19 @@ class ShortcodeRegistry:
         target = tag.positional[0] if tag.positional else tag.named.get("path", "")
         if not target:
             raise ShortcodeError('needs the path of a note, e.g. {{< ref "posts/x.md" >}}')
-        url = self.resolver.resolve(target, state.page.get("rel", ""))
-        state.refs[target] = url
+        url = self._link_to(target, state, absolute=tag.name == "ref")
         if url is None:
             raise ShortcodeError(f"no note found for {target!r}")
-        if url.startswith("#"):
+        return url
+
+    def _link_to(self, target: str, state: RenderEnv, absolute: bool) -> str | None:
+        """``ref`` (absolute) / ``relref``: the URL of the note TARGET names, recorded as a
+        dependency of the page; None when no note has that name."""
+        url = self.resolver.resolve(target, state.page.get("rel", ""))
+        state.refs[target] = url
+        if url is None or url.startswith("#"):
             return url
-        base = self.absolute_base if tag.name == "ref" else self.base_path
-        return base + url
+        return (self.absolute_base if absolute else self.base_path) + url
 
     def _custom(self, md: MarkdownIt, call: Call, options: OptionsDict, env: Any) -> str:
         if self.jinja is None:
