@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import json
 import sys
 from dataclasses import dataclass, field
@@ -14,9 +13,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from awsnotes_site import urls
 from awsnotes_site.diagnostics import BuildError, Diagnostic, error, warning
-from awsnotes_site.hugo.config import load_hugo_config
-from awsnotes_site.hugo.site import site_values
-from awsnotes_site.obsidian.settings import vault_defaults
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -195,7 +191,10 @@ def load_config(
     path = root / CONFIG_NAME
     raw: dict[str, Any] = {}
     diags: list[Diagnostic] = []
-    if not path.exists():
+    if not path.exists():  # a Hugo site or an Obsidian vault (their modules load only then)
+        from awsnotes_site.hugo.config import load_hugo_config
+        from awsnotes_site.hugo.site import site_values
+
         hugo = load_hugo_config(root)
         if hugo is not None:
             values, diags = site_values(hugo)
@@ -210,6 +209,8 @@ def load_config(
             raise BuildError([error(path, None, "not UTF-8")]) from None
     values, diags = validate(raw, str(path))
     if not path.exists():  # an Obsidian vault builds with no configuration
+        from awsnotes_site.obsidian.settings import vault_defaults
+
         values = {**vault_defaults(root), **values}
     return _with_overrides(root, values, diags, base_url, output)
 
@@ -234,6 +235,8 @@ def _is_loopback(host: str) -> bool:
     host = host.lower().rstrip(".")
     if host in _LOOPBACK_HOSTS or host.endswith(".localhost"):
         return True
+    import ipaddress
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:

@@ -231,18 +231,22 @@ def decode_rendered(head: dict[str, Any], body: dict[str, Any]) -> RenderedNote:
 
 # -- notes.json: every note's front matter and facts --------------------------------------
 NOTES_FILE = "notes.json"
-NOTES_FORMAT = "awsnotes-notes-cache/4"
+NOTES_FORMAT = "awsnotes-notes-cache/5"
 
 
 @dataclass
 class NoteRecord:
     """A note as the last build loaded it (without its body), keyed by the file's
-    modification time and size, with the facts of its rendering under ``key``."""
+    modification time and size, with the facts of its rendering under ``key`` and its
+    card digest (``card``: :func:`~awsnotes_site.incremental.keys.card_digest` for that key
+    and the note's ``lastmod``, ``card_lastmod``; "" when not known)."""
 
     stamp: tuple[int, int]
     note: Note
     key: str
     facts: NoteFacts | None
+    card: str = ""
+    card_lastmod: str = ""
     line: str | None = field(default=None, compare=False)  # as read, to write back as is
 
 
@@ -257,7 +261,7 @@ def _enc_record(source: str, r: NoteRecord, tz: dt.tzinfo) -> list[Any]:
     facts = None
     if r.facts is not None:
         facts = [codec.enc(getattr(r.facts, name), tz) for name, codec in FACTS_CODECS]
-    return [source, list(r.stamp), r.key, note, facts]
+    return [source, list(r.stamp), r.key, note, facts, r.card, r.card_lastmod]
 
 
 def _decoder(cls: type[Any], codecs: list[tuple[str, Codec]], fixed: str) -> Callable[..., Any]:
@@ -284,10 +288,11 @@ _decode_facts = _decoder(NoteFacts, FACTS_CODECS, "")
 
 
 def _dec_record(v: list[Any], tz: dt.tzinfo) -> NoteRecord:
-    source, (mtime, size), key, values, f = v
+    source, (mtime, size), key, values, f, card, card_lastmod = v
     note = _decode_note(values, tz, Path(_str(source)), "", False)
     facts = None if f is None else _decode_facts(f, tz)
-    return NoteRecord((_int(mtime), _int(size)), note, _str(key), facts)
+    stamp = (_int(mtime), _int(size))
+    return NoteRecord(stamp, note, _str(key), facts, _str(card), _str(card_lastmod))
 
 
 def load_notes(

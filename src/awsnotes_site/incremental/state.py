@@ -133,6 +133,8 @@ class CacheState:
                 old is not None
                 and old.stamp == record.stamp
                 and old.key == record.key
+                and old.card == record.card
+                and old.card_lastmod == record.card_lastmod
                 and (
                     (old.note is record.note and old.facts is record.facts)  # the usual case
                     or (old.note == record.note and old.facts == record.facts)

@@ -15,6 +15,7 @@ import shutil
 import time
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from awsnotes_site.assets import feature_assets
 from awsnotes_site.config import SiteConfig, load_config
@@ -27,7 +28,6 @@ from awsnotes_site.incremental.state import CacheState
 from awsnotes_site.model.note import Note
 from awsnotes_site.model.views import DependencyTracker, NoteView
 from awsnotes_site.pipeline.generated import plan_generated
-from awsnotes_site.pipeline.hugo_languages import LanguageBuilds, language_config, of_language
 from awsnotes_site.pipeline.images import ImageStage
 from awsnotes_site.pipeline.links import MissingTargets
 from awsnotes_site.pipeline.load import NoteLoader, apply_git_dates, unique_urls
@@ -38,10 +38,12 @@ from awsnotes_site.pipeline.render import NoteRenderer, RenderSettings
 from awsnotes_site.pipeline.resources import collect_site_files, content_files
 from awsnotes_site.pipeline.static import asset_links, check_overlaps, collect_static
 from awsnotes_site.pipeline.templates import TemplateCache
-from awsnotes_site.pipeline.vault import linked_files
 from awsnotes_site.publish import WriteStats, staging_folder, write_site
 from awsnotes_site.search import ShardMemo
 from awsnotes_site.theme.assets import PublishedAssets
+
+if TYPE_CHECKING:
+    from awsnotes_site.pipeline.hugo_languages import LanguageBuilds
 
 
 class Builder:
@@ -51,7 +53,7 @@ class Builder:
         self.root = root
         self.options = options
         self.language = language  # one language of a multilingual Hugo site, under /CODE/
-        self.languages = LanguageBuilds()  # the others, when this builds the site root
+        self.languages: LanguageBuilds | None = None  # the others, when this builds the root
         self.state = CacheState(options.use_cache, options.save_cache)
         self.tracker = DependencyTracker()
         self.signer = PageSigner()
@@ -76,6 +78,8 @@ class Builder:
         self.state.use_cache, self.state.save = options.use_cache, options.save_cache
         config, warns = load_config(self.root, options.base_url, options.output)
         if self.language:
+            from awsnotes_site.pipeline.hugo_languages import language_config
+
             config, warns = language_config(config, self.language), []
         reporter.extend(warns)
         self.state.bind(config)
@@ -97,6 +101,8 @@ class Builder:
         views = self._render_notes(config, published, reporter, catalog)
         self.images.publish(config, views, static, self.notes.rendered, reporter)
         if config.kind == "vault":
+            from awsnotes_site.pipeline.vault import linked_files
+
             static.update(linked_files(config, views))
         static = {**feature_assets(v.facts for v in views), **static}
         assets = asset_links(self.assets, config, static, options.asset_hashes)
@@ -140,13 +146,20 @@ class Builder:
             frozenset(done.reused),
         )
         if config.languages and not config.language_dir:  # a multilingual Hugo site
+            from awsnotes_site.pipeline.hugo_languages import LanguageBuilds
+
+            self.languages = self.languages or LanguageBuilds()
             result = self.languages.add(self, config, result)
         return result
 
     def _published(self, config: SiteConfig, reporter: Reporter) -> list[Note]:
         options = self.options
         records = self.state.note_records(config)
-        notes = of_language(config, self.loader.load(config, records, options.jobs, reporter))
+        notes = self.loader.load(config, records, options.jobs, reporter)
+        if config.languages:  # one language of a multilingual Hugo site
+            from awsnotes_site.pipeline.hugo_languages import of_language
+
+            notes = of_language(config, notes)
         if config.lastmod == "git":
             apply_git_dates(config, notes)
         now = options.now or _now(config)
@@ -203,7 +216,8 @@ class Builder:
         for source, loaded in self.loader.loaded.items():
             key = self._keys.get(source, "")
             facts = self.notes.facts.get(key)
-            current[str(source)] = NoteRecord(loaded.stamp, loaded.note, key, facts)
+            card = self.notes.card_memo(key, loaded.note)
+            current[str(source)] = NoteRecord(loaded.stamp, loaded.note, key, facts, *card)
         self.state.save_notes(config, current)
 
 

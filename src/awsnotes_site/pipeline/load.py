@@ -16,7 +16,6 @@ from awsnotes_site.diagnostics import BuildError, Diagnostic, Reporter, error
 from awsnotes_site.incremental.records import NoteRecord
 from awsnotes_site.model.note import Note
 from awsnotes_site.parallel import chunk_size, fork_map, workers
-from awsnotes_site.pipeline.vault import vault_notes
 
 # Loading is cheap (~0.16 ms a note): below this many notes, worker processes cost more
 # than they save (1,000 notes: 0.16 s in-process, 0.17-0.19 s with 2 workers; 10,000:
@@ -62,6 +61,8 @@ class NoteLoader:
         modification time are unchanged, else read and parsed."""
         paths, diags = self.discover(config.content_dir, config.kind == "hugo")
         if config.kind == "vault":
+            from awsnotes_site.pipeline.vault import vault_notes
+
             paths = vault_notes(config, paths)
         reporter.extend(diags)
         found: list[tuple[Path, Stamp, Note | None]] = []

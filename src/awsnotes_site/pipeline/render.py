@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markdown_it import MarkdownIt
@@ -32,8 +32,10 @@ from awsnotes_site.model.strings import strings_for
 from awsnotes_site.model.views import DependencyTracker, NoteView, SearchPart
 from awsnotes_site.parallel import chunk_size, fork_map, workers
 from awsnotes_site.pipeline.options import Progress
-from awsnotes_site.pipeline.vault import VaultSite, backlinks, merge_tags
 from awsnotes_site.search import packed_keys
+
+if TYPE_CHECKING:  # (imported when a vault is built)
+    from awsnotes_site.pipeline.vault import VaultSite
 
 # Notes render in worker processes when there is enough work for them: at least this
 # many characters of Markdown (~0.3 s in one process here, at ~1.3 MB/s; starting a pool
@@ -97,7 +99,11 @@ class NoteRenderer:
             if old.vault is not None:
                 old.vault.refresh(notes)
             return old  # same notes, URLs, settings and images
-        vault = VaultSite(config, notes) if config.kind == "vault" else None
+        vault = None
+        if config.kind == "vault":
+            from awsnotes_site.pipeline.vault import VaultSite
+
+            vault = VaultSite(config, notes)
         resolver = RefResolver(urls)
         go = GoShortcodes.scan(
             config.root,
@@ -176,11 +182,15 @@ class NoteRenderer:
         pairs = zip(keys, notes, strict=True)
         reporter.extend(list(parser.diagnostics))
         if run.config.kind == "vault":
+            from awsnotes_site.pipeline.vault import merge_tags
+
             merge_tags(notes, [self.facts[key].wiki for key in keys])
         unknown = UnknownShortcodes()
         views = [self._view(key, note, parser.md, run, unknown) for key, note in pairs]
         unknown.report(reporter, run.config.unknown_shortcodes == "warn")
         if run.config.kind == "vault":
+            from awsnotes_site.pipeline.vault import backlinks
+
             backlinks(views)
         live = set(keys)
         self.rendered = {k: r for k, r in self.rendered.items() if k in live}
@@ -203,6 +213,8 @@ class NoteRenderer:
             record = records.get(str(note.source))
             if record is not None and record.key == key and record.facts is not None:
                 facts = self.facts[key] = record.facts
+                if record.card:
+                    self._cards[(key, record.card_lastmod)] = record.card
         if facts is None and store is not None:
             rendered = store.get(key)
             if rendered is not None:
@@ -231,12 +243,20 @@ class NoteRenderer:
 
     def _card(self, key: str, note: Note, facts: NoteFacts) -> str:
         """:func:`card_digest`, remembered per render key (which covers the note's bytes,
-        hence its front matter and facts) and date from git."""
-        memo = (key, note.lastmod.isoformat() if note.lastmod else "")
+        hence its front matter and facts) and date from git; kept in the note's record
+        (``notes.json``) for the next CLI build."""
+        memo = (key, _lastmod(note))
         card = self._cards.get(memo)
         if card is None:
             card = self._cards[memo] = card_digest(note, facts)
         return card
+
+    def card_memo(self, key: str, note: Note) -> tuple[str, str]:
+        """The remembered card of ``note`` under ``key`` and the ``lastmod`` it was made
+        with (for its record), or empty strings."""
+        lastmod = _lastmod(note)
+        card = self._cards.get((key, lastmod))
+        return (card, lastmod) if card is not None else ("", "")
 
     def _load_rendered(
         self, key: str, note: Note, md: MarkdownIt, run: RenderSettings
@@ -296,6 +316,10 @@ class UnknownShortcodes:
             reporter.add(
                 Diagnostic(first.path, first.line, severity, message, hint=unknown_hint(name))
             )
+
+
+def _lastmod(note: Note) -> str:
+    return note.lastmod.isoformat() if note.lastmod else ""
 
 
 def with_body(note: Note, config: SiteConfig) -> Note:

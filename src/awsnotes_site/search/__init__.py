@@ -74,6 +74,8 @@ U+2029 are written as ``\\u`` escapes, so the index can be inlined in a ``<scrip
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from awsnotes_site.search.index import (
     CHOSEONG,
     COUNT_CAP,
@@ -110,20 +112,50 @@ from awsnotes_site.search.index import (
     shard_path,
     word_keys,
 )
-from awsnotes_site.search.query import (
-    Field,
-    Hit,
-    LoadedIndex,
-    Shard,
-    Term,
-    candidates_for,
-    load_index,
-    locate,
-    parse_query,
-    proximity,
-    search,
-    strip_suffix,
+
+if TYPE_CHECKING:
+    from awsnotes_site.search.query import (
+        Field,
+        Hit,
+        LoadedIndex,
+        Shard,
+        Term,
+        candidates_for,
+        load_index,
+        locate,
+        parse_query,
+        proximity,
+        search,
+        strip_suffix,
+    )
+
+_QUERY = frozenset(
+    {
+        "Field",
+        "Hit",
+        "LoadedIndex",
+        "Shard",
+        "Term",
+        "candidates_for",
+        "load_index",
+        "locate",
+        "parse_query",
+        "proximity",
+        "search",
+        "strip_suffix",
+    }
 )
+
+
+def __getattr__(name: str) -> Any:
+    """The reference query (``search.query``), imported when first asked for: a build
+    needs only the index."""
+    if name in _QUERY:
+        from awsnotes_site.search import query
+
+        return getattr(query, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CHOSEONG",
