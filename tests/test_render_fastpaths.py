@@ -384,6 +384,47 @@ def test_tokenizer_fast_path_is_taken_for_figures() -> None:
     assert _simple_events(FIGURE_HTML) is not None
 
 
+FIGURE_TEXT = st.lists(st.sampled_from([*"가a &\"<>'/=", "&amp;", "\n"]), max_size=12).map("".join)
+
+
+@EXAMPLES
+@given(
+    src=FIGURE_TEXT,
+    alt=FIGURE_TEXT,
+    caption=st.sampled_from(["", "[Picture 1] VPC", "<b>굵게</b> &amp; <code>x</code>", "a\nb"]),
+    title=FIGURE_TEXT,
+    link=FIGURE_TEXT,
+    width=st.sampled_from(["", "640"]),
+    extra=st.lists(st.tuples(st.sampled_from(["data-x", "id", "hidden"]), st.none() | FIGURE_TEXT)),
+    trailing=st.booleans(),
+)
+def test_figure_events_are_what_the_tokenizer_reads_from_the_figure(
+    src: str,
+    alt: str,
+    caption: str,
+    title: str,
+    link: str,
+    width: str,
+    extra: list[tuple[str, str | None]],
+    trailing: bool,
+) -> None:
+    """The figure rule hands its events on instead of the images rule parsing the figure
+    again: the same tags and attributes in the same order, joining to the same markup."""
+    from awsnotes_site.markdown.figures import Figure, figure_events, figure_html
+    from awsnotes_site.markdown.html_tokens import join
+
+    fig = Figure(src=src, alt=alt, caption_html=caption, title=title, link=link, width=width)
+    fig.extra_attrs = extra
+    made = figure_events(fig, trailing_newline=trailing)
+    markup = figure_html(fig) if trailing else figure_html(fig).rstrip("\n")
+    assert join(made) == "".join(e.raw for e in made) == markup
+
+    def tags(events: list[Any]) -> list[Any]:
+        return [(e.kind, e.tag, e.attrs, e.raw) for e in events if e.kind != "data"]
+
+    assert tags(made) == tags(tokenize(markup))
+
+
 @settings(
     max_examples=1500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )

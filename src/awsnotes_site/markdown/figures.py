@@ -16,6 +16,7 @@ from awsnotes_site.markdown.context import RenderEnv, get_env
 from awsnotes_site.markdown.html_tokens import (
     Event,
     events_text,
+    join,
     plain_text,
     serialize_start,
     tokenize,
@@ -46,6 +47,14 @@ def clean_classes(value: str | None) -> list[str]:
 
 def figure_html(fig: Figure) -> str:
     """The one figure markup every figure source shares."""
+    return "".join(e.raw for e in figure_events(fig))
+
+
+def figure_events(fig: Figure, trailing_newline: bool = True) -> list[Event]:
+    """:func:`figure_html` as the events :func:`tokenize` reads from it (the same tags and
+    attributes, and raw texts that join to the same markup; text may be split
+    differently), made without parsing it again: later rules (responsive images) go on
+    from these events."""
     alt = fig.alt or fig.caption_text or plain_text(fig.caption_html).strip()
     classes = fig.img_classes or [ZOOM_CLASS]
     attrs: list[tuple[str, str | None]] = [("src", fig.src), ("alt", alt)]
@@ -58,12 +67,25 @@ def figure_html(fig: Figure) -> str:
         attrs.append(("height", fig.height))
     attrs.extend(fig.extra_attrs)
     attrs.extend([("loading", "lazy"), ("decoding", "async")])
-    img = serialize_start("img", attrs)
-    if fig.link:
-        img = f'<a href="{html.escape(fig.link, quote=True)}">{img}</a>'
+    img = Event("start", serialize_start("img", attrs), "img", attrs)
     fclass = " ".join(["figure", *fig.figure_classes])
-    caption = f"\n<figcaption>{fig.caption_html}</figcaption>" if fig.caption_html else ""
-    return f'<figure class="{html.escape(fclass, quote=True)}">\n{img}{caption}\n</figure>\n'
+    events = [_start("figure", [("class", fclass)]), Event("data", "\n")]
+    if fig.link:
+        events += [_start("a", [("href", fig.link)]), img, Event("end", "</a>", "a")]
+    else:
+        events.append(img)
+    if fig.caption_html:
+        events += [Event("data", "\n"), _start("figcaption", [])]
+        events += tokenize(fig.caption_html)
+        events.append(Event("end", "</figcaption>", "figcaption"))
+    events += [Event("data", "\n"), Event("end", "</figure>", "figure")]
+    if trailing_newline:
+        events.append(Event("data", "\n"))
+    return events
+
+
+def _start(tag: str, attrs: list[tuple[str, str | None]]) -> Event:
+    return Event("start", serialize_start(tag, attrs), tag, attrs)
 
 
 def _img_figure(img: Event, caption_events: list[Event], caption_open: Event) -> Figure:
@@ -94,18 +116,19 @@ def _img_figure(img: Event, caption_events: list[Event], caption_open: Event) ->
 
 def rewrite_figures(
     source: str, env: RenderEnv, line: int | None, events: list[Event] | None = None
-) -> str:
-    """Wrap each ``<img>`` followed by a ``<figcaption>`` in one ``<figure>``.
+) -> tuple[str, list[Event] | None]:
+    """Wrap each ``<img>`` followed by a ``<figcaption>`` in one ``<figure>``: the new
+    markup and its events (None when ``source`` has neither tag and is kept as it is).
 
     Images already inside a ``<figure>`` are left alone; a lone ``<img>`` gets lazy
     loading, residue classes dropped, and an empty ``alt`` with a warning when it has none.
     """
     lowered = source.lower()
     if "<img" not in lowered and "<figcaption" not in lowered:
-        return source
+        return source, None
     if events is None:
         events = tokenize(source)
-    out: list[str] = []
+    out: list[Event] = []
     depth_figure = 0
     i = 0
     while i < len(events):
@@ -130,13 +153,13 @@ def rewrite_figures(
                             break
                     k += 1
                 fig = _img_figure(ev, events[j + 1 : k], events[j])
-                out.append(figure_html(fig).rstrip("\n"))
+                out += figure_events(fig, trailing_newline=False)
                 i = k + 1
                 continue
             _polish_lone_img(ev, env, line)
-        out.append(ev.text())
+        out.append(ev)
         i += 1
-    return "".join(out)
+    return join(out), out
 
 
 def _polish_lone_img(ev: Event, env: RenderEnv, line: int | None) -> None:
@@ -180,6 +203,14 @@ def _titled_image_paragraph(tokens: Sequence[Token], i: int) -> Token | None:
     return image
 
 
+def _rewrite_token(token: Token, env: RenderEnv, line: int | None) -> None:
+    meta = token.meta or {}
+    text, events = rewrite_figures(token.content, env, line, meta.get("events"))
+    if events is not None:
+        token.content = text
+        token.meta = {**meta, "events": events}
+
+
 def figures_plugin(md: MarkdownIt) -> None:
     def rule(state: StateCore) -> None:
         env = get_env(state.env)
@@ -194,16 +225,9 @@ def figures_plugin(md: MarkdownIt) -> None:
                     if child.type == "html_inline":
                         if line is None:
                             line = env.file_line(token.map[0] if token.map else None)
-                        child.content = rewrite_figures(
-                            child.content, env, line, (child.meta or {}).get("events")
-                        )
+                        _rewrite_token(child, env, line)
             elif kind == "html_block":
-                token.content = rewrite_figures(
-                    token.content,
-                    env,
-                    env.file_line(token.map[0] if token.map else None),
-                    (token.meta or {}).get("events"),
-                )
+                _rewrite_token(token, env, env.file_line(token.map[0] if token.map else None))
             elif kind == "paragraph_open":
                 image = _titled_image_paragraph(tokens, i)
                 if image is not None:
