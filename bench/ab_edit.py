@@ -4,13 +4,20 @@ the same corpus, builds alternating, so that a noisy machine slows both alike.
 
     python bench/corpus.py --notes 1000 --out /tmp/c1k
     git worktree add /tmp/before HEAD~1            # or: git archive REV src | tar -x -C DIR
+    # a tree from before the packaged theme (8d6b96e and older) brings its own templates:
+    git archive 8d6b96e src templates static | tar -x -C /tmp/before
     python bench/ab_edit.py /tmp/c1k --rounds 12 /tmp/before/src src
+    python bench/ab_edit.py /tmp/c1k --rounds 7 --cold /tmp/before/src src
 
 Each tree gets its own copy of the corpus (its own ``.cache/`` and output folder: cache
-formats may differ between trees), is built twice to warm its caches, then every round
-appends a line to the same note in each copy and runs ``python -m awsnotes_site build``
-with that tree first on ``PYTHONPATH``. Prints the median wall and CPU time (``os.wait4``)
-per tree and the ratio of the others to the first.
+formats may differ between trees; a tree whose folder also holds ``templates/`` and
+``static/``, as an archive of a revision from before the packaged theme does, gets those
+instead of the corpus's copy of the packaged theme's), is built twice to warm its
+caches, then every round appends a line to the same note in each copy and runs
+``python -m awsnotes_site build`` with that tree first on ``PYTHONPATH``. With
+``--cold`` every round is a cold build instead: ``.cache/`` and the output folder are
+removed first (nothing else changes). Prints the median wall and CPU time
+(``os.wait4``, workers included) per tree and the ratio of the others to the first.
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("corpus", type=Path, help="an awsnotes project from bench/corpus.py")
     p.add_argument("trees", type=Path, nargs="+", help="src/ folders to compare")
     p.add_argument("--rounds", type=int, default=12)
+    p.add_argument("--cold", action="store_true", help="cold builds (no cache, no output)")
     args = p.parse_args(argv)
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # ordinary installs keep byte code
@@ -55,14 +63,24 @@ def main(argv: list[str] | None = None) -> int:
     for n, src in enumerate(args.trees):
         project = work / str(n)
         shutil.copytree(args.corpus, project, ignore=shutil.ignore_patterns(".cache", "public"))
+        own = src.resolve().parent
+        if src.name == "src" and (own / "templates").is_dir() and (own / "static").is_dir():
+            for name in ("templates", "static"):
+                shutil.rmtree(project / name)
+                shutil.copytree(own / name, project / name)
         for _ in range(2):
             _build(project, src, env)
         projects.append(project)
     times: list[list[tuple[float, float]]] = [[] for _ in args.trees]
     for rnd in range(args.rounds):
         for n, (src, project) in enumerate(zip(args.trees, projects, strict=True)):
-            note = project / NOTE
-            note.write_text(note.read_text(encoding="utf-8") + f"\n편집 {rnd}\n", encoding="utf-8")
+            if args.cold:
+                shutil.rmtree(project / ".cache", ignore_errors=True)
+                shutil.rmtree(project / "out", ignore_errors=True)
+            else:
+                note = project / NOTE
+                edit = f"\n편집 {rnd}\n"
+                note.write_text(note.read_text(encoding="utf-8") + edit, encoding="utf-8")
             times[n].append(_build(project, src, env))
     base = statistics.median(w for w, _ in times[0])
     for src, runs in zip(args.trees, times, strict=True):

@@ -33,7 +33,7 @@ from awsnotes_site.markdown.footnotes import footnotes_plugin
 from awsnotes_site.markdown.goldmark import goldmark_plugin
 from awsnotes_site.markdown.headings import DEFAULT_ANCHOR_LABEL, headings_plugin
 from awsnotes_site.markdown.highlight import fence_plugin
-from awsnotes_site.markdown.html_tokens import events_text, plain_text
+from awsnotes_site.markdown.html_tokens import events_text, kept_events, plain_text
 from awsnotes_site.markdown.images import Resolver, images_plugin, page_images
 from awsnotes_site.markdown.math import math_plugin
 from awsnotes_site.markdown.mermaid import mermaid_plugin
@@ -233,7 +233,7 @@ def tokens_text(tokens: list[Token]) -> str:
         elif kind == "math_block":
             append(token.content + "\n")
         elif kind == "html_block" or kind == "html_inline":
-            events = token.meta.get("events") if token.meta else None
+            events = kept_events(token)
             append(events_text(events) if events is not None else plain_text(token.content))
             append("\n")
         elif kind == "shortcode":

@@ -17,6 +17,8 @@ from awsnotes_site.markdown.html_tokens import (
     Event,
     events_text,
     join,
+    keep_events,
+    kept_events,
     plain_text,
     serialize_start,
     tokenize,
@@ -50,11 +52,14 @@ def figure_html(fig: Figure) -> str:
     return "".join(e.raw for e in figure_events(fig))
 
 
-def figure_events(fig: Figure, trailing_newline: bool = True) -> list[Event]:
+def figure_events(
+    fig: Figure, trailing_newline: bool = True, caption: list[Event] | None = None
+) -> list[Event]:
     """:func:`figure_html` as the events :func:`tokenize` reads from it (the same tags and
     attributes, and raw texts that join to the same markup; text may be split
     differently), made without parsing it again: later rules (responsive images) go on
-    from these events."""
+    from these events. ``caption``: the events ``fig.caption_html`` was joined from,
+    used when they spell it exactly."""
     alt = fig.alt or fig.caption_text or plain_text(fig.caption_html).strip()
     classes = fig.img_classes or [ZOOM_CLASS]
     attrs: list[tuple[str, str | None]] = [("src", fig.src), ("alt", alt)]
@@ -75,8 +80,10 @@ def figure_events(fig: Figure, trailing_newline: bool = True) -> list[Event]:
     else:
         events.append(img)
     if fig.caption_html:
-        events += [Event("data", "\n"), _start("figcaption", [])]
-        events += tokenize(fig.caption_html)
+        events += [Event("data", "\n"), Event("start", "<figcaption>", "figcaption", [])]
+        if caption is None or join(caption) != fig.caption_html:
+            caption = tokenize(fig.caption_html)
+        events += caption
         events.append(Event("end", "</figcaption>", "figcaption"))
     events += [Event("data", "\n"), Event("end", "</figure>", "figure")]
     if trailing_newline:
@@ -116,16 +123,16 @@ def _img_figure(img: Event, caption_events: list[Event], caption_open: Event) ->
 
 def rewrite_figures(
     source: str, env: RenderEnv, line: int | None, events: list[Event] | None = None
-) -> tuple[str, list[Event] | None]:
-    """Wrap each ``<img>`` followed by a ``<figcaption>`` in one ``<figure>``: the new
-    markup and its events (None when ``source`` has neither tag and is kept as it is).
+) -> list[Event] | None:
+    """Wrap each ``<img>`` followed by a ``<figcaption>`` in one ``<figure>``: the events of
+    the new markup (None when ``source`` has neither tag and is kept as it is).
 
     Images already inside a ``<figure>`` are left alone; a lone ``<img>`` gets lazy
     loading, residue classes dropped, and an empty ``alt`` with a warning when it has none.
     """
     lowered = source.lower()
     if "<img" not in lowered and "<figcaption" not in lowered:
-        return source, None
+        return None
     if events is None:
         events = tokenize(source)
     out: list[Event] = []
@@ -152,14 +159,15 @@ def rewrite_figures(
                         if nest == 0:
                             break
                     k += 1
-                fig = _img_figure(ev, events[j + 1 : k], events[j])
-                out += figure_events(fig, trailing_newline=False)
+                caption = events[j + 1 : k]
+                fig = _img_figure(ev, caption, events[j])
+                out += figure_events(fig, trailing_newline=False, caption=caption)
                 i = k + 1
                 continue
             _polish_lone_img(ev, env, line)
         out.append(ev)
         i += 1
-    return join(out), out
+    return out
 
 
 def _polish_lone_img(ev: Event, env: RenderEnv, line: int | None) -> None:
@@ -204,11 +212,9 @@ def _titled_image_paragraph(tokens: Sequence[Token], i: int) -> Token | None:
 
 
 def _rewrite_token(token: Token, env: RenderEnv, line: int | None) -> None:
-    meta = token.meta or {}
-    text, events = rewrite_figures(token.content, env, line, meta.get("events"))
+    events = rewrite_figures(token.content, env, line, kept_events(token))
     if events is not None:
-        token.content = text
-        token.meta = {**meta, "events": events}
+        keep_events(token, events)
 
 
 def figures_plugin(md: MarkdownIt) -> None:

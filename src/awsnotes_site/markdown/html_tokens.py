@@ -10,6 +10,10 @@ import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 VOID = frozenset(
     [
@@ -204,6 +208,28 @@ def parsed_events(source: str) -> list[Event]:
 
 def join(events: list[Event]) -> str:
     return "".join(e.text() for e in events)
+
+
+# A raw HTML token's events travel in token.meta from rule to rule (URLs, figures,
+# responsive images), with the content they were joined to: a rule that changes the
+# content some other way leaves events that are no longer trusted.
+_EVENTS, _SPELLS = "events", "events_of"
+
+
+def keep_events(token: Token, events: list[Event]) -> None:
+    """Set ``token.content`` to the markup of ``events`` and keep them for later rules."""
+    text = join(events)
+    token.content = text
+    token.meta = {**(token.meta or {}), _EVENTS: events, _SPELLS: text}
+
+
+def kept_events(token: Token) -> list[Event] | None:
+    """The events :func:`keep_events` kept, while ``token.content`` is what they spell."""
+    meta = token.meta
+    if meta and meta.get(_SPELLS) is token.content:
+        events: list[Event] = meta[_EVENTS]
+        return events
+    return None
 
 
 def events_text(events: list[Event]) -> str:

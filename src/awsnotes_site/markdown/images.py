@@ -25,7 +25,7 @@ from awsnotes_site.diagnostics import Severity
 from awsnotes_site.images.catalog import ResolvedImage
 from awsnotes_site.images.variants import PictureSource
 from awsnotes_site.markdown.context import RenderEnv, get_env
-from awsnotes_site.markdown.html_tokens import Event, join, tokenize
+from awsnotes_site.markdown.html_tokens import Event, join, keep_events, kept_events, tokenize
 
 # resolve(url as written in the HTML, the note's site URL such as "posts/x/")
 Resolver = Callable[[str, str], "ResolvedImage | None"]
@@ -189,14 +189,13 @@ class _Annotator:
 
     def html(self, source: str, events: list[Event] | None, line: int | None) -> list[Event] | None:
         """Annotated raw HTML's events, or None when it has no ``<img>``. ``events``: the
-        source's events when known (other rules keep them in token.meta; they are used
-        only when they still spell the source)."""
+        source's events when known (other rules keep them in token.meta)."""
         if "<" not in source:
             return None
         lowered = source.lower()  # (tags: <img>, and <picture> whose nesting is tracked)
         if "<img" not in lowered and "<picture" not in lowered and "</picture" not in lowered:
             return None
-        if events is None or join(events) != source:
+        if events is None:
             events = tokenize(source)
         out: list[Event] = []
         offset = line
@@ -275,11 +274,9 @@ def _walk_inline(children: list[Token], work: _Annotator, line: int | None) -> N
 
 
 def _rewrite_html_token(token: Token, work: _Annotator, line: int | None) -> None:
-    meta = token.meta or {}
-    events = work.html(token.content, meta.get("events"), line)
+    events = work.html(token.content, kept_events(token), line)
     if events is not None:
-        token.content = join(events)
-        token.meta = {**meta, "events": events}
+        keep_events(token, events)
 
 
 def images_plugin(md: MarkdownIt, resolve: Resolver) -> None:

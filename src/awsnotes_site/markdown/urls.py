@@ -13,7 +13,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from awsnotes_site.markdown.context import LinkRef, RenderEnv, get_env
-from awsnotes_site.markdown.html_tokens import Event, join, tokenize
+from awsnotes_site.markdown.html_tokens import Event, join, keep_events, tokenize
 
 URL_ATTRS = ("href", "src", "poster")
 
@@ -88,9 +88,7 @@ def _walk(tokens: Sequence[Token], base_path: str, state: RenderEnv, line: int |
             token.attrSet("src", with_base(src, base_path))
         elif (kind == "html_block" or kind == "html_inline") and "=" in token.content:
             # The events stay on the token so later rules (figures) need not re-parse.
-            events = rewrite_events(tokenize(token.content), base_path, line, state)
-            token.meta = {**(token.meta or {}), "events": events}
-            token.content = join(events)
+            keep_events(token, rewrite_events(tokenize(token.content), base_path, line, state))
         elif kind == "softbreak":
             if line is not None:
                 line += 1
