@@ -15,9 +15,10 @@ formats may differ between trees; a tree whose folder also holds ``templates/`` 
 instead of the corpus's copy of the packaged theme's), is built twice to warm its
 caches, then every round appends a line to the same note in each copy and runs
 ``python -m awsnotes_site build`` with that tree first on ``PYTHONPATH``. With
-``--cold`` every round is a cold build instead: ``.cache/`` and the output folder are
-removed first (nothing else changes). Prints the median wall and CPU time
-(``os.wait4``, workers included) per tree and the ratio of the others to the first.
+``--cold`` every round is a cold build instead: ``.cache/`` (but ``.cache/images/`` with
+``--keep-images``) and the output folder are removed first (nothing else changes).
+Prints the median wall and CPU time (``os.wait4``, workers included) per tree and the
+ratio of the others to the first.
 """
 
 from __future__ import annotations
@@ -49,12 +50,29 @@ def _build(project: Path, src: Path, env: dict[str, str]) -> tuple[float, float]
     return time.perf_counter() - started, usage.ru_utime + usage.ru_stime
 
 
+def _clear_cache(folder: Path, keep: set[str]) -> None:
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        if entry.name in keep:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("corpus", type=Path, help="an awsnotes project from bench/corpus.py")
     p.add_argument("trees", type=Path, nargs="+", help="src/ folders to compare")
     p.add_argument("--rounds", type=int, default=12)
     p.add_argument("--cold", action="store_true", help="cold builds (no cache, no output)")
+    p.add_argument(
+        "--keep-images",
+        action="store_true",
+        help="with --cold: keep .cache/images/ (image variants, as a Pages run restores them)",
+    )
     args = p.parse_args(argv)
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # ordinary installs keep byte code
@@ -75,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     for rnd in range(args.rounds):
         for n, (src, project) in enumerate(zip(args.trees, projects, strict=True)):
             if args.cold:
-                shutil.rmtree(project / ".cache", ignore_errors=True)
+                _clear_cache(project / ".cache", keep={"images"} if args.keep_images else set())
                 shutil.rmtree(project / "out", ignore_errors=True)
             else:
                 note = project / NOTE

@@ -42,6 +42,9 @@ class Event:
     attrs: list[tuple[str, str | None]] = field(default_factory=list)
     self_closing: bool = False
     changed: bool = False
+    # the changed start tag as serialised, until the next change (rules join a token's
+    # events after each rewrite: a figure's <img> would be serialised three times)
+    serialized: str | None = field(default=None, compare=False, repr=False)
 
     def get(self, name: str) -> str | None:
         for key, value in self.attrs:
@@ -57,15 +60,19 @@ class Event:
         else:
             self.attrs.append((name, value))
         self.changed = True
+        self.serialized = None
 
     def remove(self, name: str) -> None:
         before = len(self.attrs)
         self.attrs = [(k, v) for k, v in self.attrs if k != name]
         self.changed = self.changed or len(self.attrs) != before
+        self.serialized = None
 
     def text(self) -> str:
         if self.changed and self.kind == "start":
-            return serialize_start(self.tag, self.attrs)
+            if self.serialized is None:
+                self.serialized = serialize_start(self.tag, self.attrs)
+            return self.serialized
         return self.raw
 
 
