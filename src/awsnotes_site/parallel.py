@@ -57,21 +57,6 @@ def _call(item: Any) -> Any:
 
 
 @contextlib.contextmanager
-def collector_off() -> Iterator[None]:
-    """The cyclic garbage collector off meanwhile, then as it was. For a process that
-    builds once and ends (the CLI's ``build``): the objects a build makes live to its
-    end, so each collection would walk them all for almost nothing. Forked workers turn
-    it back on (see :func:`_pool`)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@contextlib.contextmanager
 def _pool(count: int) -> Iterator[Any]:
     """A pool of forked workers. The collector is frozen meanwhile, so the workers'
     collections leave the inherited objects (and the memory pages they sit on) alone; it

@@ -51,13 +51,6 @@ def drafts_line(skipped: int) -> str | None:
 
 
 def run(options: BuildCommand) -> int:
-    from awsnotes_site.parallel import collector_off
-
-    with collector_off():  # also over the imports and the up-to-date record (see there)
-        return _run(options)
-
-
-def _run(options: BuildCommand) -> int:
     started = time.perf_counter()
     key = {k: str(v) for k, v in asdict(options).items()}
     seen = None
