@@ -461,41 +461,6 @@ def test_two_builds_in_one_process_through_the_staging_folder(tmp_path: Path) ->
         assert (out / "posts" / "nat-gateway" / "index.html").is_file()
 
 
-def test_one_shot_build_runs_no_collection_and_workers_keep_their_collector(
-    tmp_path: Path,
-) -> None:
-    """``build`` (the CLI's one build per process) turns the cyclic collector off while it
-    runs and restores it; a kept Builder (``serve``) leaves it on; forked workers run it."""
-    import gc
-
-    from awsnotes_site.parallel import fork_map
-    from awsnotes_site.pipeline import build
-
-    project = make_project(tmp_path, DEMO_NOTES)
-    collections: list[int] = []
-
-    def count(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            collections.append(info["generation"])
-
-    gc.callbacks.append(count)
-    try:
-        Builder(project, BuildOptions(output=str(tmp_path / "a"), use_cache=False)).build()
-        kept = len(collections)
-        collections.clear()
-        build(project, BuildOptions(output=str(tmp_path / "b"), use_cache=False, jobs=1))
-        one_shot = len(collections)
-    finally:
-        gc.callbacks.remove(count)
-    assert kept > 0 and one_shot == 0 and gc.isenabled()
-    gc.disable()
-    try:
-        seen = list(fork_map(lambda _state, _item: gc.isenabled(), None, [1, 2, 3, 4], 2))
-    finally:
-        gc.enable()
-    assert seen == [True] * 4
-
-
 def test_search_part_is_read_without_the_html(tmp_path: Path) -> None:
     """A render cache entry holds the note's text and search keys on its first line, so a
     search shard is rebuilt without decoding HTML; each line is checked on its own."""

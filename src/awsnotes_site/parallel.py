@@ -59,17 +59,13 @@ def _call(item: Any) -> Any:
 @contextlib.contextmanager
 def _pool(count: int) -> Iterator[Any]:
     """A pool of forked workers. The collector is frozen meanwhile, so the workers'
-    collections leave the inherited objects (and the memory pages they sit on) alone; it
-    runs in the workers even when the build turned it off in this process (rendered
-    pages leave cyclic garbage, a few KB each, that would pile up over a long run)."""
+    collections leave the inherited objects (and the memory pages they sit on) alone."""
     import multiprocessing as mp  # imported here: small builds run in-process
     from concurrent.futures import ProcessPoolExecutor
 
     gc.freeze()
     try:
-        with ProcessPoolExecutor(
-            max_workers=count, mp_context=mp.get_context("fork"), initializer=gc.enable
-        ) as pool:
+        with ProcessPoolExecutor(max_workers=count, mp_context=mp.get_context("fork")) as pool:
             yield pool
     finally:
         gc.unfreeze()

@@ -10,7 +10,6 @@ rendered notes and pages between builds and re-renders only what changed, which 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 import shutil
 import time
@@ -243,24 +242,7 @@ def _now(config: SiteConfig) -> dt.datetime:
 
 def build(root: Path, options: BuildOptions) -> tuple[BuildResult, WriteStats]:
     """``awsnotes-site build``: build everything (pages rendered by worker processes go
-    straight into a staging folder), then publish it.
-
-    The cyclic garbage collector is off meanwhile (and in the workers, which inherit it):
-    a build allocates hundreds of thousands of objects that live to its end, so each
-    collection walks them all for almost nothing (on 1,000 notes a one-note edit spent
-    ~85 ms of ~1 s in 230 collections that freed nothing a final collection would not;
-    peak memory is the same). The process ends after one build, so nothing piles up;
-    ``serve`` keeps the collector on."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _build_once(root, options)
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _build_once(root: Path, options: BuildOptions) -> tuple[BuildResult, WriteStats]:
+    straight into a staging folder), then publish it."""
     options.stage = None
     try:
         config, _ = load_config(root, options.base_url, options.output)
