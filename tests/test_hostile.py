@@ -73,3 +73,27 @@ def test_nothing_is_written_outside_the_output_folder(tmp_path: Path) -> None:
         assert path.resolve().is_relative_to(public)
     tag_dirs = sorted(p.name for p in (public / "tags").iterdir() if p.is_dir())
     assert all(".." not in name and "/" not in name for name in tag_dirs)
+
+
+def test_staged_files_cannot_leave_the_staging_folder(tmp_path: Path) -> None:
+    """The publisher resolves each output folder once: a path that climbs out, an
+    absolute path, a name of "..", or a folder that is a symlink to elsewhere is refused;
+    ordinary nested paths land inside."""
+    import pytest
+
+    from awsnotes_site.diagnostics import BuildError
+    from awsnotes_site.publish import _Stager
+
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (stage / "linked").symlink_to(outside, target_is_directory=True)
+    writer = _Stager(stage.resolve(), tmp_path / "public", frozenset())
+    for rel in ("../x.html", "a/../../x.html", "/etc/x.html", "a/..", "linked/x.html", "."):
+        with pytest.raises(BuildError):
+            writer._target(rel)
+    for rel in ("index.html", "posts/a/index.html", "posts/a/b.png", "posts/./c.png"):
+        target = writer._target(rel)
+        assert target.parent.is_dir() and target.resolve().is_relative_to(stage.resolve())
+    assert list(outside.iterdir()) == []

@@ -256,16 +256,23 @@ class _Stager:
         self.current = current
         self.unchanged = unchanged
         self.stats = WriteStats()
-        self._dirs: set[Path] = {stage}
+        self._dirs: dict[Path, Path] = {}  # folder as named -> resolved, made and checked
 
     def _target(self, rel: str) -> Path:
-        target = (self.stage / rel).resolve()
-        if not target.is_relative_to(self.stage):
+        """Where ``rel`` goes in the staging folder, its folder made. The folder is
+        resolved once (a site has many files per folder) and must be inside the staging
+        folder; the file's own name cannot leave it (the folder is fresh: no symlinks)."""
+        named = self.stage / rel
+        if named.name in ("", ".", ".."):
             raise BuildError([error(rel, None, "output path leaves the output folder")])
-        if target.parent not in self._dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(target.parent)
-        return target
+        folder = self._dirs.get(named.parent)
+        if folder is None:
+            folder = named.parent.resolve()
+            if not folder.is_relative_to(self.stage):
+                raise BuildError([error(rel, None, "output path leaves the output folder")])
+            folder.mkdir(parents=True, exist_ok=True)
+            self._dirs[named.parent] = folder
+        return folder / named.name
 
     def _link(self, existing: Path, target: Path) -> bool:
         try:
