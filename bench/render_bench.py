@@ -6,9 +6,9 @@
     python bench/render_bench.py /tmp/m1k --digest before.txt   # + one digest line per note
     python bench/render_bench.py /tmp/m1k --fixtures --digest after.txt && diff before.txt after.txt
 
-Notes are loaded the way the build loads them (``discover`` + ``load_note``, published
-ones, sorted), and one parser is made with ``create_markdown`` as ``Builder._render_notes``
-makes it; each note then goes through ``render_markdown`` in this process. Reported: CPU
+The published notes and the Markdown parser come from a first, untimed build of the
+project (the parser the pipeline made, with its shortcodes, images and URLs); each note
+then goes through ``render_markdown`` in this process. Reported: CPU
 seconds (``time.process_time``) per run and their median; loading is not timed.
 
 ``--digest FILE`` writes a SHA-256 of each RenderedNote (html, text, toc, links,
@@ -32,35 +32,23 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _load(source: Path) -> tuple[Any, list[Any]]:
-    from awsnotes_site.build import _page_stub, site_view
+    """The parser a build of ``source`` makes and its published notes (a first build,
+    untimed, into a temporary folder, with no cache: the parser is the one the pipeline
+    made, with its shortcodes, images and URLs)."""
+    import tempfile
 
-    from awsnotes_site.config import load_config
-    from awsnotes_site.content import discover, is_published, load_note
-    from awsnotes_site.markdown import create_markdown
-    from awsnotes_site.markdown.registry import RefResolver, ShortcodeRegistry
-    from awsnotes_site.templating import create_environment
+    from awsnotes_site.pipeline import Builder, BuildOptions
+    from awsnotes_site.pipeline.render import page_stub, with_body
 
-    config, _ = load_config(source)
-    paths, _ = discover(config.content_dir)
-    notes = [load_note(p, config) for p in paths]
-    import datetime as dt
-
-    now = dt.datetime.now(dt.timezone.utc)
-    notes = sorted(
-        (n for n in notes if is_published(n, now, False, False)), key=lambda n: n.sort_key
-    )
-    jinja = create_environment(config)
-    jinja.globals["site"] = site_view(config)
-    registry = ShortcodeRegistry(
-        config.templates_dir,
-        jinja,
-        RefResolver({n.rel: n.url for n in notes}),
-        config.base_path,
-        config.absolute_base,
-    )
-    md = create_markdown(registry, config.base_path, config.toc_min_level, config.toc_max_level)
-    jobs = [(n.rel, (n.body, n.display_path, n.body_line, _page_stub(n))) for n in notes]
-    return md, jobs
+    with tempfile.TemporaryDirectory() as out:
+        builder = Builder(source, BuildOptions(output=out, use_cache=False, save_cache=False))
+        result = builder.build()
+    parser = builder.notes._parser
+    assert parser is not None, "the build made no Markdown parser"
+    notes = [with_body(view.note, result.config) for view in result.notes]
+    notes.sort(key=lambda n: n.sort_key)
+    jobs = [(n.rel, (n.body, n.display_path, n.body_line, page_stub(n))) for n in notes]
+    return parser.md, jobs
 
 
 def _fixture_jobs(fuzz: int = 0) -> tuple[Any, list[Any]]:
