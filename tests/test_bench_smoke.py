@@ -326,3 +326,38 @@ def test_the_small_blog_report_gives_ratios_to_hugo_and_the_targets() -> None:
     assert "| cold <= 1.0x Hugo (wall) | 0.90x | yes |" in text
     assert "| no-change <= 0.15 s | 0.120 s | yes |" in text
     assert "| `--version` <= 0.1 s (median of 20) | 0.050 s | yes |" in text
+
+
+def test_render_bench_ab_edit_and_stage_times_run_on_a_small_corpus(tmp_path: Path) -> None:
+    """The per-stage and A/B scripts still fit the pipeline: the Markdown benchmark
+    renders every published note (and the same digests twice), the A/B runs edit and
+    cold rounds of two trees, and the stage timer reports the build's stages."""
+    corpus = tmp_path / "c"
+    made = _run(str(BENCH / "corpus.py"), "--notes", "12", "--out", str(corpus))
+    assert made.returncode == 0, made.stderr
+    digests = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    for digest in digests:
+        r = _run(
+            str(BENCH / "render_bench.py"), str(corpus), "--runs", "1", "--digest", str(digest)
+        )
+        assert r.returncode == 0, r.stderr
+        assert re.search(r"^12 notes, CPU s per run: [0-9.]+; median [0-9.]+$", r.stdout, re.M)
+    lines = digests[0].read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 12 and digests[1].read_text(encoding="utf-8").splitlines() == lines
+    src = str(ROOT / "src")
+    for mode in ([], ["--cold", "--keep-images"]):
+        r = _run(str(BENCH / "ab_edit.py"), str(corpus), "--rounds", "1", *mode, src, src)
+        assert r.returncode == 0, r.stderr
+        assert len(re.findall(r"wall +\d+ ms +cpu +\d+ ms", r.stdout)) == 2, r.stdout
+    r = subprocess.run(
+        [sys.executable, str(BENCH / "stage_times.py"), "build", "-o", str(tmp_path / "out")],
+        cwd=corpus,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        encoding="utf-8",
+    )
+    assert r.returncode == 0, r.stderr
+    assert re.search(r"^ +[0-9.]+ ms +PageRenderer\.render$", r.stderr, re.M), r.stderr
+    assert (tmp_path / "out" / "index.html").is_file()
