@@ -33,18 +33,6 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def _hugo_config(root: Path) -> Path | None:
-    from awsnotes_site.hugo.config import find_config  # (not imported for our own sites)
-
-    return find_config(root)
-
-
-def _is_vault(root: Path) -> bool:
-    from awsnotes_site.obsidian.settings import is_vault
-
-    return is_vault(root)
-
-
 def site_problem(root: Path, *, need_content: bool = True) -> Diagnostic | None:
     """Why ROOT is not a site a command can work on (no such folder, no site.toml, no
     content/), or None. Looks only: nothing is created."""
@@ -59,9 +47,14 @@ def site_problem(root: Path, *, need_content: bool = True) -> Diagnostic | None:
     if not root.is_dir():
         return error(root, None, "not a folder; -s/--source takes the folder that holds site.toml")
     ours = (root / CONFIG_NAME).is_file()
-    hugo = None if ours else _hugo_config(root)
-    if not ours and hugo is None and _is_vault(root):
-        return None  # an Obsidian vault: no site.toml, its notes are the folder
+    hugo = None
+    if not ours:  # (the Hugo and Obsidian readers are imported only then)
+        from awsnotes_site.hugo.config import find_config
+        from awsnotes_site.obsidian.settings import is_vault
+
+        hugo = find_config(root)
+        if hugo is None and is_vault(root):
+            return None  # an Obsidian vault: no site.toml, its notes are the folder
     if not ours and hugo is None:
         where = "this folder" if root == Path(".") else str(root)
         return error(
