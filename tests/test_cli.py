@@ -208,3 +208,26 @@ def test_a_note_whose_date_has_come_is_built(tmp_path: Path) -> None:
     assert "built 0 notes" in first.stdout
     _, built = build_cli(project, **epoch)
     assert built
+
+
+@pytest.mark.parametrize("argv", [["check"], ["build", "--no-cache"]])
+def test_commands_leave_no_scratch_folder_behind(argv: list[str], tmp_path: Path) -> None:
+    """``check`` and ``build --no-cache`` keep image variants in a scratch folder; the
+    command removes it before it exits (the entry point skips the interpreter's teardown)."""
+    from sitefactory import make_project
+
+    project = make_project(tmp_path / "site", NOTES, shipped=False, theme=False)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-m", "awsnotes_site", *argv],
+        cwd=project,
+        env={**_env_with_src(), "TMPDIR": str(scratch)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode in (0, 1), proc.stderr  # (check: 1 for the broken link)
+    assert "nowhere" in proc.stderr
+    assert sorted(p.name for p in scratch.iterdir()) == []

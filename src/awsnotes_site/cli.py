@@ -5,6 +5,7 @@ only: each command's options become its dataclass in ``awsnotes_site.commands``,
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import importlib
 import os
@@ -188,6 +189,9 @@ def run() -> None:
     with bench/compare.py's edit scenario). ``serve`` turns it back on."""
     gc.disable()
     code = main()
+    # What os._exit skips and must still happen: the exit hooks, which remove the
+    # scratch folders of ``check`` and ``--no-cache`` (tempfile's finalizers) from TMPDIR.
+    atexit._run_exitfuncs()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
