@@ -312,3 +312,45 @@ def test_a_bad_images_setting_is_a_config_warning(tmp_path: Path) -> None:
     proc = build_site(tmp_path / "public", cwd=project)
     assert proc.returncode == 0, describe_process(proc)
     assert "site.toml: warning: [images] quality: must be a number 1-100" in proc.stderr
+
+
+def _inodes(folder: Path) -> dict[int, Path]:
+    return {p.stat().st_ino: p for p in folder.rglob("*") if p.is_file()}
+
+
+def test_variants_and_cards_are_linked_and_a_copy_edited_in_place_is_made_again(
+    tmp_path: Path,
+) -> None:
+    """Sealed cache files (variants, cards) are hard-linked into the output; the project's
+    own files are copied. A tool that rewrites a published variant in place rewrites the
+    cache file too: the next build sees it is no longer sealed and makes it again."""
+    notes = {
+        "posts/one.md": '+++\ntitle = "하나"\n+++\n![그림](/static/img/t/pic.png)\n',
+        "posts/plain.md": '+++\ntitle = "그림 없는 글"\n+++\n본문\n',  # (a drawn card)
+    }
+    project = make_project(tmp_path, notes, shipped=False)
+    (project / IMG).mkdir(parents=True)
+    (project / IMG / "pic.png").write_bytes(_png(1400, 700, (1, 2, 3)))
+    out = tmp_path / "public"
+    proc = build_site(out, cwd=project)
+    assert proc.returncode == 0, describe_process(proc)
+    cached = _inodes(project / CACHE)
+    variants = sorted((out / IMG).glob("pic.*w.*"))
+    card = out / "posts" / "plain" / "og.png"
+    assert variants and card.is_file()
+    for file in [*variants, card]:
+        assert file.stat().st_ino in cached, file
+        assert file.stat().st_mode & 0o777 == 0o644, file  # (mkstemp's files are 0600)
+    for own in (out / IMG / "pic.png", out / "static" / "css" / "site.css"):
+        assert own.stat().st_ino not in cached and own.stat().st_nlink == 1, own
+    variant = variants[0]
+    good = variant.read_bytes()
+    with open(variant, "r+b") as fh:  # an optimiser writing into the published copy
+        fh.write(b"\0" * 64)
+    assert cached[variant.stat().st_ino].read_bytes() != good  # the same file
+    note = project / "content" / "posts" / "one.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\n다시\n", encoding="utf-8")
+    proc = build_site(out, cwd=project)
+    assert proc.returncode == 0, describe_process(proc)
+    assert variant.read_bytes() == good
+    assert variant.stat().st_ino in _inodes(project / CACHE)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from awsnotes_site.diagnostics import BuildError, error
+from awsnotes_site.images.cache import is_sealed
 
 if TYPE_CHECKING:  # (the pipeline imports this module)
     from awsnotes_site.pipeline.options import BuildResult
@@ -175,7 +176,7 @@ def _write_aside(
             _make_parents(target.parent, out_dir, made)
             tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             if isinstance(item, Path):
-                shutil.copy2(item, tmp)  # keeps the source's modification time
+                _copy_or_link(item, tmp)
             else:
                 tmp.write_bytes(item)
             temps.append((tmp, target))
@@ -313,5 +314,18 @@ class _Stager:
         existing = self.current / rel
         if _same_file(source, existing) and self._link(existing, target):
             return
-        shutil.copy2(source, target)  # keeps the source's modification time
+        _copy_or_link(source, target)
         self.stats.written += 1
+
+
+def _copy_or_link(source: Path, target: Path) -> None:
+    """Publish a static file: a sealed cache file (an image variant or share card, which
+    nothing changes) is hard-linked; any other is copied with its modification time (a
+    link would let edits of the output change the project's own files)."""
+    if is_sealed(source):
+        try:
+            os.link(source, target)
+            return
+        except OSError:
+            pass  # another file system, no hard links: copy
+    shutil.copy2(source, target)

@@ -4,6 +4,12 @@ Derivatives and share cards are named by a key of everything that decides their 
 (the source's content digest, the settings, the recipe version), so a changed image or
 setting makes a new file and an unchanged one is found by one ``stat``. The folder is
 separate from the page caches: ``--clean`` leaves it, CI keeps it between runs.
+
+Derivatives and cards are *sealed*: written once, never changed, with a modification time
+no tool writes (:data:`SEALED_MTIME_NS`). The publisher hard-links sealed files into the
+output instead of copying them (creating a file is most of publishing a small site), and a
+sealed file is trusted only while it keeps that time: a tool that rewrites a published
+copy in place changes it, and the file is then made again instead of being published.
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ IMAGES_DIR = "images"  # under the site's .cache/
 CARDS_DIR = "cards"  # under IMAGES_DIR
 PROBES_FILE = "probes.json"  # under IMAGES_DIR
 RECIPE_VERSION = "1"  # bump when resizing/encoding changes the bytes made for a key
+
+# 2000-01-01T00:00:00.000000007Z: a nanosecond part no archive, copy or editor gives a file
+SEALED_MTIME_NS = 946_684_800_000_000_007
 
 EXTENSIONS = {"webp": "webp", "avif": "avif", "png": "png", "jpeg": "jpg", "gif": "gif"}
 
@@ -53,14 +62,26 @@ def card_file(cache_dir: Path, key: str) -> Path:
     return cache_dir / CARDS_DIR / f"{key}.png"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def is_sealed(path: Path) -> bool:
+    """Whether ``path`` is a sealed cache file as it was written (see the module's doc)."""
+    try:
+        return os.stat(path).st_mtime_ns == SEALED_MTIME_NS
+    except OSError:
+        return False
+
+
+def write_atomic(path: Path, data: bytes, sealed: bool = False) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename:
-    readers (and a build that is stopped) never see half a file."""
+    readers (and a build that is stopped) never see half a file. ``sealed``: a derivative
+    or card, given :data:`SEALED_MTIME_NS`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        if sealed:  # (published as it is: readable by a web server, as copies are)
+            os.chmod(tmp, 0o644)
+            os.utime(tmp, ns=(SEALED_MTIME_NS, SEALED_MTIME_NS))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

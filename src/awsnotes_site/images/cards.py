@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from awsnotes_site.images.cache import card_file, card_key, write_atomic
+from awsnotes_site.images.cache import card_file, card_key, is_sealed, write_atomic
 from awsnotes_site.images.probe import ImageWork
 from awsnotes_site.urls import absolute_base
 
@@ -187,10 +187,10 @@ def card(
     """The cached card for these texts (drawn when missing); the publisher copies it."""
     key = card_key(title, site, date, f"{font.path}#{font.index}", CARD_VERSION)
     target = card_file(cache_dir, key)
-    if not target.exists():
+    if not is_sealed(target):
         if work is not None:
             work.cards += 1
-        write_atomic(target, draw_card(title, site, date, font))
+        write_atomic(target, draw_card(title, site, date, font), sealed=True)
     return target
 
 

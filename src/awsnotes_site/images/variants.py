@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from PIL import Image
 
-from awsnotes_site.images.cache import derivative_file, derivative_key, write_atomic
+from awsnotes_site.images.cache import derivative_file, derivative_key, is_sealed, write_atomic
 from awsnotes_site.images.probe import DEFAULT_MAX_PIXELS, ImageInfo, ImageWork
 
 MIME = {"webp": "image/webp", "avif": "image/avif", "png": "image/png", "jpeg": "image/jpeg"}
@@ -211,13 +211,14 @@ def make(
     work: ImageWork | None = None,
     threads: int = 0,
 ) -> MadeVariants:
-    """Make the derivatives missing from ``cache_dir``; an unchanged site costs one
-    ``stat`` per derivative. Each source is decoded once for all its widths and formats."""
+    """Make the derivatives missing from ``cache_dir`` (or no longer sealed); an unchanged
+    site costs one ``stat`` per derivative. Each source is decoded once for all its widths
+    and formats."""
     files: dict[str, Path] = {}
     missing: dict[Path, list[Derivative]] = {}
     for d in derivatives:
         cached = derivative_file(cache_dir, d.key, d.format)
-        if cached.exists():
+        if is_sealed(cached):
             files[d.output] = cached
         else:
             missing.setdefault(d.source, []).append(d)
@@ -261,7 +262,7 @@ def _make_group(group: list[Derivative], cache_dir: Path) -> dict[str, Path] | s
                     (d.width, d.height), Image.Resampling.LANCZOS, reducing_gap=3.0
                 )
             target = derivative_file(cache_dir, d.key, d.format)
-            write_atomic(target, _encode(resized, d.format, d.quality, d.lossless))
+            write_atomic(target, _encode(resized, d.format, d.quality, d.lossless), sealed=True)
             made[d.output] = target
     except Exception as exc:  # a file that changed or broke since it was probed
         return f"{type(exc).__name__}: {exc}"
