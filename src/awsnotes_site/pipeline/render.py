@@ -38,10 +38,12 @@ if TYPE_CHECKING:  # (imported when a vault is built)
     from awsnotes_site.pipeline.vault import VaultSite
 
 # Notes render in worker processes when there is enough work for them: at least this
-# many characters of Markdown (~0.3 s in one process here, at ~1.3 MB/s; starting a pool
-# of 2 costs ~40 ms) and at least PARALLEL_THRESHOLD notes. A count of notes alone
-# misjudged both a few long notes (53 notes with 450 code blocks: 0.5 s) and many short.
-PARALLEL_CHARS = 400_000
+# many characters of Markdown (prose: ~0.1 s in one process here, at ~1.3 MB/s; code
+# blocks cost more: the small blog's 53 notes, 363,000 characters with 450 blocks, take
+# 0.9 s; starting a pool of 2 costs ~40 ms, and this process meanwhile compiles the page
+# templates) and at least PARALLEL_THRESHOLD notes. A count of notes alone misjudged both
+# a few long notes and many short ones.
+PARALLEL_CHARS = 150_000
 PARALLEL_THRESHOLD = 2
 
 
