@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from awsnotes_site.commands import uptodate
+from awsnotes_site.commands import plural, uptodate
 
 if TYPE_CHECKING:
     from awsnotes_site.pipeline import BuildResult
@@ -34,8 +34,6 @@ class BuildCommand:
 
 def summary(notes: int, pages: int, files: int, written: int, unchanged: int) -> str:
     """``built 1 note, 9 pages, 20 files (3 written, 17 unchanged)``."""
-    from awsnotes_site.commands.common import plural
-
     return (
         f"built {plural(notes, 'note')}, {plural(pages, 'page')}, {plural(files, 'file')} "
         f"({written} written, {unchanged} unchanged)"

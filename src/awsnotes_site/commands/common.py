@@ -28,11 +28,6 @@ def report(diags: Sequence[Diagnostic], verbose: bool) -> None:
         print(f"... and {len(warnings) - len(shown)} more warnings (-v shows all)", file=sys.stderr)
 
 
-def plural(count: int, word: str) -> str:
-    """``1 note``, ``2 notes``, ``0 notes``."""
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def site_problem(root: Path, *, need_content: bool = True) -> Diagnostic | None:
     """Why ROOT is not a site a command can work on (no such folder, no site.toml, no
     content/), or None. Looks only: nothing is created."""

@@ -9,7 +9,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from awsnotes_site.commands.common import USAGE_ERROR, plural, refuse, report, site_problem
+from awsnotes_site.commands import plural
+from awsnotes_site.commands.common import USAGE_ERROR, refuse, report, site_problem
 from awsnotes_site.config import SiteConfig, load_config
 from awsnotes_site.diagnostics import BuildError
 from awsnotes_site.theme import STATIC_DIR, TEMPLATES_DIR
