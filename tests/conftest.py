@@ -10,17 +10,23 @@ Session fixtures (built once per run):
 Per test:
   page                a fresh browser context and page; requests that would leave
                       loopback are aborted (and still seen by ``record_requests``).
+
+Tests run on every core (pytest-xdist). A test marked ``alone`` runs, setup and fixtures
+included, while no other test runs on any worker: for measurements that move with the
+CPU's load (Lighthouse's Total Blocking Time).
 """
 
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
 
@@ -58,6 +64,44 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         names = getattr(item, "fixturenames", ())
         if "page" in names or "browser" in names:
             item.add_marker(pytest.mark.browser)
+
+
+_MACHINE_LOCK = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the run itself, not a pytest-xdist worker
+        fd, name = tempfile.mkstemp(prefix="awsnotes-tests-", suffix=".lock")
+        os.close(fd)
+        config.stash[_MACHINE_LOCK] = Path(name)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    lock = config.stash.get(_MACHINE_LOCK, None)
+    if lock is not None:
+        lock.unlink(missing_ok=True)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """(pytest-xdist, in the run) Each worker is told the run's lock file."""
+    node.workerinput["machine_lock"] = str(node.config.stash[_MACHINE_LOCK])
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
+    """On a pytest-xdist worker each test holds the run's lock file shared, and a test
+    marked ``alone`` holds it exclusively, setup and teardown included (flock)."""
+    workerinput = getattr(item.config, "workerinput", None)
+    if workerinput is None:  # one process: nothing runs beside this test
+        return (yield)
+    fd = os.open(workerinput["machine_lock"], os.O_RDWR)
+    try:
+        alone = item.get_closest_marker("alone") is not None
+        fcntl.flock(fd, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        return (yield)
+    finally:
+        os.close(fd)  # (releases the lock)
 
 
 def _build_or_fail(out_dir: Path, *args: str) -> Path:

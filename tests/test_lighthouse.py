@@ -32,7 +32,8 @@ from lighthouse_support import (
     shortfalls,
 )
 
-pytestmark = pytest.mark.browser
+# (alone: no other test runs on any worker meanwhile; Performance moves with the load)
+pytestmark = [pytest.mark.browser, pytest.mark.alone]
 
 PAGES = ("shipped", "screenshots")
 RUNS = 3  # per page: one with every category, then Performance only
