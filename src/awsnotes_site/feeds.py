@@ -83,11 +83,18 @@ def _attr(text: str) -> str:
     return _html_escape(text, quote=True).replace("&#x27;", "'")
 
 
-def format_datetime(when: dt.datetime) -> str:
-    """RFC 2822 date for RSS (``email.utils`` is imported only when a feed is written)."""
-    from email.utils import format_datetime as rfc2822
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-    return rfc2822(when)
+
+def format_datetime(when: dt.datetime) -> str:
+    """RFC 2822 date for RSS, as ``email.utils.format_datetime`` writes it (importing
+    ``email.utils`` cost ~12 ms of a one-note rebuild; a test compares the two)."""
+    zone = "-0000" if when.tzinfo is None else when.strftime("%z")
+    return (
+        f"{_DAYS[when.weekday()]}, {when.day:02d} {_MONTHS[when.month - 1]} {when.year:04d} "
+        f"{when.hour:02d}:{when.minute:02d}:{when.second:02d} {zone}"
+    )
 
 
 def rss(
