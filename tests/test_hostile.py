@@ -89,7 +89,7 @@ def test_staged_files_cannot_leave_the_staging_folder(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     (stage / "linked").symlink_to(outside, target_is_directory=True)
-    writer = _Stager(stage.resolve(), tmp_path / "public", frozenset())
+    writer = _Stager(stage.resolve(), tmp_path / "public", frozenset(), None)
     for rel in ("../x.html", "a/../../x.html", "/etc/x.html", "a/..", "linked/x.html", "."):
         with pytest.raises(BuildError):
             writer._target(rel)

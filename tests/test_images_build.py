@@ -9,7 +9,9 @@ import io
 import os
 import re
 import resource
+import shutil
 import struct
+import tarfile
 import zlib
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -17,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from PIL import Image
 
+from awsnotes_site.images.cache import SEALED_MTIME_NS
 from helpers import build_site, describe_process, parse_html
 from sitefactory import make_project
 
@@ -331,6 +334,8 @@ def test_variants_and_cards_are_linked_and_a_copy_edited_in_place_is_made_again(
     project = make_project(tmp_path, notes, shipped=False)
     (project / IMG).mkdir(parents=True)
     (project / IMG / "pic.png").write_bytes(_png(1400, 700, (1, 2, 3)))
+    sealed = (SEALED_MTIME_NS, SEALED_MTIME_NS)  # (a project file with the time is still
+    os.utime(project / IMG / "pic.png", ns=sealed)  # copied: it is not the cache's)
     out = tmp_path / "public"
     proc = build_site(out, cwd=project)
     assert proc.returncode == 0, describe_process(proc)
@@ -354,3 +359,29 @@ def test_variants_and_cards_are_linked_and_a_copy_edited_in_place_is_made_again(
     assert proc.returncode == 0, describe_process(proc)
     assert variant.read_bytes() == good
     assert variant.stat().st_ino in _inodes(project / CACHE)
+
+
+def test_an_image_cache_restored_from_a_tar_archive_is_used_as_it_is(tmp_path: Path) -> None:
+    """CI keeps .cache/ between runs in an archive; tar's default formats keep whole
+    seconds of modification times. The sealed time is a whole second: nothing is made
+    again after a restore."""
+    notes = {"posts/one.md": '+++\ntitle = "하나"\n+++\n![그림](/static/img/t/pic.png)\n'}
+    project = make_project(tmp_path, notes, shipped=False)
+    (project / IMG).mkdir(parents=True)
+    (project / IMG / "pic.png").write_bytes(_png(1400, 700, (1, 2, 3)))
+    out = tmp_path / "public"
+    assert build_site(out, cwd=project).returncode == 0
+    archive = tmp_path / "cache.tar"
+    with tarfile.open(archive, "w", format=tarfile.USTAR_FORMAT) as tar:
+        tar.add(project / ".cache", arcname=".cache")
+    shutil.rmtree(project / ".cache")
+    shutil.rmtree(out)
+    with tarfile.open(archive) as tar:
+        tar.extractall(project, filter="data")
+    restored = _stamps(project / CACHE)
+    variants = [p for p in restored if p.endswith(".webp")]
+    assert variants and all(restored[p] == SEALED_MTIME_NS for p in variants)
+    proc = build_site(out, cwd=project)
+    assert proc.returncode == 0, describe_process(proc)
+    assert _stamps(project / CACHE) == restored  # no variant or card made again
+    assert (out / IMG / "pic.1400w.webp").stat().st_ino in _inodes(project / CACHE)

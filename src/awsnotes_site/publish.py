@@ -52,7 +52,7 @@ def write_site(result: BuildResult, out_dir: Path, stage: Path | None = None) ->
             if stats is not None:
                 return stats
         stage.mkdir()
-    writer = _Stager(stage.resolve(), out_dir, result.unchanged)
+    writer = _Stager(stage.resolve(), out_dir, result.unchanged, result.images_cache)
     writer.stats.written = len(result.files.in_stage)
     try:
         for rel in sorted(result.files):
@@ -151,7 +151,7 @@ def _write_in_place(result: BuildResult, out_dir: Path) -> WriteStats | None:
     total = len(wanted)
     if len(changes) + len(stale) > max(IN_PLACE_LIMIT, total // 4):
         return None
-    temps = _write_aside(out_dir, changes)
+    temps = _write_aside(out_dir, changes, result.images_cache)
     if temps is None:
         return None
     for tmp, target in temps:
@@ -162,7 +162,7 @@ def _write_in_place(result: BuildResult, out_dir: Path) -> WriteStats | None:
 
 
 def _write_aside(
-    out_dir: Path, changes: list[tuple[str, bytes | Path]]
+    out_dir: Path, changes: list[tuple[str, bytes | Path]], sealed_in: Path | None
 ) -> list[tuple[Path, Path]] | None:
     """Each changed file written next to its target (temporary name, target); None, and
     nothing left behind, when a folder would have to replace a file or the reverse."""
@@ -176,7 +176,7 @@ def _write_aside(
             _make_parents(target.parent, out_dir, made)
             tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             if isinstance(item, Path):
-                _copy_or_link(item, tmp)
+                _copy_or_link(item, tmp, sealed_in)
             else:
                 tmp.write_bytes(item)
             temps.append((tmp, target))
@@ -252,10 +252,13 @@ class _Stager:
     """Puts files into the staging folder: links the published copy when it is known or
     found to be identical, writes otherwise."""
 
-    def __init__(self, stage: Path, current: Path, unchanged: frozenset[str]) -> None:
+    def __init__(
+        self, stage: Path, current: Path, unchanged: frozenset[str], sealed_in: Path | None
+    ) -> None:
         self.stage = stage
         self.current = current
         self.unchanged = unchanged
+        self.sealed_in = sealed_in
         self.stats = WriteStats()
         self._dirs: dict[Path, Path] = {}  # folder as named -> resolved, made and checked
 
@@ -314,15 +317,15 @@ class _Stager:
         existing = self.current / rel
         if _same_file(source, existing) and self._link(existing, target):
             return
-        _copy_or_link(source, target)
+        _copy_or_link(source, target, self.sealed_in)
         self.stats.written += 1
 
 
-def _copy_or_link(source: Path, target: Path) -> None:
-    """Publish a static file: a sealed cache file (an image variant or share card, which
-    nothing changes) is hard-linked; any other is copied with its modification time (a
-    link would let edits of the output change the project's own files)."""
-    if is_sealed(source):
+def _copy_or_link(source: Path, target: Path, sealed_in: Path | None) -> None:
+    """Publish a static file: a sealed file of the image cache ``sealed_in`` (a variant or
+    share card, which nothing changes) is hard-linked; any other is copied with its
+    modification time (a link would let edits of the output change the project's files)."""
+    if sealed_in is not None and source.is_relative_to(sealed_in) and is_sealed(source):
         try:
             os.link(source, target)
             return

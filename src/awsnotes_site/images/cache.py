@@ -6,10 +6,12 @@ setting makes a new file and an unchanged one is found by one ``stat``. The fold
 separate from the page caches: ``--clean`` leaves it, CI keeps it between runs.
 
 Derivatives and cards are *sealed*: written once, never changed, with a modification time
-no tool writes (:data:`SEALED_MTIME_NS`). The publisher hard-links sealed files into the
-output instead of copying them (creating a file is most of publishing a small site), and a
-sealed file is trusted only while it keeps that time: a tool that rewrites a published
-copy in place changes it, and the file is then made again instead of being published.
+of their own (:data:`SEALED_MTIME_NS`). The publisher hard-links sealed files of this
+folder into the output instead of copying them (creating a file is most of publishing a
+small site), and a sealed file is trusted only while it keeps that time: a tool that
+rewrites a published copy in place changes it, and the file is then made again instead of
+being published. The time is a whole second (even, too), so that restoring the folder
+from an archive that keeps seconds only (tar's default format, FAT) keeps it sealed.
 """
 
 from __future__ import annotations
@@ -25,8 +27,7 @@ CARDS_DIR = "cards"  # under IMAGES_DIR
 PROBES_FILE = "probes.json"  # under IMAGES_DIR
 RECIPE_VERSION = "1"  # bump when resizing/encoding changes the bytes made for a key
 
-# 2000-01-01T00:00:00.000000007Z: a nanosecond part no archive, copy or editor gives a file
-SEALED_MTIME_NS = 946_684_800_000_000_007
+SEALED_MTIME_NS = 946_684_800_000_000_000  # 2000-01-01T00:00:00Z
 
 EXTENSIONS = {"webp": "webp", "avif": "avif", "png": "png", "jpeg": "jpg", "gif": "gif"}
 

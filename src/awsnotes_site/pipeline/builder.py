@@ -144,6 +144,7 @@ class Builder:
             stats,
             done.deps,
             frozenset(done.reused),
+            self.images.folder,
         )
         if config.languages and not config.language_dir:  # a multilingual Hugo site
             from awsnotes_site.pipeline.hugo_languages import LanguageBuilds

@@ -218,7 +218,16 @@ def _merge(
         unchanged.update(prefix + rel for rel in part.unchanged)
         _add_stats(stats, part.stats)
     return BuildResult(
-        config, files, static, _unique(diags), notes, sources, stats, deps, frozenset(unchanged)
+        config,
+        files,
+        static,
+        _unique(diags),
+        notes,
+        sources,
+        stats,
+        deps,
+        frozenset(unchanged),
+        root.images_cache,  # (the languages' variants are in the same .cache/images/)
     )
 
 

@@ -98,6 +98,7 @@ class BuildResult:
     stats: BuildStats
     deps: dict[str, frozenset[str]]
     unchanged: frozenset[str] = frozenset()  # files read back from the published output
+    images_cache: Path | None = None  # its sealed files (variants, cards) are hard-linked
 
     def all_paths(self) -> set[str]:
         return set(self.files) | set(self.static)
