@@ -184,7 +184,7 @@ def card(
     font: CardFont,
     work: ImageWork | None = None,
 ) -> Path:
-    """The cached card for these texts (drawn when missing); the publisher copies it."""
+    """The cached card for these texts (drawn when missing); the publisher links it."""
     key = card_key(title, site, date, f"{font.path}#{font.index}", CARD_VERSION)
     target = card_file(cache_dir, key)
     if not is_sealed(target):
