@@ -90,22 +90,21 @@ def make_project(
     *,
     shipped: bool = True,
     theme: bool = True,
-    images: bool | None = None,
 ) -> Path:
     """A project folder in ``tmp`` with ``site.toml``, the repository's static/ and the
     given notes (paths relative to content/). The shipped note is included unless
     ``shipped=False``. With ``theme`` (the default) the packaged theme's templates and
     assets are copied into the project's templates/ and static/ (as ``awsnotes-site theme
     export --static`` would), so tests edit them as the site's overrides; without it the
-    project builds with the packaged theme alone. ``images``: the repository's screenshots
+    project builds with the packaged theme alone. The repository's screenshots
     (``static/img/``, ten PNGs whose responsive variants cost ~1 s of CPU to make in a new
-    project); by default only with the shipped note, which shows them."""
+    project) come only with the shipped note, which shows them."""
     project = tmp / "project"
     project.mkdir(parents=True, exist_ok=True)
     if theme:
         shutil.copytree(THEME / "templates", project / "templates", dirs_exist_ok=True)
         shutil.copytree(THEME / "static", project / "static", dirs_exist_ok=True)
-    skip = None if (shipped if images is None else images) else shutil.ignore_patterns("img")
+    skip = None if shipped else shutil.ignore_patterns("img")
     shutil.copytree(ROOT / "static", project / "static", dirs_exist_ok=True, ignore=skip)
     (project / "site.toml").write_text(
         config if config is not None else DEFAULT_CONFIG, encoding="utf-8"

@@ -280,12 +280,9 @@ class _Stager:
 
     def _link(self, existing: Path, target: Path) -> bool:
         try:
-            os.link(existing, target)
+            _link_or_copy(existing, target)
         except OSError:
-            try:
-                shutil.copy2(existing, target)
-            except OSError:
-                return False
+            return False
         self.stats.unchanged += 1
         return True
 
@@ -326,9 +323,15 @@ def _copy_or_link(source: Path, target: Path, sealed_in: Path | None) -> None:
     share card, which nothing changes) is hard-linked; any other is copied with its
     modification time (a link would let edits of the output change the project's files)."""
     if sealed_in is not None and source.is_relative_to(sealed_in) and is_sealed(source):
-        try:
-            os.link(source, target)
-            return
-        except OSError:
-            pass  # another file system, no hard links: copy
-    shutil.copy2(source, target)
+        _link_or_copy(source, target)
+    else:
+        shutil.copy2(source, target)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link to ``source``; a copy with its modification time where there can be
+    none (another file system, no hard links)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
