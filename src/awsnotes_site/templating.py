@@ -132,9 +132,6 @@ class TemplateHashes:
         except (AttributeError, TypeError, ValueError):
             self._cache.clear()
 
-    def closure(self, name: str) -> frozenset[str]:
-        return self._get(name)[1]
-
     def digest(self, name: str) -> str:
         return self._get(name)[0]
 

@@ -14,6 +14,7 @@ import io
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -218,6 +219,7 @@ def front_matter_image(params: Mapping[str, Any]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 14)  # every note's, on every build: most are as they were
 def absolute_image_url(url: str, base_url: str, page_url: str) -> str:
     """An image URL as written in a note (``/img/x.png``, ``cover.png``, ``https://…``)
     made absolute under the site's base: root-relative URLs are site URLs (as Hugo reads

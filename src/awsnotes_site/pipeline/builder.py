@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import shutil
 import time
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ from awsnotes_site.incremental.records import NoteRecord
 from awsnotes_site.incremental.state import CacheState
 from awsnotes_site.model.note import Note
 from awsnotes_site.model.views import DependencyTracker, NoteView
+from awsnotes_site.pipeline.edit import apply_edit
 from awsnotes_site.pipeline.generated import plan_generated
 from awsnotes_site.pipeline.images import ImageStage
 from awsnotes_site.pipeline.links import MissingTargets
@@ -70,9 +72,11 @@ class Builder:
         self._reused: set[str] = set()  # pages the last build took as published
         self._drafts = 0  # draft notes left out by the last build
         self._valid_until: float | None = None  # see _next_change
+        self.last: BuildResult | None = None  # the last build's, if it succeeded
 
     def build(self) -> BuildResult:
         started = time.perf_counter()
+        self.last = None
         reporter = Reporter()
         options = self.options
         self.state.use_cache, self.state.save = options.use_cache, options.save_cache
@@ -142,7 +146,6 @@ class Builder:
             views,
             done.page_sources,
             stats,
-            done.deps,
             frozenset(done.reused),
             self.images.folder,
         )
@@ -151,6 +154,7 @@ class Builder:
 
             self.languages = self.languages or LanguageBuilds()
             result = self.languages.add(self, config, result)
+        self.last = result
         return result
 
     def _published(self, config: SiteConfig, reporter: Reporter) -> list[Note]:
@@ -179,9 +183,20 @@ class Builder:
     ) -> list[NoteView]:
         """Render what changed; meanwhile (while workers render) compile the page
         templates and rank related notes."""
+        run = self.render_settings(config, images)
+        meanwhile = partial(self._meanwhile, published)
+        records = self.state.note_records(config)
+        views = self.notes.render(published, records, run, reporter, meanwhile)
+        self._keys = {}
+        self.signer.reset()
+        for v in views:
+            self.remember(v)
+        return views
+
+    def render_settings(self, config: SiteConfig, images: ImageCatalog | None) -> RenderSettings:
         memo = self.templates.memo
         assert memo is not None
-        run = RenderSettings(
+        return RenderSettings(
             config,
             memo.templates.jinja,
             self.state.store,
@@ -190,14 +205,27 @@ class Builder:
             self.options.progress,
             images,
         )
-        meanwhile = partial(self._meanwhile, published)
-        records = self.state.note_records(config)
-        views = self.notes.render(published, records, run, reporter, meanwhile)
-        self._keys = {v.note.source: v.key for v in views}
-        self.signer.reset()
-        for v in views:
-            self.signer.know(v.note.rel, v.card, v.key, v.links_key)
-        return views
+
+    def remember(self, v: NoteView) -> None:
+        """A rendered note's key (for ``notes.json``) and card (for page signatures)."""
+        self._keys[v.note.source] = v.key
+        self.signer.know(v.note.rel, v.card, v.key, v.links_key)
+
+    def edit(self, paths: Sequence[str]) -> BuildResult | None:
+        """The rebuild after ``paths`` (project-relative) were modified, when they are
+        notes edited in place that only change the pages showing their bodies
+        (:func:`apply_edit`); None: :meth:`build` is needed."""
+        last = self.last
+        if last is None or self.languages is not None or not paths:
+            return None
+        now = self.options.now or _now(last.config)
+        if self._valid_until is not None and now.timestamp() >= self._valid_until:
+            return None  # a note's date came: the published notes change
+        self.last = None  # (until it is done: a failure leaves the state to a full build)
+        self.last = apply_edit(self, last, paths)
+        if self.last is not None:
+            self._reused = set(self.last.unchanged)
+        return self.last
 
     def _meanwhile(self, published: list[Note]) -> None:
         self.templates.compile_all()

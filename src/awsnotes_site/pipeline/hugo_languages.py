@@ -153,7 +153,7 @@ def _root_only(
         files[NOT_FOUND] = default.files[NOT_FOUND]
     shared = [config.root / name for name in config.static_dirs]
     static = {rel: src for rel, src in root.static.items() if any(map(src.is_relative_to, shared))}
-    return dataclasses.replace(root, files=files, static=static, notes=[], page_sources={}, deps={})
+    return dataclasses.replace(root, files=files, static=static, notes=[], page_sources={})
 
 
 def _sitemap_index(config: SiteConfig, files: PageFiles, stage: Path | None) -> None:
@@ -202,7 +202,7 @@ def _merge(
         _copy(root.files, files, rel, rel)
     static = dict(root.static)
     shared = [config.root / name for name in config.static_dirs]
-    notes, sources, deps = list(root.notes), dict(root.page_sources), dict(root.deps)
+    notes, sources = list(root.notes), dict(root.page_sources)
     diags, unchanged = list(root.diagnostics), set(root.unchanged)
     stats = dataclasses.replace(root.stats)
     for prefix, part in parts:
@@ -213,7 +213,6 @@ def _merge(
                 static.setdefault(prefix + rel, src)
         notes += part.notes
         sources.update({prefix + k: v for k, v in part.page_sources.items()})
-        deps.update({prefix + k: v for k, v in part.deps.items()})
         diags += part.diagnostics
         unchanged.update(prefix + rel for rel in part.unchanged)
         _add_stats(stats, part.stats)
@@ -225,7 +224,6 @@ def _merge(
         notes,
         sources,
         stats,
-        deps,
         frozenset(unchanged),
         root.images_cache,  # (the languages' variants are in the same .cache/images/)
     )

@@ -212,10 +212,9 @@ class ImageStage:
         live: dict[str, str | None],
     ) -> str | None:
         note = view.note
-        first = None
-        if front_matter_image(note.params) is None:
-            first = self._first_image(view, rendered, live)
-        if front_matter_image(note.params) or first:
+        named = front_matter_image(note.params)
+        first = None if named else self._first_image(view, rendered, live)
+        if named or first:
             return og_image(note.params, first, None, config.base_url, note.url)
         output = card_output(note.url)
         static[output] = self._card(config, view)

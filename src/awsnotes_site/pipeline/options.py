@@ -96,7 +96,6 @@ class BuildResult:
     notes: list[NoteView]
     page_sources: dict[str, str]
     stats: BuildStats
-    deps: dict[str, frozenset[str]]
     unchanged: frozenset[str] = frozenset()  # files read back from the published output
     images_cache: Path | None = None  # its sealed files (variants, cards) are hard-linked
 

@@ -40,7 +40,6 @@ class PagesOutcome:
 
     files: PageFiles
     page_sources: dict[str, str] = field(default_factory=dict)
-    deps: dict[str, frozenset[str]] = field(default_factory=dict)
     rendered: int = 0  # pages rendered from a template
     reused: set[str] = field(default_factory=set)  # taken unchanged from the output folder
     problems: list[Diagnostic] = field(default_factory=list)
@@ -60,6 +59,7 @@ class PageRenderer:
         self.signer = signer
         self.pages: dict[str, PageMemo] = {}
         self.disk: dict[str, PageRecord] = {}  # pages.json of the last CLI build, if used
+        self.planned: dict[str, tuple[PageSpec, str]] = {}  # the last build's: spec, head
 
     def render(
         self,
@@ -77,10 +77,12 @@ class PageRenderer:
         pages: dict[str, PageMemo] = {}
         todo: list[tuple[PageSpec, str]] = []
         published = str(out.files.out_dir)  # resolved once, not once a page
+        self.planned = planned = {}
         for spec in specs:
             head = self._plan(spec, templates.hashes, fp, out)
             if head is None:
                 continue
+            planned[spec.path] = (spec, head)
             reused = self._reuse(published, spec, head)
             if reused is None:
                 todo.append((spec, head))
@@ -100,7 +102,6 @@ class PageRenderer:
             if page.problem is not None:
                 out.problems.append(page.problem)
                 out.page_sources.pop(page.path, None)
-                out.deps.pop(page.path, None)
                 continue
             out.rendered += page.templated
             pages[page.path] = PageMemo(page.signature, page.used, page.data)
@@ -111,10 +112,32 @@ class PageRenderer:
         self.pages = pages
         return out
 
+    def rerender(
+        self, bodies: set[str], cards: set[str], jinja: jinja2.Environment, config: SiteConfig
+    ) -> list[RenderedPage] | None:
+        """Render again, as the last build planned them, the pages that used the body of a
+        note in ``bodies`` or list one in ``cards`` (notes edited in place: nothing else of
+        them changed); None, and nothing kept, when one fails (a full build then reports
+        it)."""
+        done: list[RenderedPage] = []
+        for path, memo in self.pages.items():
+            spec, head = self.planned[path]
+            if memo.used.isdisjoint(bodies) and (
+                not cards or all(n.rel not in cards for n in spec.deps)
+            ):
+                continue
+            page = self.render_page(spec, head, jinja, config)
+            if page.problem is not None:
+                return None
+            done.append(page)
+        for page in done:
+            self.pages[page.path] = PageMemo(page.signature, page.used, page.data)
+        return done
+
     @staticmethod
     def _plan(spec: PageSpec, hashes: TemplateHashes, fp: str, out: PagesOutcome) -> str | None:
-        """Record the page's source and dependencies and return its signature head; None
-        (and an error) when another page already took its path."""
+        """Record the page's source and return its signature head; None (and an error) when
+        another page already took its path."""
         if spec.path in out.page_sources:
             owner = out.page_sources[spec.path] or spec.path
             out.problems.append(
@@ -127,10 +150,6 @@ class PageRenderer:
             return None
         out.page_sources[spec.path] = spec.source
         digest = hashes.digest(spec.template) if spec.template else ""
-        closure = hashes.closure(spec.template) if spec.template else ()
-        out.deps[spec.path] = frozenset(
-            [*(n.display_path for n in spec.deps), *(f"templates/{t}" for t in closure)]
-        )
         return signature_head(spec.template, digest, fp, spec.key)
 
     def render_page(

@@ -27,7 +27,7 @@ from awsnotes_site.markdown.registry import (
     unknown_name,
 )
 from awsnotes_site.markdown.settings import markdown_settings
-from awsnotes_site.model.note import Note
+from awsnotes_site.model.note import FACTS_NOT_IN_CARD, Note
 from awsnotes_site.model.strings import strings_for
 from awsnotes_site.model.views import DependencyTracker, NoteView, SearchPart
 from awsnotes_site.parallel import chunk_size, fork_map, workers
@@ -158,11 +158,7 @@ class NoteRenderer:
         """Render the notes that need it (``meanwhile``: see :func:`render_all`) and
         return a view of every note."""
         parser = self.parser(run.config, notes, run)
-        images = run.images
-        keys = bases = [
-            render_key(n.digest, n.rel, parser.context, images.note_key(n) if images else "")
-            for n in notes
-        ]
+        keys = bases = [_key(n, parser) for n in notes]
         vault = parser.vault
         if vault is not None:  # and what the notes' last renderings depended on
             known = [*self.facts.values(), *(r.facts for r in records.values() if r.facts)]
@@ -199,6 +195,43 @@ class NoteRenderer:
         self.facts = {k: f for k, f in self.facts.items() if k in live}
         self._cards = {m: c for m, c in self._cards.items() if m[0] in live}
         return views
+
+    def rerender(self, view: NoteView, note: Note, run: RenderSettings, quiet: bool) -> bool | None:
+        """Render ``note``, an edit of ``view``'s note with the same front matter, with the
+        last build's parser. When its facts beyond the card (links, images, features,
+        messages) and its first image are unchanged, put it in ``view`` in place and
+        return whether its card changed (its summary or reading time: then the pages
+        listing it differ too, else only those that used its body). None otherwise
+        (``view`` untouched): a full build is needed. ``quiet``: the last build said
+        nothing about the note, so its links may have moved to other lines (a missing
+        target's warning would name the line)."""
+        parser = self._parser
+        if parser is None or parser.vault is not None:
+            return None
+        key = _key(note, parser)
+        rendered = self.rendered.get(key) or render_one(parser.md, note)
+        facts = NoteFacts.of(note.description, rendered)
+        before = view.loaded or view.load()
+        moved = {"links"} if quiet and _targets(facts) == _targets(view.facts) else set()
+        if rendered.first_image != before.first_image or any(
+            getattr(facts, name) != getattr(view.facts, name)
+            for name in FACTS_NOT_IN_CARD
+            if name not in moved
+        ):
+            return None
+        card = self._card(key, note, facts)
+        changed = card != view.card
+        if run.store is not None and run.save:
+            run.store.put(key, rendered)
+        if key != view.key:
+            self.rendered.pop(view.key, None)
+            self.facts.pop(view.key, None)
+        self.rendered[key], self.facts[key] = rendered, facts
+        load = partial(self._load_rendered, key, note, parser.md, run)
+        view.note, view.facts, view.key, view.card = note, facts, key, card
+        view.loaded, view.load = rendered, load
+        view.load_search = partial(self._load_search, key, run.store, load)
+        return changed
 
     def _stale(
         self,
@@ -318,6 +351,17 @@ class UnknownShortcodes:
             reporter.add(
                 Diagnostic(first.path, first.line, severity, message, hint=unknown_hint(name))
             )
+
+
+def _targets(facts: NoteFacts) -> list[tuple[str, str]]:
+    """A note's links without their lines."""
+    return [(link.url, link.kind) for link in facts.links]
+
+
+def _key(note: Note, parser: Parser) -> str:
+    """:func:`render_key` of ``note`` under ``parser``'s settings and images."""
+    images = parser.images.note_key(note) if parser.images else ""
+    return render_key(note.digest, note.rel, parser.context, images)
 
 
 def _lastmod(note: Note) -> str:

@@ -115,6 +115,8 @@ class ProjectBuilder:
         Raises BuildError."""
         if self._builder is None or any(is_config(p) for p in trigger):
             self._builder = self._new_builder()
+        elif (edited := self._builder.edit(sorted(trigger))) is not None:
+            return edited  # notes edited in place: only the pages showing them
         result = self._builder.build()
         if not is_vault(self.root):  # the configuration may name other folders now
             self.folders = watched_folders(result.config)
