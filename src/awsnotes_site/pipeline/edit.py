@@ -36,15 +36,15 @@ def apply_edit(builder: Builder, last: BuildResult, paths: Sequence[str]) -> Bui
     config = last.config
     if config.kind == "vault" or config.languages or config.lastmod == "git":
         return None  # backlinks and file links, languages, dates from git: not covered
-    views = {v.note.source: v for v in last.notes}
+    views = {v.note.rel: v for v in last.notes}
     edited: list[NoteView] = []
     cards: set[str] = set()  # the edited notes whose card changed (summary, reading time)
     run = builder.render_settings(config, builder.images.catalog)
     for rel in sorted(set(paths)):
         source = config.root / rel
-        view = views.get(source)
         loaded = builder.loader.loaded.get(source)
-        if view is None or loaded is None:
+        view = views.get(loaded.note.rel) if loaded is not None else None
+        if view is None or loaded is None or view.note.source != source:
             return None  # not a published note of the last build
         try:
             st = source.stat()

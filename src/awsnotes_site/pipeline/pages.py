@@ -60,6 +60,7 @@ class PageRenderer:
         self.pages: dict[str, PageMemo] = {}
         self.disk: dict[str, PageRecord] = {}  # pages.json of the last CLI build, if used
         self.planned: dict[str, tuple[PageSpec, str]] = {}  # the last build's: spec, head
+        self._users: dict[str, set[str]] | None = None  # note -> pages that used its body
 
     def render(
         self,
@@ -78,6 +79,7 @@ class PageRenderer:
         todo: list[tuple[PageSpec, str]] = []
         published = str(out.files.out_dir)  # resolved once, not once a page
         self.planned = planned = {}
+        self._users = None
         for spec in specs:
             head = self._plan(spec, templates.hashes, fp, out)
             if head is None:
@@ -119,18 +121,31 @@ class PageRenderer:
         note in ``bodies`` or list one in ``cards`` (notes edited in place: nothing else of
         them changed); None, and nothing kept, when one fails (a full build then reports
         it)."""
+        users = self._users
+        if users is None:  # (once after a full build)
+            users = self._users = {}
+            for path, memo in self.pages.items():
+                for rel in memo.used:
+                    users.setdefault(rel, set()).add(path)
+        paths = {path for rel in bodies for path in users.get(rel, ())}
+        if cards:
+            paths.update(
+                path
+                for path, (spec, _) in self.planned.items()
+                if path in self.pages and any(n.rel in cards for n in spec.deps)
+            )
         done: list[RenderedPage] = []
-        for path, memo in self.pages.items():
-            spec, head = self.planned[path]
-            if memo.used.isdisjoint(bodies) and (
-                not cards or all(n.rel not in cards for n in spec.deps)
-            ):
-                continue
-            page = self.render_page(spec, head, jinja, config)
+        for path in sorted(paths):
+            page = self.render_page(*self.planned[path], jinja, config)
             if page.problem is not None:
+                self._users = None
                 return None
             done.append(page)
         for page in done:
+            for rel in self.pages[page.path].used - page.used:
+                users[rel].discard(page.path)
+            for rel in page.used:
+                users.setdefault(rel, set()).add(page.path)
             self.pages[page.path] = PageMemo(page.signature, page.used, page.data)
         return done
 
