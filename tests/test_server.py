@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import weakref
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -32,7 +33,7 @@ import pytest
 from awsnotes_site.pipeline import Builder, BuildOptions
 from awsnotes_site.serve.client import inject, script_tag
 from awsnotes_site.serve.http import DEFAULT_PORT
-from awsnotes_site.serve.preview import PreviewServer
+from awsnotes_site.serve.preview import GarbagePolicy, PreviewServer
 from awsnotes_site.serve.project import ProjectBuilder
 from awsnotes_site.serve.routes import Route, content_type, preview_base_url, resolve_path
 from awsnotes_site.serve.watcher import ChangeCollector, is_editor_temp
@@ -347,6 +348,42 @@ def test_collector_runs_idle_work_only_between_bursts(tmp_path: Path) -> None:
     t.join(timeout=30)
     assert batches[-1] == {"content/b.md"}
     collector.stop()
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def _build_and_idle(policy: GarbagePolicy, full: bool) -> None:
+    policy.before_build()
+    policy.after_build(full)
+    policy.idle()
+
+
+def test_garbage_after_a_quick_build_is_collected_without_looking_at_the_site() -> None:
+    """What a full build leaves is frozen once collected: the collection after an edit in
+    place looks only at newer objects (~1 s less on 10,000 notes); the one after the next
+    full build looks at everything again, and stopping leaves nothing frozen."""
+    policy = GarbagePolicy()
+    try:
+        old = _Cycle()
+        _build_and_idle(policy, True)
+        assert gc.get_freeze_count() > 0
+        old_ref = weakref.ref(old)
+        del old  # garbage now, but frozen
+        new = _Cycle()
+        new_ref = weakref.ref(new)
+        del new
+        _build_and_idle(policy, False)
+        assert new_ref() is None  # a quick build's garbage is collected
+        assert old_ref() is not None  # the frozen objects were not looked at
+        _build_and_idle(policy, True)
+        assert old_ref() is None
+        assert gc.isenabled()  # between bursts the collector runs as usual
+    finally:
+        policy.stop()
+    assert gc.get_freeze_count() == 0
 
 
 # ------------------------------------------------------------------------------- routing

@@ -81,6 +81,7 @@ def apply_edit(builder: Builder, last: BuildResult, paths: Sequence[str]) -> Bui
         rendered_notes=len(edited),
         rendered_pages=sum(page.templated for page in pages),
         seconds=time.perf_counter() - started,
+        quick=True,
     )
     unchanged = last.unchanged - {page.path for page in pages}
     return dataclasses.replace(last, files=files, stats=stats, unchanged=unchanged)

@@ -44,6 +44,7 @@ class BuildStats:
     seconds: float = 0.0
     drafts_skipped: int = 0  # draft notes left out (0 with --drafts)
     valid_until: float | None = None  # when a note's date, publish or expiry date passes
+    quick: bool = False  # notes edited in place: only the pages showing them were rendered
 
 
 class PageFiles(Mapping[str, bytes]):
