@@ -5,6 +5,7 @@ falls back to the full build."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -188,3 +189,38 @@ def test_new_or_removed_files_build_in_full(site: Site) -> None:
     result = builder.build(frozenset({NOTE}))
     assert builder.full == 2 and PAGE not in result.files
     same_as_cold(result, project)
+
+
+HUGO = Path(__file__).parent / "fixtures" / "hugo" / "devlog"
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "page"),
+    [
+        (
+            "content/posts/linux/systemd.md",
+            "명령으로 서비스를 관리한다.",
+            "명령으로 서비스를 관리한다. 재부팅해도 유지된다.",
+            "linux/systemd-basics/index.html",
+        ),
+        (  # a section's _index.md: its text is on the section's list page
+            "content/posts/_index.md",
+            "날짜순으로 모았습니다.",
+            "날짜순으로 모았습니다. 새로 덧붙인 안내.",
+            "posts/index.html",
+        ),
+    ],
+    ids=["note", "section-index"],
+)
+def test_a_hugo_site_takes_the_quick_path(
+    tmp_path: Path, rel: str, old: str, new: str, page: str
+) -> None:
+    project = tmp_path / "devlog"
+    shutil.copytree(HUGO, project)
+    builder = Counting(project)
+    builder.build(frozenset())
+    last = builder.build(frozenset({"content"}))
+    builder.full = 0
+    result = edited(Site(project, builder, last), rel, old, new, 0)
+    assert result.files[page] != last.files[page]
+    assert new[len(old) :].strip() in result.files[page].decode()

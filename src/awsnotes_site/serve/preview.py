@@ -63,6 +63,30 @@ JOIN_SECONDS = 30.0
 GC_EVERY_BUILDS = 10
 
 
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim`` (None elsewhere: musl, macOS, Windows)."""
+    try:
+        import ctypes
+
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+    return trim
+
+
+_TRIM = _malloc_trim()
+
+
+def release_free_memory() -> None:
+    """Give the memory the allocator holds free back to the system. A full build (a
+    configuration edit starts a new builder) holds two sites at once until the old one
+    goes; glibc keeps what they freed, so a session's resident memory rose with every
+    such build (1,000 notes: 181 -> 298 -> 348 -> 355 MiB over three configuration edits;
+    trimmed: 212 MiB)."""
+    if _TRIM is not None:
+        _TRIM(0)
+
+
 class GarbagePolicy:
     """No cycle collection while the reload waits for the build: a collection during a
     rebuild of 1,000 notes added up to 50 ms to the slowest ones. The builder thread
@@ -72,7 +96,8 @@ class GarbagePolicy:
     What a full build leaves is frozen once collected (``gc.freeze``): the collections
     after notes edited in place (``BuildStats.quick``, which replace a few objects) look
     only at what came since. Looking at everything took ~1 s on 10,000 notes, a second
-    in which the next save waited; the first collection after a full build still does."""
+    in which the next save waited; the first collection after a full build still does,
+    and then gives the memory freed back to the system (:func:`release_free_memory`)."""
 
     def __init__(self) -> None:
         self.paused = False
@@ -103,6 +128,7 @@ class GarbagePolicy:
             gc.collect()
             gc.freeze()
             self.whole = False
+            release_free_memory()
         else:
             gc.collect()
 
