@@ -394,8 +394,8 @@ def _resident_mib() -> int:
 
 def test_memory_freed_by_a_build_goes_back_to_the_system() -> None:
     """glibc keeps freed memory for itself: a session's resident memory only rose with
-    each full build (a configuration edit holds two sites at once). The collection after
-    a full build gives it back."""
+    each full build (a configuration edit holds two sites at once). The collection
+    between bursts of changes gives it back."""
     kept: list[bytes] = []
     blobs: list[bytes] = []
     for i in range(100_000):  # 200 MB, each hundredth block kept, as a site's survivors

@@ -96,8 +96,9 @@ class GarbagePolicy:
     What a full build leaves is frozen once collected (``gc.freeze``): the collections
     after notes edited in place (``BuildStats.quick``, which replace a few objects) look
     only at what came since. Looking at everything took ~1 s on 10,000 notes, a second
-    in which the next save waited; the first collection after a full build still does,
-    and then gives the memory freed back to the system (:func:`release_free_memory`)."""
+    in which the next save waited; the first collection after a full build still does.
+    Each idle collection then gives the memory freed back to the system
+    (:func:`release_free_memory`: ~7 ms on 1,000 notes)."""
 
     def __init__(self) -> None:
         self.paused = False
@@ -119,6 +120,7 @@ class GarbagePolicy:
         """Between bursts of changes: collect what the last builds left in cycles and let
         the collector run as usual until the next build."""
         self._collect()
+        release_free_memory()
         self.resume()
         self.builds = 0
 
@@ -128,7 +130,6 @@ class GarbagePolicy:
             gc.collect()
             gc.freeze()
             self.whole = False
-            release_free_memory()
         else:
             gc.collect()
 
