@@ -24,7 +24,13 @@ from typing import Any
 from awsnotes_site.config import CONFIG_NAME, SiteConfig
 from awsnotes_site.diagnostics import Reporter, warning
 from awsnotes_site.images.cache import PROBES_FILE, images_dir, write_atomic
-from awsnotes_site.images.cards import CardFont, card, find_font, front_matter_image, og_image
+from awsnotes_site.images.cards import (
+    CardFont,
+    card,
+    front_matter_image,
+    og_image,
+    remembered_font,
+)
 from awsnotes_site.images.catalog import ImageCatalog, dark_sibling
 from awsnotes_site.images.probe import ImageWork, ProbeCache, is_image_path
 from awsnotes_site.images.refs import REFS_FILE, ImageRefs, image_shortcodes
@@ -223,7 +229,7 @@ class ImageStage:
     def _card(self, config: SiteConfig, view: NoteView) -> Path:
         assert self.folder is not None
         if self._font is None:
-            self._font = find_font()
+            self._font = remembered_font(self.folder)
         note = view.note
         date = note.date.strftime("%Y-%m-%d") if note.date else ""
         return card(self.folder, note.title, config.title, date, self._font, self.work)
