@@ -97,7 +97,8 @@ class GarbagePolicy:
     after notes edited in place (``BuildStats.quick``, which replace a few objects) look
     only at what came since. Looking at everything took ~1 s on 10,000 notes, a second
     in which the next save waited; the first collection after a full build still does.
-    Each idle collection then gives the memory freed back to the system
+    Each collection (between bursts, or every GC_EVERY_BUILDS builds of a stream of saves
+    that never pauses) then gives the memory freed back to the system
     (:func:`release_free_memory`: ~7 ms on 1,000 notes)."""
 
     def __init__(self) -> None:
@@ -120,7 +121,6 @@ class GarbagePolicy:
         """Between bursts of changes: collect what the last builds left in cycles and let
         the collector run as usual until the next build."""
         self._collect()
-        release_free_memory()
         self.resume()
         self.builds = 0
 
@@ -132,6 +132,7 @@ class GarbagePolicy:
             self.whole = False
         else:
             gc.collect()
+        release_free_memory()
 
     def stop(self) -> None:
         """The server stops: leave nothing frozen (the process may go on)."""
