@@ -76,32 +76,11 @@ def same_as_cold(result: BuildResult, project: Path) -> None:
     ]
 
 
-class Counting(ProjectBuilder):
-    """The preview's builder, counting the full builds it runs."""
-
-    def __init__(self, root: Path) -> None:
-        super().__init__(root, base_url=BASE)
-        self.full = 0
-
-    def build(self, trigger: frozenset[str]) -> BuildResult:
-        inner = self._builder
-        if inner is not None and not hasattr(inner, "counted"):
-            original = inner.build
-
-            def counted() -> BuildResult:
-                self.full += 1
-                return original()
-
-            inner.build = counted  # type: ignore[method-assign]
-            inner.counted = True  # type: ignore[attr-defined]
-        return super().build(trigger)
-
-
 class Site:
     """A built project and its preview builder (no dataclass: a failing test's report
     would print the whole result, every note view linked to the next)."""
 
-    def __init__(self, project: Path, builder: Counting, last: BuildResult) -> None:
+    def __init__(self, project: Path, builder: ProjectBuilder, last: BuildResult) -> None:
         self.project, self.builder, self.last = project, builder, last
 
 
@@ -109,11 +88,9 @@ class Site:
 def site(tmp_path: Path) -> Iterator[Site]:
     notes = {**many_notes(12), "posts/linked.md": LINKED, "posts/broken.md": BROKEN}
     project = make_project(tmp_path, notes, CONFIG, shipped=False, theme=False)
-    builder = Counting(project)
-    builder.build(frozenset())
-    last = builder.build(frozenset({"content"}))  # (wrapped now: full builds are counted)
-    assert builder.full == 1
-    builder.full = 0
+    builder = ProjectBuilder(project, base_url=BASE)
+    last = builder.build(frozenset())
+    assert not last.stats.quick
     yield Site(project, builder, last)
 
 
@@ -124,19 +101,19 @@ def rewrite(project: Path, rel: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def edited(site: Site, rel: str, old: str, new: str, full: int) -> BuildResult:
-    """The preview's build after ``old`` became ``new`` in ``rel``: ``full`` full builds
-    (0: the quick path), and every file as a cold build has it."""
+def edited(site: Site, rel: str, old: str, new: str, quick: bool) -> BuildResult:
+    """The preview's build after ``old`` became ``new`` in ``rel``: by the quick path or
+    not, as ``quick`` says, and every file as a cold build has it."""
     rewrite(site.project, rel, old, new)
     result = site.builder.build(frozenset({rel}))
-    assert site.builder.full == full
+    assert result.stats.quick is quick
     same_as_cold(result, site.project)
     return result
 
 
 def test_a_body_edit_renders_only_the_pages_that_show_the_body(site: Site) -> None:
     before = site.last
-    result = edited(site, NOTE, "마지막 문단.", "마지막 문단을 고쳤다. 새낱말쿼리.", 0)
+    result = edited(site, NOTE, "마지막 문단.", "마지막 문단을 고쳤다. 새낱말쿼리.", True)
     assert result.stats.rendered_notes == 1
     changed = sorted(p for p in result.files if result.files[p] != before.files[p])
     assert PAGE in changed
@@ -147,13 +124,13 @@ def test_a_body_edit_renders_only_the_pages_that_show_the_body(site: Site) -> No
 
 
 def test_moving_links_to_other_lines_keeps_the_quick_path(site: Site) -> None:
-    edited(site, NOTE, "둘째 문단에", "새로 넣은 문단이 링크를 아래로 민다.\n\n둘째 문단에", 0)
+    edited(site, NOTE, "둘째 문단에", "새로 넣은 문단이 링크를 아래로 민다.\n\n둘째 문단에", True)
 
 
 def test_a_new_reading_time_renders_the_lists_again(site: Site) -> None:
     """The summary and reading time are on list pages: they are rendered again too."""
     long = "\n\n" + "긴 문단을 덧붙여 읽는 시간을 늘린다. " * 400 + "\n"
-    result = edited(site, NOTE, "마지막 문단.", "마지막 문단." + long, 0)
+    result = edited(site, NOTE, "마지막 문단.", "마지막 문단." + long, True)
     assert result.files["index.html"] != site.last.files["index.html"]
 
 
@@ -168,11 +145,13 @@ def test_a_new_reading_time_renders_the_lists_again(site: Site) -> None:
     ids=["front-matter", "link", "image", "warned-note"],
 )
 def test_other_edits_build_in_full(site: Site, rel: str, old: str, new: str) -> None:
-    edited(site, rel, old, new, 1)
+    edited(site, rel, old, new, False)
 
 
 def test_a_warned_note_is_reported_at_its_new_line(site: Site) -> None:
-    result = edited(site, "content/posts/broken.md", "첫 문단.", "첫 문단.\n\n한 줄\n\n두 줄", 1)
+    result = edited(
+        site, "content/posts/broken.md", "첫 문단.", "첫 문단.\n\n한 줄\n\n두 줄", False
+    )
     [warning] = [d for d in result.diagnostics if "nowhere" in d.message]
     assert warning.line == 12
 
@@ -184,10 +163,10 @@ def test_new_or_removed_files_build_in_full(site: Site) -> None:
         '+++\ntitle = "새 노트"\ndate = 2024-04-01\n+++\n\n본문.\n', encoding="utf-8"
     )
     result = builder.build(frozenset({added}))
-    assert builder.full == 1 and "posts/added/index.html" in result.files
+    assert not result.stats.quick and "posts/added/index.html" in result.files
     (project / NOTE).unlink()
     result = builder.build(frozenset({NOTE}))
-    assert builder.full == 2 and PAGE not in result.files
+    assert not result.stats.quick and PAGE not in result.files
     same_as_cold(result, project)
 
 
@@ -217,10 +196,8 @@ def test_a_hugo_site_takes_the_quick_path(
 ) -> None:
     project = tmp_path / "devlog"
     shutil.copytree(HUGO, project)
-    builder = Counting(project)
-    builder.build(frozenset())
-    last = builder.build(frozenset({"content"}))
-    builder.full = 0
-    result = edited(Site(project, builder, last), rel, old, new, 0)
+    builder = ProjectBuilder(project, base_url=BASE)
+    last = builder.build(frozenset())
+    result = edited(Site(project, builder, last), rel, old, new, True)
     assert result.files[page] != last.files[page]
     assert new[len(old) :].strip() in result.files[page].decode()

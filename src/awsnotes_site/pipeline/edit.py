@@ -22,7 +22,6 @@ from awsnotes_site.content.load import load_note
 from awsnotes_site.diagnostics import BuildError
 from awsnotes_site.model.note import NOTE_CARD, Note
 from awsnotes_site.model.views import NoteView
-from awsnotes_site.pipeline.load import LoadedNote
 from awsnotes_site.pipeline.options import BuildResult, PageFiles
 
 if TYPE_CHECKING:
@@ -57,7 +56,7 @@ def apply_edit(builder: Builder, last: BuildResult, paths: Sequence[str]) -> Bui
         card = builder.notes.rerender(view, note, run, quiet)
         if card is None:
             return None
-        builder.loader.loaded[source] = LoadedNote((st.st_mtime_ns, st.st_size), note)
+        builder.loader.update(source, (st.st_mtime_ns, st.st_size), note)
         edited.append(view)
         if card:
             cards.add(view.note.rel)

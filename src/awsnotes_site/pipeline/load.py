@@ -95,6 +95,10 @@ class NoteLoader:
         self.loaded = seen
         return notes
 
+    def update(self, path: Path, stamp: Stamp, note: Note) -> None:
+        """``path`` was read again outside :meth:`load` (a note edited in place)."""
+        self.loaded[path] = LoadedNote(stamp, note)
+
     def discover(
         self, content_dir: Path, hugo: bool = False
     ) -> tuple[list[Path], list[Diagnostic]]:

@@ -314,6 +314,7 @@ class PreviewServer:
             events = self._attempt(record)
         finally:
             self.state.end()
+            self.garbage.after_build(full=not record.quick)
         record.seconds = time.perf_counter() - started
         self.watcher.follow(self.builder.folders)  # a new configuration may name others
         self.hub.publish(events, self._page_message(record))
@@ -329,7 +330,6 @@ class PreviewServer:
         try:
             result = self.builder.build(record.trigger)
         except BuildError as exc:
-            self.garbage.after_build(True)
             record.diagnostics = exc.diagnostics or [error(str(self.root), None, "build failed")]
             if self.collector.pending():
                 # Files changed while it ran (a note renamed away mid-build, a fix saved):
@@ -338,14 +338,12 @@ class PreviewServer:
                 self._retry = record.trigger  # built again even if nothing is fresh
                 return []
         except Exception as exc:  # a bug in the build must not end the preview
-            self.garbage.after_build(True)
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             record.diagnostics = [error(str(self.root), None, f"internal error: {detail}")]
             if self.verbose:
                 traceback.print_exc(file=self.err)
         else:
-            record.ok = True
-            self.garbage.after_build(not result.stats.quick)
+            record.ok, record.quick = True, result.stats.quick
             return self._accept(result, record)
         self.state.reject(tuple(record.diagnostics))
         return [error_event(record.diagnostics)]

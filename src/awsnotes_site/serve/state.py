@@ -38,6 +38,7 @@ class BuildRecord:
     full: bool = True  # False when only static files were looked at
     catch_up: bool = False  # the build after static files were refreshed without one
     superseded: bool = False  # failed while files changed: not shown, the next build is
+    quick: bool = False  # notes edited in place: only the pages showing them were rendered
 
 
 class BuildLog:
