@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -512,3 +513,49 @@ def test_in_place_update_removes_stale_files_but_not_linked_folders(tmp_path: Pa
     )
     assert not (public / "stray.txt").exists() and not (public / "old").exists()
     assert (public / "linked").is_symlink() and (outside / "keep.txt").exists()
+
+
+LINKING = {
+    "posts/a.md": '+++\ntitle = "가"\n+++\n\n[나로](/posts/b/)\n',
+    "posts/b.md": '+++\ntitle = "나"\n+++\n\n본문\n',
+    "posts/c.md": '+++\ntitle = "다"\n+++\n\n[없는 글](/posts/nope/)\n',
+}
+
+
+def test_missing_targets_are_checked_again_only_where_something_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``.cache/links.json`` keeps the notes whose links all had a target: the next CLI
+    build (a new process: here a new Builder) checks only the notes edited since, while
+    the site's file list is the same; a note with a finding is checked every time, and a
+    changed file list checks every note again."""
+    from awsnotes_site.pipeline import build, links
+
+    project = make_project(tmp_path, LINKING, shipped=False)
+    checked: list[str] = []
+    real = links._missing_in
+
+    def spy(view: Any, *args: Any) -> Any:
+        checked.append(view.note.rel)
+        return real(view, *args)
+
+    monkeypatch.setattr(links, "_missing_in", spy)
+
+    def cli_build() -> list[str]:
+        checked.clear()
+        result, _ = build(project, BuildOptions())
+        return sorted(d.message for d in result.diagnostics if "not in the site" in d.message)
+
+    missing = ["link target '/posts/nope/' is not in the site"]
+    assert cli_build() == missing
+    assert sorted(checked) == ["posts/a.md", "posts/b.md", "posts/c.md"]
+    b = project / "content" / "posts" / "b.md"
+    b.write_text(b.read_text(encoding="utf-8") + "\n더\n", encoding="utf-8")
+    assert cli_build() == missing  # c's finding is still reported
+    assert sorted(checked) == ["posts/b.md", "posts/c.md"]  # the edited note, and c's
+    b.unlink()  # a's target goes: every note is checked again
+    assert cli_build() == ["link target '/posts/b/' is not in the site", *missing]
+    assert sorted(checked) == ["posts/a.md", "posts/c.md"]
+    (project / ".cache" / "links.json").write_text("{not json", encoding="utf-8")
+    assert cli_build() == ["link target '/posts/b/' is not in the site", *missing]
+    assert sorted(checked) == ["posts/a.md", "posts/c.md"]

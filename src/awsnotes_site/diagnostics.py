@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -63,7 +64,7 @@ class Reporter:
         if diag not in self.items:
             self.items.append(diag)
 
-    def extend(self, diags: list[Diagnostic]) -> None:
+    def extend(self, diags: Iterable[Diagnostic]) -> None:
         for d in diags:
             self.add(d)
 

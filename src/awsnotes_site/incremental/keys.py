@@ -8,6 +8,7 @@
 - :func:`page_fingerprint`, :func:`signature_head` and :class:`PageSigner`: an output page.
 - :func:`tree_stamp`, :func:`jinja_fingerprint`: the templates folder and environment.
 - :func:`related_key` / :func:`related_digest`: the related-notes ranking.
+- :func:`site_files_digest`: the site's file list, for the missing-target warnings.
 """
 
 from __future__ import annotations
@@ -133,6 +134,13 @@ def related_key(notes: Iterable[Note]) -> RelatedKey:
 
 def related_digest(key: RelatedKey) -> str:
     return hashlib.sha256(json.dumps(key, ensure_ascii=False).encode()).hexdigest()
+
+
+def site_files_digest(paths: Iterable[str], base: str, hugo_base: str | None) -> str:
+    """What a note's missing-target warnings depend on besides its links and URL: the
+    code, the site's file list (in any order) and the base paths links resolve against."""
+    blob = "\0".join([code_digest(), base, str(hugo_base), *sorted(paths)])
+    return hashlib.sha256(blob.encode()).hexdigest()
 
 
 covered(Note, NOTE_CARD, NOTE_NOT_IN_CARD)

@@ -74,9 +74,9 @@ class CacheState:
     def jinja_folder(self) -> Path | None:
         return self.folder / JINJA_DIR if self.use_cache else None
 
-    def related_folder(self) -> Path | None:
-        """Where ``related.json`` is read and written: only while saving (serve saves
-        once, in its first build)."""
+    def saving_folder(self) -> Path | None:
+        """Where the caches kept beside a build (``related.json``, ``links.json``) are read
+        and written: only while saving (serve saves once, in its first build)."""
         return self.folder if self.saving() else None
 
     def template_hashes(self, stamp: str) -> dict[str, Any]:

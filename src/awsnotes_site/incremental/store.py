@@ -13,6 +13,8 @@ render and write little more than that note.
   it shows of each note, the whole of the notes whose body it used), and its size and
   modification time as written: an unchanged page stays as published, unread.
 - ``related.json``: related notes, valid for one list of (note path, tags) in order.
+- ``links.json``: the notes (render key, URL) with no link or image whose target is
+  missing, valid for one list of the site's files.
 - ``templates.json``: template hashes and their include/extends closure, valid while no
   file in ``templates/`` changed; ``jinja/``: Jinja's bytecode cache of compiled
   templates (Jinja checks each entry against its source and its own version).
@@ -103,7 +105,7 @@ class RenderStore:
 def clear(folder: Path) -> None:
     shutil.rmtree(folder / RENDER_DIR, ignore_errors=True)
     shutil.rmtree(folder / "jinja", ignore_errors=True)
-    for name in (LEGACY_FILE, PAGES_FILE, NOTES_FILE, TEMPLATES_FILE, RELATED_FILE):
+    for name in (LEGACY_FILE, PAGES_FILE, NOTES_FILE, TEMPLATES_FILE, RELATED_FILE, LINKS_FILE):
         with contextlib.suppress(OSError):
             (folder / name).unlink()
 
@@ -189,6 +191,28 @@ def save_related(folder: Path, digest: str, related: dict[str, list[str]]) -> No
         {"format": RELATED_FORMAT, "key": digest, "related": related}, ensure_ascii=False
     )
     atomic_write(folder, RELATED_FILE, blob)
+
+
+# -- links.json: the notes without missing targets, valid for one list of the site's files --
+LINKS_FILE = "links.json"
+LINKS_FORMAT = "awsnotes-links/1"
+
+
+def load_links(folder: Path, digest: str) -> set[tuple[str, str]]:
+    """(render key, URL) of the notes whose links and images all had a target, when the
+    site's files were those of ``digest`` (:func:`.keys.site_files_digest`)."""
+    data = read_json(folder, LINKS_FILE, LINKS_FORMAT, "key", digest)
+    try:
+        return {(str(key), str(url)) for key, url in data.get("clean", [])}
+    except (TypeError, ValueError):
+        return set()
+
+
+def save_links(folder: Path, digest: str, clean: set[tuple[str, str]]) -> None:
+    blob = json.dumps(
+        {"format": LINKS_FORMAT, "key": digest, "clean": sorted(clean)}, ensure_ascii=False
+    )
+    atomic_write(folder, LINKS_FILE, blob)
 
 
 def read_json(folder: Path, name: str, fmt: str, field: str, value: str) -> dict[str, Any]:

@@ -112,7 +112,7 @@ class Builder:
         assets = asset_links(self.assets, config, static, options.asset_hashes)
         templates.jinja.filters["asset"] = assets.filter
         # 4: plan the pages and generated files
-        related = self.related([v.note for v in views], self.state.related_folder())
+        related = self.related([v.note for v in views], self.state.saving_folder())
         specs = assemble(config, views, related)
         specs += plan_generated(config, views, self.shard_memos)
         # 5: render the pages that changed
@@ -124,7 +124,8 @@ class Builder:
         # 6: static files (with the images' variants and cards, linked vault files and
         # feature assets), then links to targets that are not in the site
         check_overlaps(config, static, done.files, reporter)
-        self.missing.check(config, views, [*done.files, *static], reporter)
+        folder = self.state.saving_folder()
+        self.missing.check(config, views, [*done.files, *static], reporter, folder)
         if reporter.errors or (options.strict and reporter.items):
             raise BuildError(reporter.items)
         self._reused = done.reused
@@ -229,7 +230,7 @@ class Builder:
 
     def _meanwhile(self, published: list[Note]) -> None:
         self.templates.compile_all()
-        self.related(published, self.state.related_folder())
+        self.related(published, self.state.saving_folder())
 
     def save_caches(self, config: SiteConfig) -> None:
         """Remember, for the next CLI build, each note's front matter and facts
@@ -237,6 +238,7 @@ class Builder:
         if not self.state.saving():
             return
         self.images.save()
+        self.missing.save(self.state.folder)
         self.state.save_pages(config, self.pages.pages, self._reused)
         memo = self.templates.memo
         if memo is not None:

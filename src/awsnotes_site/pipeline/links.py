@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from awsnotes_site.config import SiteConfig
 from awsnotes_site.diagnostics import Diagnostic, Reporter, Severity
+from awsnotes_site.incremental.keys import site_files_digest
+from awsnotes_site.incremental.store import load_links, save_links
 from awsnotes_site.model.views import NoteView
 from awsnotes_site.outputindex import OutputIndex
 from awsnotes_site.urls import nfc, with_base
@@ -38,19 +42,33 @@ class MissingTargets:
     """Warnings for internal links and images in notes whose target is not in the site
     (``check`` and ``--strict`` make these errors; ``check`` also verifies fragments).
     Remembers each note's findings while the site's file list stays the same, so a
-    rebuild looks only at the notes that changed."""
+    rebuild looks only at the notes that changed; the notes with no finding are also
+    kept in ``.cache/links.json`` for the next CLI build of the same file list."""
 
     def __init__(self) -> None:
         self._paths: frozenset[str] = frozenset()
-        self._found: dict[tuple[str, str], list[Diagnostic]] = {}
+        self._found: dict[tuple[str, str], Sequence[Diagnostic]] = {}
+        self._digest = ""  # of the file list, when read from or saved to a cache folder
+        self._saved: set[tuple[str, str]] = set()  # the clean notes that folder holds
 
     def check(
-        self, config: SiteConfig, views: list[NoteView], paths: list[str], reporter: Reporter
+        self,
+        config: SiteConfig,
+        views: list[NoteView],
+        paths: list[str],
+        reporter: Reporter,
+        folder: Path | None = None,
     ) -> None:
+        """Report the missing targets of VIEWS' notes in the site of PATHS; FOLDER: the
+        cache folder to read the last CLI build's clean notes from."""
         site = frozenset(paths)  # as a set: the order of a build's files varies
         if site != self._paths:
-            self._paths, self._found = site, {}
-        found: dict[tuple[str, str], list[Diagnostic]] = {}
+            self._paths, self._found, self._digest = site, {}, ""
+            if folder is not None:
+                self._digest = site_files_digest(site, config.base_path, _hugo_base(config))
+                self._saved = load_links(folder, self._digest)
+                self._found = dict.fromkeys(self._saved, ())
+        found: dict[tuple[str, str], Sequence[Diagnostic]] = {}
         index: OutputIndex | None = None
         for view in views:
             memo = (view.key, view.note.url)
@@ -61,6 +79,15 @@ class MissingTargets:
             found[memo] = diags
             reporter.extend(diags)
         self._found = found
+
+    def save(self, folder: Path) -> None:
+        """Keep the notes with no finding for the next CLI build (if they changed)."""
+        if not self._digest:
+            return
+        clean = {memo for memo, diags in self._found.items() if not diags}
+        if clean != self._saved:
+            save_links(folder, self._digest, clean)
+            self._saved = clean
 
 
 def _hugo_base(config: SiteConfig) -> str | None:
