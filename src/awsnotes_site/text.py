@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from functools import lru_cache
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'._-]*")
@@ -29,9 +28,10 @@ def hangul_syllables(text: str) -> int:
     return sum(map(data.count, (b"\xea", b"\xeb", b"\xec", b"\xed")))
 
 
-@lru_cache(maxsize=100_000)
 def reading_minutes(text: str) -> int:
-    """About 500 Hangul syllables and 200 Latin words a minute; at least one minute."""
+    """About 500 Hangul syllables and 200 Latin words a minute; at least one minute.
+    (Not memoised: it runs once per rendering, kept in the note's facts; a memo keyed by
+    the text kept every version of every note a preview session rendered.)"""
     syllables = hangul_syllables(text)
     words = len(_LATIN_WORD.findall(text))
     minutes = syllables / KOREAN_SYLLABLES_PER_MINUTE + words / LATIN_WORDS_PER_MINUTE

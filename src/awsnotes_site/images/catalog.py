@@ -185,6 +185,11 @@ class ImageCatalog:
             return f"{self.context_key()}:*{self.site_key()}"
         return f"{self.context_key()}:{self.names_key(refs.names)}"
 
+    def forget(self, note: NoteSource) -> None:
+        """``note``'s file changed (see :meth:`.refs.ImageRefs.forget`)."""
+        if self.refs is not None:
+            self.refs.forget(note.digest)
+
     def names_key(self, names: Iterable[str]) -> str:
         """A key of the images a note names (:func:`~.refs.image_name`s): every image of
         those names anywhere in the site (with their dark siblings) and its probe result;

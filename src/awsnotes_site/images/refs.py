@@ -193,6 +193,12 @@ class ImageRefs:
             self.by_digest[digest] = refs
         return refs
 
+    def forget(self, digest: str) -> None:
+        """A note's file no longer has these bytes (a preview's quick rebuild of an edited
+        note): its old scan is not kept until the next full build."""
+        self.live.discard(digest)
+        self.by_digest.pop(digest, None)
+
     def save(self, file: Path) -> None:
         """Keep the scans of the notes this build asked about."""
         rows = {d: self.by_digest[d].row() for d in sorted(self.live) if d in self.by_digest}

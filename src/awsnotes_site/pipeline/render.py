@@ -226,6 +226,9 @@ class NoteRenderer:
         if key != view.key:
             self.rendered.pop(view.key, None)
             self.facts.pop(view.key, None)
+            self._cards.pop((view.key, _lastmod(view.note)), None)
+        if parser.images is not None and note.digest != view.note.digest:
+            parser.images.forget(view.note)
         self.rendered[key], self.facts[key] = rendered, facts
         load = partial(self._load_rendered, key, note, parser.md, run)
         view.note, view.facts, view.key, view.card = note, facts, key, card

@@ -248,10 +248,11 @@ def _text_keys(title: str, tags: tuple[str, ...], text: str) -> tuple[set[str], 
     return note_key_sets(title, tags, text)
 
 
-@lru_cache(maxsize=32_768)
+StoredKey = tuple[str, str, str, tuple[str, ...], str]  # url, title, date, tags, text
+
+
 def _stored(url: str, title: str, date: str, tags: tuple[str, ...], text: str) -> dict[str, Any]:
-    """A doc's stored fields; memoised (by values whose hashes Python keeps with the
-    strings), so a live-preview rebuild cleans only the edited notes' text again."""
+    """A doc's stored fields (kept per shard by :meth:`ShardMemo.stored`)."""
     return {
         "url": clean(url),
         "title": clean(title),
@@ -299,6 +300,23 @@ class ShardMemo:
         default_factory=lambda: ({}, {})
     )
     codes: tuple[dict[str, str], dict[str, str]] = field(default_factory=lambda: ({}, {}))
+    fields: dict[StoredKey, dict[str, Any]] = field(default_factory=dict)  # this build's docs
+
+    def stored(self, docs: Sequence[SearchDoc]) -> list[dict[str, Any]]:
+        """Each doc's stored fields, cleaned again only for the docs that changed since the
+        last build of this shard (by values whose hashes Python keeps with the strings);
+        what the memo keeps is this build's docs only, so a long preview session does not
+        keep every version of every note's text."""
+        before = self.fields
+        now: dict[StoredKey, dict[str, Any]] = {}
+        out: list[dict[str, Any]] = []
+        for d in docs:
+            key = (d.url, d.title, d.date, tuple(d.tags), d.text)
+            stored = now.get(key) or before.get(key) or _stored(*key)
+            now[key] = stored
+            out.append(stored)
+        self.fields = now
+        return out
 
     def reset(self, docs: Sequence[SearchDoc]) -> None:
         grams: defaultdict[str, list[int]] = defaultdict(list)
@@ -369,7 +387,7 @@ def build_shard(docs: Sequence[SearchDoc], memo: ShardMemo | None = None) -> str
     n = len(docs)
     shard = {
         "version": INDEX_VERSION,
-        "docs": [_stored(d.url, d.title, d.date, tuple(d.tags), d.text) for d in docs],
+        "docs": memo.stored(docs),
         "grams": memo.encoded(0, n),
         "words": memo.encoded(1, n),
     }
