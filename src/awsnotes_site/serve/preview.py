@@ -218,6 +218,7 @@ class PreviewServer:
         self._threads: list[threading.Thread] = []
         self._stamps: dict[str, bytes | None] = {}
         self.garbage = GarbagePolicy()
+        self._collected = 0  # the number of build attempts before the last idle collection
         # Static files refreshed without a build that a generated file depends on (the
         # service worker lists every CSS/JS/SVG asset by content hash): built once idle.
         self._catch_up: frozenset[str] = frozenset()
@@ -354,6 +355,9 @@ class PreviewServer:
         if self._catch_up:
             self._build(self._catch_up, catch_up=True)
         self.garbage.idle()
+        with self._records_cond:
+            self._collected = len(self.records)
+            self._records_cond.notify_all()
 
     def _accept(self, result: BuildResult, record: BuildRecord) -> list[bytes]:
         accepted = self.state.accept(result, base_path_of(result.config.base_url))
@@ -404,6 +408,16 @@ class PreviewServer:
                     f"build {count} did not finish in {timeout}s ({len(self.records)} finished)"
                 )
             return self.records[count - 1]
+
+    def wait_until_collected(self, timeout: float = 60.0) -> None:
+        """Block until the builder thread, idle since the last build attempt, has collected
+        the garbage (and given freed memory back): what a memory reading then sees is what
+        the server keeps. Raises TimeoutError."""
+        with self._records_cond:
+            if not self._records_cond.wait_for(
+                lambda: self._collected >= len(self.records) > 0, timeout
+            ):
+                raise TimeoutError(f"no idle collection after build {len(self.records)}")
 
     # -- talking to clients
     def timing(self, generation: int) -> str:
