@@ -213,12 +213,10 @@ class PreviewServer:
         self.collector.on_new_dir = self.watcher.watch_dir
         self.report = BuildReport(self.out, self.err, verbose)
         self.records = BuildLog()
-        self._records_cond = threading.Condition()
         self._httpd: HTTPServer | None = None
         self._threads: list[threading.Thread] = []
         self._stamps: dict[str, bytes | None] = {}
         self.garbage = GarbagePolicy()
-        self._collected = 0  # the number of build attempts before the last idle collection
         # Static files refreshed without a build that a generated file depends on (the
         # service worker lists every CSS/JS/SVG asset by content hash): built once idle.
         self._catch_up: frozenset[str] = frozenset()
@@ -355,9 +353,7 @@ class PreviewServer:
         if self._catch_up:
             self._build(self._catch_up, catch_up=True)
         self.garbage.idle()
-        with self._records_cond:
-            self._collected = len(self.records)
-            self._records_cond.notify_all()
+        self.records.collected()
 
     def _accept(self, result: BuildResult, record: BuildRecord) -> list[bytes]:
         accepted = self.state.accept(result, base_path_of(result.config.base_url))
@@ -395,29 +391,18 @@ class PreviewServer:
 
     def _done(self, record: BuildRecord) -> None:
         self.report(record)
-        with self._records_cond:
-            self.records.append(record)
-            self._records_cond.notify_all()
+        self.records.append(record)
 
     def wait_for_build(self, count: int, timeout: float = 60.0) -> BuildRecord:
         """Block until at least ``count`` build attempts have finished; return the
         ``count``-th. Raises TimeoutError."""
-        with self._records_cond:
-            if not self._records_cond.wait_for(lambda: len(self.records) >= count, timeout):
-                raise TimeoutError(
-                    f"build {count} did not finish in {timeout}s ({len(self.records)} finished)"
-                )
-            return self.records[count - 1]
+        return self.records.wait_for(count, timeout)
 
     def wait_until_collected(self, timeout: float = 60.0) -> None:
         """Block until the builder thread, idle since the last build attempt, has collected
         the garbage (and given freed memory back): what a memory reading then sees is what
         the server keeps. Raises TimeoutError."""
-        with self._records_cond:
-            if not self._records_cond.wait_for(
-                lambda: self._collected >= len(self.records) > 0, timeout
-            ):
-                raise TimeoutError(f"no idle collection after build {len(self.records)}")
+        self.records.wait_collected(timeout)
 
     # -- talking to clients
     def timing(self, generation: int) -> str:

@@ -43,17 +43,46 @@ class BuildRecord:
 
 class BuildLog:
     """The build records of a server run, numbered from 1; only the last KEEP are kept
-    (a preview that runs for days must not keep every build's lists of paths)."""
+    (a preview that runs for days must not keep every build's lists of paths). Other
+    threads wait on it for a build (:meth:`wait_for`) or for the builder's idle garbage
+    collection after the last one (:meth:`wait_collected`)."""
 
     KEEP = 256
 
     def __init__(self, keep: int = KEEP) -> None:
         self._items: deque[BuildRecord] = deque(maxlen=keep)
         self._count = 0
+        self._collected = 0  # the number of builds before the last idle collection
+        self._cond = threading.Condition()
 
     def append(self, record: BuildRecord) -> None:
-        self._items.append(record)
-        self._count += 1
+        with self._cond:
+            self._items.append(record)
+            self._count += 1
+            self._cond.notify_all()
+
+    def collected(self) -> None:
+        """The builder, idle, has collected the garbage of every build so far."""
+        with self._cond:
+            self._collected = self._count
+            self._cond.notify_all()
+
+    def wait_for(self, count: int, timeout: float) -> BuildRecord:
+        """Block until at least ``count`` builds have finished; the ``count``-th. Raises
+        TimeoutError."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: self._count >= count, timeout):
+                raise TimeoutError(
+                    f"build {count} did not finish in {timeout}s ({self._count} finished)"
+                )
+            return self[count - 1]
+
+    def wait_collected(self, timeout: float) -> None:
+        """Block until the builder has collected since the last build. Raises
+        TimeoutError."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: self._collected >= self._count > 0, timeout):
+                raise TimeoutError(f"no idle collection after build {self._count}")
 
     def __len__(self) -> int:
         return self._count
