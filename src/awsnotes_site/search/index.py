@@ -312,8 +312,7 @@ class ShardMemo:
         out: list[dict[str, Any]] = []
         for d in docs:
             key = (d.url, d.title, d.date, tuple(d.tags), d.text)
-            stored = now.get(key) or before.get(key) or _stored(*key)
-            now[key] = stored
+            now[key] = stored = before.get(key) or _stored(*key)
             out.append(stored)
         self.fields = now
         return out
